@@ -1,0 +1,353 @@
+//! Validated input: values with optional frequency/survey weights.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::StatsError;
+use crate::accumulate::CompensatedSum;
+
+/// A validated sample: values (incomes, consumption…) with optional weights.
+///
+/// Construction checks, once, everything every measure needs:
+///
+/// - at least one observation ([`StatsError::Empty`]);
+/// - `weights`, when given, has the length of `values` ([`StatsError::LengthMismatch`]);
+/// - every value is finite ([`StatsError::NonFiniteValue`]);
+/// - every weight is finite and strictly positive ([`StatsError::NonFiniteWeight`],
+///   [`StatsError::NonPositiveWeight`]) — drop zero-weight rows before, they are not
+///   observations of the population;
+/// - the total weight is positive and finite ([`StatsError::InvalidTotalWeight`]).
+///
+/// Measures then check their own domain (for example the Gini coefficient refuses negative
+/// values). A `Sample` borrows the caller's slices; the ascending order needed by rank-based
+/// measures (Gini, and later Lorenz shares and quantiles) is computed at most once and cached,
+/// so computing several measures on one `Sample` sorts once.
+///
+/// Weights are *frequency or survey (sampling) weights*: observation `i` stands for `wᵢ` units of
+/// the population. Point estimates of the measures in this crate are the population values of the
+/// weighted empirical distribution; standard errors treat the rows as a with-replacement sample
+/// of primary units with these weights (see the crate documentation).
+pub struct Sample<'a> {
+    values: &'a [f64],
+    weights: Option<&'a [f64]>,
+    total_weight: f64,
+    sorted: OnceLock<Sorted>,
+}
+
+/// The sample in ascending order of value; ties keep their input order (a stable sort, as R's
+/// `order()`), which matters for the convey Gini convention with unequal weights among ties.
+pub(crate) enum Sorted {
+    /// Values only (all weights 1).
+    Unweighted(Box<[f64]>),
+    /// `(value, weight)` pairs.
+    Weighted(Box<[(f64, f64)]>),
+}
+
+impl<'a> Sample<'a> {
+    /// Validate `values` and optional `weights`.
+    ///
+    /// # Errors
+    ///
+    /// See the type documentation.
+    pub fn new(values: &'a [f64], weights: Option<&'a [f64]>) -> Result<Self, StatsError> {
+        validate_rows(values, weights)?;
+        if values.is_empty() {
+            return Err(StatsError::Empty);
+        }
+        let total_weight = match weights {
+            None => values.len() as f64,
+            Some(w) => {
+                let mut sum = CompensatedSum::default();
+                for &wi in w {
+                    sum.add(wi);
+                }
+                sum.value()
+            }
+        };
+        if !(total_weight > 0.0 && total_weight.is_finite()) {
+            return Err(StatsError::InvalidTotalWeight {
+                total: total_weight,
+            });
+        }
+        Ok(Sample {
+            values,
+            weights,
+            total_weight,
+            sorted: OnceLock::new(),
+        })
+    }
+
+    /// The values, in input order.
+    pub fn values(&self) -> &'a [f64] {
+        self.values
+    }
+
+    /// The weights, in input order, or `None` if unweighted (every weight is 1).
+    pub fn weights(&self) -> Option<&'a [f64]> {
+        self.weights
+    }
+
+    /// Number of observations (rows), `n`.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Always `false`: a `Sample` has at least one observation.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// `true` if weights were given.
+    pub fn is_weighted(&self) -> bool {
+        self.weights.is_some()
+    }
+
+    /// Total weight `W = Σ wᵢ` (the estimated population size), `n` if unweighted.
+    pub fn total_weight(&self) -> f64 {
+        self.total_weight
+    }
+
+    /// Call `f(value, weight)` for every observation in input order (weight 1 if unweighted).
+    #[inline]
+    pub(crate) fn for_each(&self, mut f: impl FnMut(f64, f64)) {
+        match self.weights {
+            None => self.values.iter().for_each(|&x| f(x, 1.0)),
+            Some(w) => self.values.iter().zip(w).for_each(|(&x, &wi)| f(x, wi)),
+        }
+    }
+
+    /// The ascending order, computed once (O(n log n)) and cached.
+    pub(crate) fn sorted(&self) -> &Sorted {
+        self.sorted.get_or_init(|| match self.weights {
+            None => {
+                let mut v: Box<[f64]> = self.values.into();
+                // Equal values are interchangeable when every weight is 1, so an unstable sort
+                // gives the same result as a stable one, faster and without scratch memory.
+                v.sort_unstable_by(f64::total_cmp);
+                Sorted::Unweighted(v)
+            }
+            Some(w) => {
+                let mut pairs: Box<[(f64, f64)]> =
+                    self.values.iter().copied().zip(w.iter().copied()).collect();
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                Sorted::Weighted(pairs)
+            }
+        })
+    }
+
+    /// Error unless every value is `>= 0`.
+    pub(crate) fn require_non_negative(&self, measure: &'static str) -> Result<(), StatsError> {
+        match self.values.iter().position(|&x| x < 0.0) {
+            None => Ok(()),
+            Some(index) => Err(StatsError::OutOfDomain {
+                measure,
+                requirement: ">= 0 (drop or bottom-code negative values first, e.g. with drop_negative)",
+                index,
+                value: self.values[index],
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for Sample<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sample")
+            .field("n", &self.len())
+            .field("weighted", &self.is_weighted())
+            .field("total_weight", &self.total_weight)
+            .field("sorted_cached", &self.sorted.get().is_some())
+            .finish()
+    }
+}
+
+impl Sorted {
+    /// Call `f(value, weight)` in ascending order of value (weight 1 if unweighted).
+    #[inline]
+    pub(crate) fn for_each(&self, mut f: impl FnMut(f64, f64)) {
+        match self {
+            Sorted::Unweighted(v) => v.iter().for_each(|&x| f(x, 1.0)),
+            Sorted::Weighted(p) => p.iter().for_each(|&(x, w)| f(x, w)),
+        }
+    }
+}
+
+/// Rows kept by [`drop_negative`] or [`drop_non_positive`], owned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filtered {
+    /// The kept values, in input order.
+    pub values: Vec<f64>,
+    /// The kept weights (`None` if the input was unweighted).
+    pub weights: Option<Vec<f64>>,
+    /// How many rows were dropped.
+    pub dropped: usize,
+    /// Total weight of the dropped rows (`dropped` as `f64` if unweighted): report it, the
+    /// measure then describes only the rest of the population.
+    pub dropped_weight: f64,
+}
+
+impl Filtered {
+    /// A validated [`Sample`] over the kept rows.
+    ///
+    /// # Errors
+    ///
+    /// [`StatsError::Empty`] if every row was dropped.
+    pub fn sample(&self) -> Result<Sample<'_>, StatsError> {
+        Sample::new(&self.values, self.weights.as_deref())
+    }
+}
+
+/// Keep the rows with value `>= 0` (for the Gini coefficient and other measures defined on
+/// non-negative incomes).
+///
+/// # Errors
+///
+/// The row checks of [`Sample::new`] (length mismatch, non-finite values or weights,
+/// non-positive weights); an empty input or an empty result is not an error here.
+pub fn drop_negative(values: &[f64], weights: Option<&[f64]>) -> Result<Filtered, StatsError> {
+    filter_rows(values, weights, |x| x >= 0.0)
+}
+
+/// Keep the rows with value `> 0` (for measures that take logarithms or negative powers of
+/// incomes, such as Theil L/MLD, Atkinson with ε ≥ 1, Watts; also accepted by the Gini).
+///
+/// # Errors
+///
+/// As [`drop_negative`].
+pub fn drop_non_positive(values: &[f64], weights: Option<&[f64]>) -> Result<Filtered, StatsError> {
+    filter_rows(values, weights, |x| x > 0.0)
+}
+
+fn filter_rows(
+    values: &[f64],
+    weights: Option<&[f64]>,
+    keep: impl Fn(f64) -> bool,
+) -> Result<Filtered, StatsError> {
+    validate_rows(values, weights)?;
+    let mut dropped_weight = CompensatedSum::default();
+    let mut kept_values = Vec::with_capacity(values.len());
+    let kept_weights = match weights {
+        None => {
+            kept_values.extend(values.iter().copied().filter(|&x| keep(x)));
+            dropped_weight.add((values.len() - kept_values.len()) as f64);
+            None
+        }
+        Some(w) => {
+            let mut kept = Vec::with_capacity(values.len());
+            for (&x, &wi) in values.iter().zip(w) {
+                if keep(x) {
+                    kept_values.push(x);
+                    kept.push(wi);
+                } else {
+                    dropped_weight.add(wi);
+                }
+            }
+            Some(kept)
+        }
+    };
+    Ok(Filtered {
+        dropped: values.len() - kept_values.len(),
+        values: kept_values,
+        weights: kept_weights,
+        dropped_weight: dropped_weight.value(),
+    })
+}
+
+/// Row-level checks shared by [`Sample::new`] and the filters.
+fn validate_rows(values: &[f64], weights: Option<&[f64]>) -> Result<(), StatsError> {
+    if let Some(w) = weights
+        && w.len() != values.len()
+    {
+        return Err(StatsError::LengthMismatch {
+            values: values.len(),
+            weights: w.len(),
+        });
+    }
+    if let Some(index) = values.iter().position(|x| !x.is_finite()) {
+        return Err(StatsError::NonFiniteValue {
+            index,
+            value: values[index],
+        });
+    }
+    if let Some(w) = weights {
+        for (index, &value) in w.iter().enumerate() {
+            if !value.is_finite() {
+                return Err(StatsError::NonFiniteWeight { index, value });
+            }
+            if value <= 0.0 {
+                return Err(StatsError::NonPositiveWeight { index, value });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_input() {
+        assert_eq!(Sample::new(&[], None).unwrap_err(), StatsError::Empty);
+        assert_eq!(Sample::new(&[], Some(&[])).unwrap_err(), StatsError::Empty);
+        assert_eq!(
+            Sample::new(&[1.0, 2.0], Some(&[1.0])).unwrap_err(),
+            StatsError::LengthMismatch {
+                values: 2,
+                weights: 1
+            }
+        );
+        assert!(matches!(
+            Sample::new(&[1.0, f64::NAN], None).unwrap_err(),
+            StatsError::NonFiniteValue { index: 1, .. }
+        ));
+        assert!(matches!(
+            Sample::new(&[1.0, f64::INFINITY], None).unwrap_err(),
+            StatsError::NonFiniteValue { index: 1, .. }
+        ));
+        assert!(matches!(
+            Sample::new(&[1.0, 2.0], Some(&[1.0, f64::NAN])).unwrap_err(),
+            StatsError::NonFiniteWeight { index: 1, .. }
+        ));
+        assert!(matches!(
+            Sample::new(&[1.0, 2.0], Some(&[0.0, 1.0])).unwrap_err(),
+            StatsError::NonPositiveWeight { index: 0, .. }
+        ));
+        assert!(matches!(
+            Sample::new(&[1.0, 2.0], Some(&[1.0, -1.0])).unwrap_err(),
+            StatsError::NonPositiveWeight { index: 1, .. }
+        ));
+        assert!(matches!(
+            Sample::new(&[1.0, 2.0], Some(&[f64::MAX, f64::MAX])).unwrap_err(),
+            StatsError::InvalidTotalWeight { .. }
+        ));
+    }
+
+    #[test]
+    fn sorted_is_stable_for_weighted_ties() {
+        let v = [3.0, 1.0, 3.0, 2.0];
+        let w = [1.0, 2.0, 3.0, 4.0];
+        let s = Sample::new(&v, Some(&w)).unwrap();
+        let Sorted::Weighted(p) = s.sorted() else {
+            panic!("weighted sample sorted as unweighted");
+        };
+        assert_eq!(&p[..], &[(1.0, 2.0), (2.0, 4.0), (3.0, 1.0), (3.0, 3.0)]);
+    }
+
+    #[test]
+    fn filters_report_what_they_drop() {
+        let v = [-1.0, 0.0, 2.0, 3.0];
+        let w = [2.0, 3.0, 4.0, 5.0];
+        let f = drop_negative(&v, Some(&w)).unwrap();
+        assert_eq!(f.values, vec![0.0, 2.0, 3.0]);
+        assert_eq!(f.weights, Some(vec![3.0, 4.0, 5.0]));
+        assert_eq!((f.dropped, f.dropped_weight), (1, 2.0));
+        let f = drop_non_positive(&v, None).unwrap();
+        assert_eq!(f.values, vec![2.0, 3.0]);
+        assert_eq!(f.weights, None);
+        assert_eq!((f.dropped, f.dropped_weight), (2, 2.0));
+        assert_eq!(f.sample().unwrap().len(), 2);
+        let none = drop_non_positive(&[-1.0], None).unwrap();
+        assert_eq!(none.sample().unwrap_err(), StatsError::Empty);
+        assert!(drop_negative(&[f64::NAN], None).is_err());
+    }
+}

@@ -1,0 +1,320 @@
+//! Setara's storage boundary.
+//!
+//! Callers see the [`Store`] trait and the plain types of this module; the SQLite backend (the
+//! embedded default, one file in WAL mode, created on first run) lives in [`sqlite`]. A
+//! PostgreSQL backend is added by implementing the same traits and choosing it in [`open`] by a
+//! `postgres://` location; callers do not change.
+//!
+//! Invariants every backend keeps:
+//! - an import is one transaction: it is either wholly in the store or not at all;
+//! - nothing is deleted by absence: a person missing from a re-import stays;
+//! - every change after a row's first load is recorded with who, when, why and old → new;
+//! - every household and person row carries its provenance (import, file, row).
+
+use std::path::Path;
+
+use setara_core::{Household, Kk, Lang, Localized, Nik, Person};
+use setara_registry::{Finding, Reason};
+
+pub mod sqlite;
+
+/// Who is making a change (`--actor`, `SETARA_ACTOR`, or the OS user).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+/// Open the store at `location`: a SQLite file path (created if absent) or, in the future, a
+/// `postgres://` URL.
+pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(StoreError::UnsupportedBackend("postgresql".into()));
+    }
+    let path = location.strip_prefix("sqlite://").unwrap_or(location);
+    Ok(Box::new(sqlite::SqliteStore::open(Path::new(path))?))
+}
+
+/// The registry store.
+pub trait Store: Send {
+    /// `sqlite` or `postgresql`.
+    fn backend(&self) -> &'static str;
+
+    /// Start an import: everything added through the session becomes visible at once when it
+    /// commits, or never.
+    fn begin_import<'s>(&'s mut self, meta: ImportMeta) -> Result<Box<dyn ImportSession + 's>, StoreError>;
+
+    /// A household with its members and provenance.
+    fn household(&self, kk: Kk) -> Result<Option<HouseholdRecord>, StoreError>;
+
+    /// Every recorded change of a household and of its current and former members, oldest first.
+    fn history(&self, kk: Kk) -> Result<Vec<Change>, StoreError>;
+
+    /// Findings recorded about a household and its members.
+    fn findings_for(&self, kk: Kk) -> Result<Vec<StoredFinding>, StoreError>;
+
+    /// Correct one field of a household (`nik = None`) or of one member, recording the change.
+    fn correct(&mut self, correction: &Correction) -> Result<Change, StoreError>;
+
+    /// Visit every household with its members, households in (region, KK) order and members by
+    /// NIK. Used to build columnar snapshots.
+    fn scan(&self, visit: &mut dyn FnMut(&Household, &[Person]) -> Result<(), StoreError>) -> Result<(), StoreError>;
+
+    fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Imports so far, newest last.
+    fn imports(&self) -> Result<Vec<ImportInfo>, StoreError>;
+
+    /// SHA-256 over the whole logical content (every table, every row, in key order).
+    fn content_digest(&self) -> Result<String, StoreError>;
+}
+
+/// One import in progress. Dropping it without [`ImportSession::commit`] rolls back.
+pub trait ImportSession {
+    /// Record a source file (households or persons) and get its id for provenance.
+    fn add_source(&mut self, role: &str, name: &str) -> Result<i64, StoreError>;
+
+    /// Record the size and SHA-256 of a source file once it has been read.
+    fn source_read(&mut self, file: i64, sha256: &str, bytes: u64) -> Result<(), StoreError>;
+
+    /// Add or update a household from row `row` of source file `file`.
+    fn household(&mut self, file: i64, row: u64, h: &Household) -> Result<HouseholdOutcome, StoreError>;
+
+    /// Mark a KK whose household row was rejected, so that its persons are rejected too.
+    fn household_rejected(&mut self, kk: Kk);
+
+    /// Add or update a person from row `row` of source file `file`.
+    fn person(&mut self, file: i64, row: u64, p: &Person) -> Result<PersonOutcome, StoreError>;
+
+    /// Record verification findings about loaded rows.
+    fn findings(&mut self, findings: &[Finding]) -> Result<(), StoreError>;
+
+    /// Resolve moves (pecah KK), record NIKs present in several households and the import's
+    /// totals, all still inside the transaction.
+    fn finalize(&mut self) -> Result<(), StoreError>;
+
+    /// Make everything visible at once.
+    fn commit(self: Box<Self>) -> Result<ImportSummary, StoreError>;
+
+    /// Undo everything; the store is exactly as before the import began.
+    fn rollback(self: Box<Self>) -> Result<ImportSummary, StoreError>;
+}
+
+/// What an import is.
+#[derive(Clone, Debug)]
+pub struct ImportMeta {
+    pub actor: Actor,
+    /// `all_or_nothing` or `skip_invalid`.
+    pub mode: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HouseholdOutcome {
+    Added,
+    /// Existing household; `n` fields changed.
+    Changed(usize),
+    Unchanged,
+    /// The same KK appeared earlier in this import.
+    Duplicate { first_row: u64 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonOutcome {
+    Added,
+    Changed(usize),
+    Unchanged,
+    /// The same NIK appeared earlier in this import within the same KK.
+    Duplicate { first_row: u64 },
+    /// The KK is neither in this import's households nor in the store.
+    HouseholdAbsent,
+    /// The KK's household row was rejected.
+    HouseholdRejected,
+}
+
+impl PersonOutcome {
+    /// The rejection reason, if the row was refused.
+    pub fn rejection(self) -> Option<Reason> {
+        match self {
+            PersonOutcome::Duplicate { first_row } => Some(Reason::DuplicateNik { first_row }),
+            PersonOutcome::HouseholdAbsent => Some(Reason::HouseholdAbsent),
+            PersonOutcome::HouseholdRejected => Some(Reason::HouseholdRejected),
+            _ => None,
+        }
+    }
+}
+
+impl HouseholdOutcome {
+    pub fn rejection(self) -> Option<Reason> {
+        match self {
+            HouseholdOutcome::Duplicate { first_row } => Some(Reason::DuplicateKk { first_row }),
+            _ => None,
+        }
+    }
+}
+
+/// Totals of one import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub import_id: i64,
+    pub committed: bool,
+    pub households_added: u64,
+    pub households_changed: u64,
+    pub households_unchanged: u64,
+    pub persons_added: u64,
+    pub persons_changed: u64,
+    pub persons_unchanged: u64,
+    pub persons_moved: u64,
+    pub changes: u64,
+    pub findings: u64,
+}
+
+/// Where a row came from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    pub import_id: i64,
+    pub file: String,
+    pub row: u64,
+}
+
+/// A household as stored, with its members.
+#[derive(Clone, Debug)]
+pub struct HouseholdRecord {
+    pub household: Household,
+    pub members: Vec<(Person, Provenance, u32)>,
+    pub provenance: Provenance,
+    pub version: u32,
+}
+
+/// One recorded change.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Change {
+    pub at: String,
+    pub actor: String,
+    pub reason: String,
+    /// `correction`, `reimport`, `member_added` or `move`.
+    pub kind: String,
+    pub import_id: Option<i64>,
+    pub source_row: Option<u64>,
+    pub kk: Kk,
+    pub nik: Option<Nik>,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// A finding as stored.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct StoredFinding {
+    pub rule: String,
+    pub kk: Kk,
+    pub nik: Option<Nik>,
+    pub detail: String,
+    pub status: String,
+    pub found_at: String,
+}
+
+/// A correction of one field.
+#[derive(Clone, Debug)]
+pub struct Correction {
+    pub kk: Kk,
+    /// `None` corrects the household; `Some` one member.
+    pub nik: Option<Nik>,
+    pub field: String,
+    /// `None` clears an optional field.
+    pub value: Option<String>,
+    pub reason: String,
+    pub actor: Actor,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub households: u64,
+    pub persons: u64,
+    pub surveyed_households: u64,
+    pub imports: u64,
+    pub changes: u64,
+    pub findings: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ImportInfo {
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub actor: String,
+    pub mode: String,
+    pub files: Vec<String>,
+    pub households_added: u64,
+    pub persons_added: u64,
+    pub changes: u64,
+    pub findings: u64,
+}
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("the store at {path} was written by a newer Setara (schema {found}, this build knows {known})")]
+    SchemaTooNew { path: String, found: i64, known: i64 },
+    #[error("the {0} backend is not built into this version of Setara; use a SQLite path")]
+    UnsupportedBackend(String),
+    #[error("household KK {0} is not in the registry")]
+    HouseholdNotFound(Kk),
+    #[error("NIK {nik} is not a member of household KK {kk}")]
+    PersonNotFound { kk: Kk, nik: Nik },
+    #[error("field {field}: {}", .reason.message(Lang::En))]
+    Field { field: String, reason: Reason },
+    #[error("{field} already has the value {value:?}; nothing to correct")]
+    Unchanged { field: String, value: String },
+    #[error("region {0} is not a current village code")]
+    RegionNotCurrent(String),
+    #[error("a reason is required for every correction")]
+    ReasonRequired,
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+impl Localized for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoreError::Sqlite(_) => "store_database",
+            StoreError::DataDir { .. } => "store_data_dir",
+            StoreError::SchemaTooNew { .. } => "store_schema_too_new",
+            StoreError::UnsupportedBackend(_) => "store_backend_unsupported",
+            StoreError::HouseholdNotFound(_) => "household_not_found",
+            StoreError::PersonNotFound { .. } => "person_not_found",
+            StoreError::Field { reason, .. } => reason.code(),
+            StoreError::Unchanged { .. } => "correction_unchanged",
+            StoreError::RegionNotCurrent(_) => "region_not_current",
+            StoreError::ReasonRequired => "correction_reason_required",
+            StoreError::Corrupt(_) => "store_corrupt",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (e, Lang::En) => e.to_string(),
+            (StoreError::Sqlite(e), Lang::Id) => format!("basis data: {e}"),
+            (StoreError::DataDir { path, source }, Lang::Id) => {
+                format!("tidak dapat membuat direktori data {path}: {source}")
+            }
+            (StoreError::SchemaTooNew { path, found, known }, Lang::Id) => format!(
+                "basis data di {path} ditulis oleh Setara yang lebih baru (skema {found}, versi ini mengenal {known})"
+            ),
+            (StoreError::UnsupportedBackend(b), Lang::Id) => {
+                format!("backend {b} belum tersedia di versi Setara ini; gunakan berkas SQLite")
+            }
+            (StoreError::HouseholdNotFound(kk), Lang::Id) => format!("KK {kk} tidak ada di registri"),
+            (StoreError::PersonNotFound { kk, nik }, Lang::Id) => {
+                format!("NIK {nik} bukan anggota keluarga KK {kk}")
+            }
+            (StoreError::Field { field, reason }, Lang::Id) => format!("kolom {field}: {}", reason.message(Lang::Id)),
+            (StoreError::Unchanged { field, value }, Lang::Id) => {
+                format!("{field} sudah bernilai {value:?}; tidak ada yang dikoreksi")
+            }
+            (StoreError::RegionNotCurrent(r), Lang::Id) => format!("wilayah {r} bukan kode desa/kelurahan yang berlaku"),
+            (StoreError::ReasonRequired, Lang::Id) => "setiap koreksi wajib disertai alasan".into(),
+            (StoreError::Corrupt(e), Lang::Id) => format!("data tersimpan rusak: {e}"),
+        }
+    }
+}

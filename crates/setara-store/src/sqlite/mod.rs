@@ -1,0 +1,476 @@
+//! The embedded SQLite backend: one file in WAL mode, created on first run, schema by
+//! migrations (`migrations/sqlite/`).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use setara_core::{Household, Kk, Level, Nik, Person, Regions};
+use setara_registry::fields::{HOUSEHOLD_FIELDS, PERSON_FIELDS, check_household, check_person, find_field};
+use setara_registry::{Field, Reason};
+use sha2::{Digest, Sha256};
+
+use crate::*;
+
+mod import;
+pub(crate) mod rows;
+
+use rows::*;
+
+/// Migrations in order; the index + 1 is the schema version.
+const MIGRATIONS: &[(&str, &str)] = &[("registry", include_str!("../../migrations/sqlite/0001_registry.sql"))];
+
+/// The registry in a SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl SqliteStore {
+    /// Open (creating the file and its directory if needed) and migrate.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::DataDir { path: dir.display().to_string(), source })?;
+        }
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // 256 MiB page cache: an import's indexes stay in memory.
+        conn.pragma_update(None, "cache_size", -262_144)?;
+        let mut store = SqliteStore { conn, path: path.to_path_buf() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )?;
+        let current: i64 =
+            self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if current > known {
+            return Err(StoreError::SchemaTooNew { path: self.path.display().to_string(), found: current, known });
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![i as i64 + 1, name, now()],
+            )?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The schema version this store is at.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))?)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn household_row(&self, kk: Kk) -> Result<Option<(i64, Household, Provenance, u32)>, StoreError> {
+        let sql = format!(
+            "SELECT h.id, h.version, h.source_row, f.import_id, f.name, {HOUSEHOLD_COLUMNS}
+             FROM households h JOIN source_files f ON f.id = h.source_file WHERE h.kk = ?1"
+        )
+        .replace(", region", ", h.region");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([kk.as_u64() as i64])?;
+        let Some(row) = rows.next()? else { return Ok(None) };
+        let id: i64 = row.get(0)?;
+        let version: i64 = row.get(1)?;
+        let prov = Provenance { import_id: row.get(3)?, file: row.get(4)?, row: row.get::<_, i64>(2)? as u64 };
+        Ok(Some((id, household_from_row(row, 5)?, prov, version as u32)))
+    }
+
+    fn members(&self, household_id: i64, kk: Kk) -> Result<Vec<(i64, Person, Provenance, u32)>, StoreError> {
+        let sql = format!(
+            "SELECT p.id, p.version, p.source_row, f.import_id, f.name, {PERSON_COLUMNS}
+             FROM persons p JOIN source_files f ON f.id = p.source_file
+             WHERE p.household_id = ?1 ORDER BY p.nik"
+        )
+        .replace(", name, sex", ", p.name, sex");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([household_id])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let prov = Provenance { import_id: row.get(3)?, file: row.get(4)?, row: row.get::<_, i64>(2)? as u64 };
+            let version: i64 = row.get(1)?;
+            out.push((row.get(0)?, person_from_row(row, 5, kk)?, prov, version as u32));
+        }
+        Ok(out)
+    }
+}
+
+fn set_field<T>(fields: &'static [Field<T>], value: &mut T, field: &str, text: Option<&str>) -> Result<&'static Field<T>, StoreError> {
+    let Some((_, f)) = find_field(fields, field) else {
+        return Err(StoreError::Field {
+            field: field.to_string(),
+            reason: Reason::UnknownField { suggestion: setara_registry::fields::suggest_field(fields, field).map(String::from) },
+        });
+    };
+    if !f.editable {
+        return Err(StoreError::Field { field: f.name.to_string(), reason: Reason::NotEditable });
+    }
+    (f.set)(value, text.map(str::trim).filter(|s| !s.is_empty()))
+        .map_err(|reason| StoreError::Field { field: f.name.to_string(), reason })?;
+    Ok(f)
+}
+
+/// Insert one change row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_change(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    reason: &str,
+    kind: &str,
+    import_id: Option<i64>,
+    source_row: Option<u64>,
+    kk: Kk,
+    nik: Option<Nik>,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO changes (at, actor, reason, kind, import_id, source_row, kk, nik, field, old_value, new_value)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    stmt.execute(params![
+        at,
+        actor,
+        reason,
+        kind,
+        import_id,
+        source_row.map(|r| r as i64),
+        kk.as_u64() as i64,
+        nik.map(|n| n.as_u64() as i64),
+        field,
+        old,
+        new
+    ])?;
+    Ok(())
+}
+
+/// Field-by-field differences, as (field, old, new) text.
+pub(crate) fn diff<T>(fields: &'static [Field<T>], old: &T, new: &T) -> Vec<(&'static str, Option<String>, Option<String>)> {
+    let mut out = Vec::new();
+    for f in fields {
+        let (a, b) = ((f.get)(old), (f.get)(new));
+        if a != b {
+            out.push((f.name, a, b));
+        }
+    }
+    out
+}
+
+fn change_from_row(row: &rusqlite::Row) -> Result<Change, StoreError> {
+    let kk: i64 = row.get(6)?;
+    let nik: Option<i64> = row.get(7)?;
+    Ok(Change {
+        at: row.get(0)?,
+        actor: row.get(1)?,
+        reason: row.get(2)?,
+        kind: row.get(3)?,
+        import_id: row.get(4)?,
+        source_row: row.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+        kk: Kk::from_u64(kk as u64).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        nik: nik.map(|n| Nik::from_u64(n as u64)).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        field: row.get(8)?,
+        old_value: row.get(9)?,
+        new_value: row.get(10)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn begin_import<'s>(&'s mut self, meta: ImportMeta) -> Result<Box<dyn ImportSession + 's>, StoreError> {
+        Ok(Box::new(import::SqliteImport::begin(&self.conn, meta)?))
+    }
+
+    fn household(&self, kk: Kk) -> Result<Option<HouseholdRecord>, StoreError> {
+        let Some((id, household, provenance, version)) = self.household_row(kk)? else { return Ok(None) };
+        let members = self.members(id, kk)?.into_iter().map(|(_, p, prov, v)| (p, prov, v)).collect();
+        Ok(Some(HouseholdRecord { household, members, provenance, version }))
+    }
+
+    fn history(&self, kk: Kk) -> Result<Vec<Change>, StoreError> {
+        let k = kk.as_u64() as i64;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, actor, reason, kind, import_id, source_row, kk, nik, field, old_value, new_value
+             FROM changes
+             WHERE kk = ?1 OR (kind = 'move' AND old_value = ?2)
+             ORDER BY id",
+        )?;
+        let mut rows = stmt.query(params![k, kk.to_string()])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(change_from_row(row)?);
+        }
+        Ok(out)
+    }
+
+    fn findings_for(&self, kk: Kk) -> Result<Vec<StoredFinding>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rule, kk, nik, detail, status, found_at FROM findings WHERE kk = ?1 ORDER BY id",
+        )?;
+        let mut rows = stmt.query([kk.as_u64() as i64])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let nik: i64 = row.get(2)?;
+            out.push(StoredFinding {
+                rule: row.get(0)?,
+                kk,
+                nik: if nik == 0 { None } else { Nik::from_u64(nik as u64).ok() },
+                detail: row.get(3)?,
+                status: row.get(4)?,
+                found_at: row.get(5)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn correct(&mut self, c: &Correction) -> Result<Change, StoreError> {
+        if c.reason.trim().is_empty() {
+            return Err(StoreError::ReasonRequired);
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let (hid, household, _, _) = self.household_row(c.kk)?.ok_or(StoreError::HouseholdNotFound(c.kk))?;
+        let at = now();
+        let (field, old, new) = match c.nik {
+            None => {
+                let mut updated = household.clone();
+                let f = set_field(HOUSEHOLD_FIELDS, &mut updated, &c.field, c.value.as_deref())?;
+                if let Err((field, reason)) = check_household(&updated) {
+                    return Err(StoreError::Field { field: field.to_string(), reason });
+                }
+                if f.name == "region" {
+                    let ok = Regions::kemendagri_2025().get(updated.region).is_some_and(|r| r.level() == Level::Village);
+                    if !ok {
+                        return Err(StoreError::RegionNotCurrent(updated.region.to_string()));
+                    }
+                }
+                let (old, new) = ((f.get)(&household), (f.get)(&updated));
+                if old == new {
+                    return Err(StoreError::Unchanged { field: f.name.into(), value: old.unwrap_or_default() });
+                }
+                let values = household_values(&updated);
+                let sets: Vec<String> = HOUSEHOLD_COLUMNS
+                    .split(',')
+                    .map(str::trim)
+                    .enumerate()
+                    .map(|(i, col)| format!("{col} = ?{}", i + 1))
+                    .collect();
+                let sql = format!(
+                    "UPDATE households SET {}, version = version + 1 WHERE id = ?{}",
+                    sets.join(", "),
+                    HOUSEHOLD_COLUMN_COUNT + 1
+                );
+                let mut p = params(&values);
+                p.push(&hid);
+                tx.execute(&sql, p.as_slice())?;
+                (f.name, old, new)
+            }
+            Some(nik) => {
+                let (pid, person, _, _) = self
+                    .members(hid, c.kk)?
+                    .into_iter()
+                    .find(|(_, p, _, _)| p.nik == nik)
+                    .ok_or(StoreError::PersonNotFound { kk: c.kk, nik })?;
+                let mut updated = person.clone();
+                let f = set_field(PERSON_FIELDS, &mut updated, &c.field, c.value.as_deref())?;
+                let today = chrono::Utc::now().date_naive();
+                if let Err((field, reason)) = check_person(&updated, today) {
+                    return Err(StoreError::Field { field: field.to_string(), reason });
+                }
+                let (old, new) = ((f.get)(&person), (f.get)(&updated));
+                if old == new {
+                    return Err(StoreError::Unchanged { field: f.name.into(), value: old.unwrap_or_default() });
+                }
+                let values = person_values(&updated);
+                let sets: Vec<String> = PERSON_COLUMNS
+                    .split(',')
+                    .map(str::trim)
+                    .enumerate()
+                    .map(|(i, col)| format!("{col} = ?{}", i + 1))
+                    .collect();
+                let sql = format!(
+                    "UPDATE persons SET {}, version = version + 1 WHERE id = ?{}",
+                    sets.join(", "),
+                    PERSON_COLUMN_COUNT + 1
+                );
+                let mut p = params(&values);
+                p.push(&pid);
+                tx.execute(&sql, p.as_slice())?;
+                (f.name, old, new)
+            }
+        };
+        insert_change(
+            &tx,
+            &at,
+            &c.actor.0,
+            c.reason.trim(),
+            "correction",
+            None,
+            None,
+            c.kk,
+            c.nik,
+            field,
+            old.as_deref(),
+            new.as_deref(),
+        )?;
+        tx.commit()?;
+        Ok(Change {
+            at,
+            actor: c.actor.0.clone(),
+            reason: c.reason.trim().to_string(),
+            kind: "correction".into(),
+            import_id: None,
+            source_row: None,
+            kk: c.kk,
+            nik: c.nik,
+            field: field.to_string(),
+            old_value: old,
+            new_value: new,
+        })
+    }
+
+    fn scan(&self, visit: &mut dyn FnMut(&Household, &[Person]) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        // Two ordered cursors merged: households by id, persons by (household_id, nik).
+        let mut hs = self.conn.prepare(&format!("SELECT id, {HOUSEHOLD_COLUMNS} FROM households ORDER BY id"))?;
+        let mut ps = self.conn.prepare(&format!(
+            "SELECT household_id, {PERSON_COLUMNS} FROM persons ORDER BY household_id, nik"
+        ))?;
+        let mut hrows = hs.query([])?;
+        let mut prows = ps.query([])?;
+        let mut pending: Option<(i64, Person)> = None;
+        let mut members: Vec<Person> = Vec::with_capacity(16);
+        let kk0 = Kk::from_u64(0).expect("valid");
+        while let Some(h) = hrows.next()? {
+            let id: i64 = h.get(0)?;
+            let household = household_from_row(h, 1)?;
+            members.clear();
+            loop {
+                if let Some((hid, _)) = &pending {
+                    if *hid < id {
+                        return Err(StoreError::Corrupt(format!("person of missing household {hid}")));
+                    }
+                    if *hid > id {
+                        break;
+                    }
+                    let (_, mut p) = pending.take().expect("checked");
+                    p.kk = household.kk;
+                    members.push(p);
+                }
+                match prows.next()? {
+                    Some(r) => pending = Some((r.get(0)?, person_from_row(r, 1, kk0)?)),
+                    None => break,
+                }
+            }
+            visit(&household, &members)?;
+        }
+        Ok(())
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        let one = |sql: &str| -> Result<u64, StoreError> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(Counts {
+            households: one("SELECT COUNT(*) FROM households")?,
+            persons: one("SELECT COUNT(*) FROM persons")?,
+            surveyed_households: one("SELECT COUNT(*) FROM households WHERE consumption_per_capita IS NOT NULL")?,
+            imports: one("SELECT COUNT(*) FROM imports WHERE finished_at IS NOT NULL")?,
+            changes: one("SELECT COUNT(*) FROM changes")?,
+            findings: one("SELECT COUNT(*) FROM findings")?,
+        })
+    }
+
+    fn imports(&self) -> Result<Vec<ImportInfo>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.id, i.started_at, i.finished_at, i.actor, i.mode, i.households_added, i.persons_added,
+                    i.changes, i.findings, (SELECT group_concat(name, ', ') FROM source_files f WHERE f.import_id = i.id)
+             FROM imports i ORDER BY i.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let files: Option<String> = r.get(9)?;
+            out.push(ImportInfo {
+                id: r.get(0)?,
+                started_at: r.get(1)?,
+                finished_at: r.get(2)?,
+                actor: r.get(3)?,
+                mode: r.get(4)?,
+                files: files.map(|f| f.split(", ").map(String::from).collect()).unwrap_or_default(),
+                households_added: r.get::<_, i64>(5)? as u64,
+                persons_added: r.get::<_, i64>(6)? as u64,
+                changes: r.get::<_, i64>(7)? as u64,
+                findings: r.get::<_, i64>(8)? as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    fn content_digest(&self) -> Result<String, StoreError> {
+        use rusqlite::types::ValueRef;
+        let mut hasher = Sha256::new();
+        let tables: Vec<String> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )?;
+            stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+        };
+        for t in tables {
+            hasher.update(b"T");
+            hasher.update(t.as_bytes());
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                hasher.update(b"R");
+                for i in 0..n {
+                    match r.get_ref(i)? {
+                        ValueRef::Null => hasher.update(b"n"),
+                        ValueRef::Integer(v) => {
+                            hasher.update(b"i");
+                            hasher.update(v.to_le_bytes());
+                        }
+                        ValueRef::Real(v) => {
+                            hasher.update(b"r");
+                            hasher.update(v.to_le_bytes());
+                        }
+                        ValueRef::Text(s) | ValueRef::Blob(s) => {
+                            hasher.update(b"s");
+                            hasher.update((s.len() as u64).to_le_bytes());
+                            hasher.update(s);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(hex::encode(hasher.finalize()))
+    }
+}
+
+#[allow(dead_code)]
+fn _optional_is_used(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT 1", [], |r| r.get(0)).optional()
+}
