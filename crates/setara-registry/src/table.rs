@@ -367,7 +367,12 @@ impl<T> RecordParser<T> {
 
     /// Whether the file has this field.
     pub fn has(&self, name: &str) -> bool {
-        self.columns.iter().flatten().any(|&i| self.fields[i].name == name)
+        self.column_of(name).is_some()
+    }
+
+    /// The file column that holds a field (by canonical name).
+    pub fn column_of(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.is_some_and(|i| self.fields[i].name == name))
     }
 
     /// Parse one row; every problem in the row is reported.

@@ -59,6 +59,9 @@ pub trait Store: Send {
 
     fn counts(&self) -> Result<Counts, StoreError>;
 
+    /// Record that `actor` read personal data of a household (the access log).
+    fn record_access(&mut self, actor: &Actor, action: &str, kk: Kk) -> Result<(), StoreError>;
+
     /// Imports so far, newest last.
     fn imports(&self) -> Result<Vec<ImportInfo>, StoreError>;
 
@@ -77,8 +80,13 @@ pub trait ImportSession {
     /// Add or update a household from row `row` of source file `file`.
     fn household(&mut self, file: i64, row: u64, h: &Household) -> Result<HouseholdOutcome, StoreError>;
 
-    /// Mark a KK whose household row was rejected, so that its persons are rejected too.
-    fn household_rejected(&mut self, kk: Kk);
+    /// Mark a KK whose household row `row` was rejected, so that its persons are rejected too
+    /// and a later row with the same KK is reported as a duplicate.
+    fn household_rejected(&mut self, kk: Kk, row: u64);
+
+    /// Note a person row that was rejected, so that a later row with the same KK and NIK is
+    /// reported as a duplicate.
+    fn person_rejected(&mut self, kk: Kk, nik: Nik, row: u64);
 
     /// Add or update a person from row `row` of source file `file`.
     fn person(&mut self, file: i64, row: u64, p: &Person) -> Result<PersonOutcome, StoreError>;

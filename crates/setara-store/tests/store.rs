@@ -169,8 +169,11 @@ fn duplicates_within_an_import_are_refused() {
     assert_eq!(s.person(file, 2, &person(SITI, A, "Siti")).unwrap(), PersonOutcome::Added);
     assert_eq!(s.person(file, 3, &person(SITI, A, "Siti")).unwrap(), PersonOutcome::Duplicate { first_row: 2 });
     assert_eq!(s.person(file, 4, &person(BUDI, B, "Budi")).unwrap(), PersonOutcome::HouseholdAbsent);
-    s.household_rejected(kk(B));
+    s.household_rejected(kk(B), 9);
     assert_eq!(s.person(file, 5, &person(BUDI, B, "Budi")).unwrap(), PersonOutcome::HouseholdRejected);
+    assert_eq!(s.household(file, 10, &household(B, "11.01.01.2001")).unwrap(), HouseholdOutcome::Duplicate { first_row: 9 });
+    s.person_rejected(kk(A), nik(ANI), 11);
+    assert_eq!(s.person(file, 12, &person(ANI, A, "Ani")).unwrap(), PersonOutcome::Duplicate { first_row: 11 });
 }
 
 #[test]

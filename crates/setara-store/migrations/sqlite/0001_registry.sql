@@ -105,3 +105,12 @@ CREATE TABLE findings (
     found_at TEXT NOT NULL,
     UNIQUE (rule, kk, nik)
 );
+
+-- Reads of personal data (UU PDP 27/2022): who looked at which household, when.
+CREATE TABLE access_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    kk INTEGER
+);

@@ -22,7 +22,7 @@ enum Known {
     /// Row id; the row of this import's households file that listed it (0 = not listed);
     /// whether it was in the store before this import.
     Household { id: i64, row: u64, existed: bool },
-    Rejected,
+    Rejected { row: u64 },
 }
 
 struct MoveCandidate {
@@ -43,10 +43,10 @@ pub(crate) struct SqliteImport<'c> {
     first_load: bool,
     finished: bool,
     households: HashMap<u64, Known>,
-    /// (household row id, NIK) → row in the persons file.
-    persons_seen: HashMap<(i64, u64), u64>,
-    /// Households whose member list this import re-lists.
-    households_listed: HashSet<i64>,
+    /// (KK, NIK) → row in the persons file.
+    persons_seen: HashMap<(u64, u64), u64>,
+    /// KKs whose member list this import re-lists.
+    households_listed: HashSet<u64>,
     moves: Vec<MoveCandidate>,
     summary: ImportSummary,
 }
@@ -157,6 +157,7 @@ impl<'c> SqliteImport<'c> {
         for m in moves {
             // Other rows of this NIK that existed before this import.
             let others: Vec<(i64, i64, i64)> = {
+                // (person id, household id, KK)
                 let mut stmt = self.stmt(
                     "SELECT p.id, p.household_id, h.kk FROM persons p JOIN households h ON h.id = p.household_id
                      WHERE p.nik = ?1 AND p.id <> ?2 AND p.household_id <> ?3 ORDER BY p.id",
@@ -167,8 +168,9 @@ impl<'c> SqliteImport<'c> {
                 .collect::<Result<_, _>>()?
             };
             // Moved from a household that this import re-lists without the person.
-            let from = others.into_iter().find(|(_, hid, _)| {
-                self.households_listed.contains(hid) && !self.persons_seen.contains_key(&(*hid, m.nik.as_u64()))
+            let from = others.into_iter().find(|(_, _, kk)| {
+                let kk = *kk as u64;
+                self.households_listed.contains(&kk) && !self.persons_seen.contains_key(&(kk, m.nik.as_u64()))
             });
             let Some((old_person, _old_household, old_kk)) = from else { continue };
             let old_kk = Kk::from_u64(old_kk as u64).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -230,10 +232,11 @@ impl ImportSession for SqliteImport<'_> {
 
     fn household(&mut self, file: i64, row: u64, h: &Household) -> Result<HouseholdOutcome, StoreError> {
         let key = h.kk.as_u64();
-        if let Some(Known::Household { row: first_row, .. }) = self.households.get(&key) {
-            if *first_row > 0 {
+        match self.households.get(&key) {
+            Some(Known::Household { row: first_row, .. } | Known::Rejected { row: first_row }) if *first_row > 0 => {
                 return Ok(HouseholdOutcome::Duplicate { first_row: *first_row });
             }
+            _ => {}
         }
         let values = household_values(h);
         let existing = if self.first_load {
@@ -295,24 +298,32 @@ impl ImportSession for SqliteImport<'_> {
         }
     }
 
-    fn household_rejected(&mut self, kk: Kk) {
-        self.households.entry(kk.as_u64()).or_insert(Known::Rejected);
+    fn household_rejected(&mut self, kk: Kk, row: u64) {
+        self.households.entry(kk.as_u64()).or_insert(Known::Rejected { row });
+    }
+
+    fn person_rejected(&mut self, kk: Kk, nik: Nik, row: u64) {
+        self.persons_seen.entry((kk.as_u64(), nik.as_u64())).or_insert(row);
     }
 
     fn person(&mut self, file: i64, row: u64, p: &Person) -> Result<PersonOutcome, StoreError> {
+        let nik = p.nik.as_u64();
+        let kk = p.kk.as_u64();
+        if let Some(first_row) = self.persons_seen.get(&(kk, nik)) {
+            return Ok(PersonOutcome::Duplicate { first_row: *first_row });
+        }
         let (household, existed) = match self.lookup_household(p.kk)? {
             None => return Ok(PersonOutcome::HouseholdAbsent),
-            Some(Known::Rejected) => return Ok(PersonOutcome::HouseholdRejected),
+            Some(Known::Rejected { .. }) => return Ok(PersonOutcome::HouseholdRejected),
             Some(Known::Household { id, existed, .. }) => (id, existed),
         };
-        let nik = p.nik.as_u64();
-        match self.persons_seen.entry((household, nik)) {
+        match self.persons_seen.entry((kk, nik)) {
             hashbrown::hash_map::Entry::Occupied(e) => return Ok(PersonOutcome::Duplicate { first_row: *e.get() }),
             hashbrown::hash_map::Entry::Vacant(e) => {
                 e.insert(row);
             }
         }
-        self.households_listed.insert(household);
+        self.households_listed.insert(kk);
         if self.first_load {
             self.insert_person(household, file, row, p)?;
             self.summary.persons_added += 1;

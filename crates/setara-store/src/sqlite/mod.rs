@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use setara_core::{Household, Kk, Level, Nik, Person, Regions};
 use setara_registry::fields::{HOUSEHOLD_FIELDS, PERSON_FIELDS, check_household, check_person, find_field};
 use setara_registry::{Field, Reason};
@@ -403,6 +403,14 @@ impl Store for SqliteStore {
         })
     }
 
+    fn record_access(&mut self, actor: &Actor, action: &str, kk: Kk) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
+            params![now(), actor.0, action, kk.as_u64() as i64],
+        )?;
+        Ok(())
+    }
+
     fn imports(&self) -> Result<Vec<ImportInfo>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT i.id, i.started_at, i.finished_at, i.actor, i.mode, i.households_added, i.persons_added,
@@ -470,7 +478,3 @@ impl Store for SqliteStore {
     }
 }
 
-#[allow(dead_code)]
-fn _optional_is_used(conn: &Connection) -> rusqlite::Result<Option<i64>> {
-    conn.query_row("SELECT 1", [], |r| r.get(0)).optional()
-}
