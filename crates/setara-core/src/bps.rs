@@ -39,7 +39,9 @@ pub struct Bps {
 impl Bps {
     pub fn shipped() -> &'static Bps {
         static BPS: OnceLock<Bps> = OnceLock::new();
-        BPS.get_or_init(|| Bps::parse(STATS_CSV, CROSSWALK_CSV).expect("shipped BPS tables are well-formed"))
+        BPS.get_or_init(|| {
+            Bps::parse(STATS_CSV, CROSSWALK_CSV).expect("shipped BPS tables are well-formed")
+        })
     }
 
     fn parse(stats: &str, crosswalk: &str) -> Result<Bps, String> {
@@ -61,13 +63,22 @@ impl Bps {
                 return Err(format!("bps stats: short line {line}"));
             }
             let bps_code: u8 = f[0].parse().map_err(|_| format!("bps stats: {line}"))?;
-            let opt_f = |s: &str| if s.is_empty() { Ok(None) } else { s.parse::<f64>().map(Some) };
+            let opt_f = |s: &str| {
+                if s.is_empty() {
+                    Ok(None)
+                } else {
+                    s.parse::<f64>().map(Some)
+                }
+            };
             let gini = opt_f(f[3]).map_err(|_| format!("bps stats gini: {line}"))?;
             let poverty_pct = opt_f(f[4]).map_err(|_| format!("bps stats p0: {line}"))?;
             let poverty_line = if f[5].is_empty() {
                 None
             } else {
-                Some(f[5].parse::<i64>().map_err(|_| format!("bps stats line: {line}"))?)
+                Some(
+                    f[5].parse::<i64>()
+                        .map_err(|_| format!("bps stats line: {line}"))?,
+                )
             };
             let province = if bps_code == 0 {
                 None
@@ -89,17 +100,26 @@ impl Bps {
                 poverty_line,
             });
         }
-        Ok(Bps { stats: out, crosswalk: xw })
+        Ok(Bps {
+            stats: out,
+            crosswalk: xw,
+        })
     }
 
     /// Kemendagri province code for a BPS province code.
     pub fn kemendagri_for_bps(&self, bps: u8) -> Option<RegionCode> {
-        self.crosswalk.iter().find(|(b, _)| *b == bps).map(|(_, k)| *k)
+        self.crosswalk
+            .iter()
+            .find(|(b, _)| *b == bps)
+            .map(|(_, k)| *k)
     }
 
     /// BPS province code for a Kemendagri province code.
     pub fn bps_for_kemendagri(&self, province: RegionCode) -> Option<u8> {
-        self.crosswalk.iter().find(|(_, k)| *k == province).map(|(b, _)| *b)
+        self.crosswalk
+            .iter()
+            .find(|(_, k)| *k == province)
+            .map(|(b, _)| *b)
     }
 
     /// Periods available, oldest first.
@@ -112,18 +132,24 @@ impl Bps {
 
     /// Figures for a Kemendagri province in a period.
     pub fn province(&self, province: RegionCode, period: &str) -> Option<&BpsProvinceStat> {
-        self.stats.iter().find(|s| s.province == Some(province) && s.period == period)
+        self.stats
+            .iter()
+            .find(|s| s.province == Some(province) && s.period == period)
     }
 
     /// National figures in a period.
     pub fn national(&self, period: &str) -> Option<&BpsProvinceStat> {
-        self.stats.iter().find(|s| s.bps_code == 0 && s.period == period)
+        self.stats
+            .iter()
+            .find(|s| s.bps_code == 0 && s.period == period)
     }
 
     /// All province rows of one period.
     pub fn provinces(&self, period: &str) -> impl Iterator<Item = &BpsProvinceStat> {
         let period = period.to_string();
-        self.stats.iter().filter(move |s| s.province.is_some() && s.period == period)
+        self.stats
+            .iter()
+            .filter(move |s| s.province.is_some() && s.period == period)
     }
 }
 
@@ -159,7 +185,11 @@ mod tests {
         let rows: Vec<_> = bps.provinces("2024-03").collect();
         assert_eq!(rows.len(), 38);
         for r in rows {
-            assert!(r.gini.is_some() && r.poverty_pct.is_some() && r.poverty_line.is_some(), "{}", r.name);
+            assert!(
+                r.gini.is_some() && r.poverty_pct.is_some() && r.poverty_line.is_some(),
+                "{}",
+                r.name
+            );
         }
     }
 }

@@ -62,7 +62,10 @@ fn sixteen_digits(s: &str, kind: &'static str) -> Result<u64, IdError> {
         return Err(IdError::NotDigits { kind });
     }
     if s.len() != 16 {
-        return Err(IdError::Length { kind, found: s.chars().count() });
+        return Err(IdError::Length {
+            kind,
+            found: s.chars().count(),
+        });
     }
     Ok(s.parse().expect("16 ascii digits fit in u64"))
 }
@@ -79,7 +82,10 @@ impl Nik {
     /// From the 16-digit number; checks the same rules as [`Nik::parse`].
     pub fn from_u64(n: u64) -> Result<Nik, IdError> {
         if n >= 10_000_000_000_000_000 {
-            return Err(IdError::Length { kind: "NIK", found: 17 });
+            return Err(IdError::Length {
+                kind: "NIK",
+                found: 17,
+            });
         }
         let serial = n % 10_000;
         let yy_mm_dd = n / 10_000 % 1_000_000;
@@ -108,7 +114,11 @@ impl Nik {
 
     /// Sex encoded by the day field (women have day + 40).
     pub fn sex(self) -> Sex {
-        if self.day_field() > 40 { Sex::Female } else { Sex::Male }
+        if self.day_field() > 40 {
+            Sex::Female
+        } else {
+            Sex::Male
+        }
     }
 
     fn day_field(self) -> u32 {
@@ -156,8 +166,17 @@ impl Nik {
     }
 
     /// Build a NIK from its parts (for generators and tests).
-    pub fn from_parts(district: RegionCode, birth: NaiveDate, sex: Sex, serial: u32) -> Result<Nik, IdError> {
-        assert_eq!(district.level(), Level::District, "a NIK is issued by a district");
+    pub fn from_parts(
+        district: RegionCode,
+        birth: NaiveDate,
+        sex: Sex,
+        serial: u32,
+    ) -> Result<Nik, IdError> {
+        assert_eq!(
+            district.level(),
+            Level::District,
+            "a NIK is issued by a district"
+        );
         let day = birth.day() + if sex == Sex::Female { 40 } else { 0 };
         let n = district.digits() * 10_000_000_000
             + u64::from(day) * 100_000_000
@@ -165,7 +184,10 @@ impl Nik {
             + (birth.year().rem_euclid(100) as u64) * 10_000
             + u64::from(serial);
         if serial > 9999 {
-            return Err(IdError::Length { kind: "NIK", found: 17 });
+            return Err(IdError::Length {
+                kind: "NIK",
+                found: 17,
+            });
         }
         Nik::from_u64(n)
     }
@@ -208,7 +230,10 @@ impl Kk {
 
     pub fn from_u64(n: u64) -> Result<Kk, IdError> {
         if n >= 10_000_000_000_000_000 {
-            return Err(IdError::Length { kind: "KK", found: 17 });
+            return Err(IdError::Length {
+                kind: "KK",
+                found: 17,
+            });
         }
         Ok(Kk(n))
     }
@@ -265,7 +290,9 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
         assert_eq!(nik.birth_date(today), NaiveDate::from_ymd_opt(1985, 8, 17));
         assert!(nik.agrees_with_birth_date(NaiveDate::from_ymd_opt(1985, 8, 17).unwrap()));
-        assert!(!nik.agrees_with_birth_date(NaiveDate::from_ymd_opt(1985, 17, 8).unwrap_or_default()));
+        assert!(
+            !nik.agrees_with_birth_date(NaiveDate::from_ymd_opt(1985, 17, 8).unwrap_or_default())
+        );
     }
 
     #[test]
@@ -279,14 +306,26 @@ mod tests {
 
     #[test]
     fn rejects_only_the_impossible() {
-        assert!(matches!(Nik::parse("320405570885000"), Err(IdError::Length { .. })));
-        assert!(matches!(Nik::parse("32040557088500031"), Err(IdError::Length { .. })));
-        assert!(matches!(Nik::parse("32040557O8850003"), Err(IdError::NotDigits { .. })));
+        assert!(matches!(
+            Nik::parse("320405570885000"),
+            Err(IdError::Length { .. })
+        ));
+        assert!(matches!(
+            Nik::parse("32040557088500031"),
+            Err(IdError::Length { .. })
+        ));
+        assert!(matches!(
+            Nik::parse("32040557O8850003"),
+            Err(IdError::NotDigits { .. })
+        ));
         assert_eq!(Nik::parse("3204051713850003"), Err(IdError::Month(13)));
         assert_eq!(Nik::parse("3204051700850003"), Err(IdError::Month(0)));
         assert_eq!(Nik::parse("3204050008850003"), Err(IdError::Day(0)));
         for d in 32..=40 {
-            assert_eq!(Nik::parse(&format!("320405{d:02}0885 0003").replace(' ', "")), Err(IdError::Day(d)));
+            assert_eq!(
+                Nik::parse(&format!("320405{d:02}0885 0003").replace(' ', "")),
+                Err(IdError::Day(d))
+            );
         }
         assert_eq!(Nik::parse("3204057208850003"), Err(IdError::Day(72)));
         assert_eq!(Nik::parse("3204051708850000"), Err(IdError::Serial));

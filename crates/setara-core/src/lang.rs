@@ -7,7 +7,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A language of user-facing text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Bahasa Indonesia (the default).
@@ -26,16 +28,18 @@ impl Lang {
 
     /// As [`Lang::from_env`], reading variables through `get` (testable without touching the process).
     pub fn from_env_vars(get: impl Fn(&str) -> Option<String>) -> Lang {
-        if let Some(v) = get("SETARA_LANG").filter(|v| !v.is_empty()) {
-            if let Ok(l) = v.parse() {
-                return l;
-            }
+        if let Some(l) = get("SETARA_LANG").and_then(|v| v.parse().ok()) {
+            return l;
         }
         for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let Some(v) = get(key).filter(|v| !v.is_empty()) {
                 let v = v.to_ascii_lowercase();
                 // POSIX gives precedence to the first variable that is set.
-                return if v.starts_with("en") { Lang::En } else { Lang::Id };
+                return if v.starts_with("en") {
+                    Lang::En
+                } else {
+                    Lang::Id
+                };
             }
         }
         Lang::Id
@@ -91,19 +95,30 @@ mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn indonesian_when_unsure() {
         assert_eq!(Lang::from_env_vars(env(&[])), Lang::Id);
         assert_eq!(Lang::from_env_vars(env(&[("LANG", "C.UTF-8")])), Lang::Id);
-        assert_eq!(Lang::from_env_vars(env(&[("LANG", "id_ID.UTF-8")])), Lang::Id);
+        assert_eq!(
+            Lang::from_env_vars(env(&[("LANG", "id_ID.UTF-8")])),
+            Lang::Id
+        );
     }
 
     #[test]
     fn english_only_when_asked() {
-        assert_eq!(Lang::from_env_vars(env(&[("LANG", "en_US.UTF-8")])), Lang::En);
+        assert_eq!(
+            Lang::from_env_vars(env(&[("LANG", "en_US.UTF-8")])),
+            Lang::En
+        );
         assert_eq!(
             Lang::from_env_vars(env(&[("LC_ALL", "id_ID"), ("LANG", "en_US")])),
             Lang::Id

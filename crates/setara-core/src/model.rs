@@ -358,7 +358,10 @@ impl Assets {
     }
 
     pub fn from_bits(known: u16, owned: u16) -> Assets {
-        Assets { known, owned: owned & known }
+        Assets {
+            known,
+            owned: owned & known,
+        }
     }
 
     /// Number of assets recorded as owned.
@@ -453,7 +456,10 @@ mod tests {
     fn codes_labels_and_aliases_parse() {
         assert_eq!(Floor::parse("ceramic"), Some(Floor::Ceramic));
         assert_eq!(Floor::parse("Keramik"), Some(Floor::Ceramic));
-        assert_eq!(Floor::parse(" marmer / granit "), Some(Floor::MarbleGranite));
+        assert_eq!(
+            Floor::parse(" marmer / granit "),
+            Some(Floor::MarbleGranite)
+        );
         assert_eq!(Sex::parse("P"), Some(Sex::Female));
         assert_eq!(Sex::parse("laki-laki"), Some(Sex::Male));
         assert_eq!(Relation::parse("Kepala Keluarga"), Some(Relation::Head));
@@ -464,7 +470,13 @@ mod tests {
 
     #[test]
     fn every_code_round_trips_and_is_unique() {
-        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], code: fn(T) -> &'static str, parse: fn(&str) -> Option<T>, index: fn(T) -> u8, from_index: fn(u8) -> Option<T>) {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            code: fn(T) -> &'static str,
+            parse: fn(&str) -> Option<T>,
+            index: fn(T) -> u8,
+            from_index: fn(u8) -> Option<T>,
+        ) {
             for &v in all {
                 assert_eq!(parse(code(v)), Some(v));
                 assert_eq!(from_index(index(v)), Some(v));
@@ -475,21 +487,111 @@ mod tests {
             assert_eq!(codes.len(), all.len());
         }
         check(Sex::ALL, Sex::code, Sex::parse, Sex::index, Sex::from_index);
-        check(Relation::ALL, Relation::code, Relation::parse, Relation::index, Relation::from_index);
-        check(Education::ALL, Education::code, Education::parse, Education::index, Education::from_index);
-        check(Work::ALL, Work::code, Work::parse, Work::index, Work::from_index);
-        check(Disability::ALL, Disability::code, Disability::parse, Disability::index, Disability::from_index);
-        check(HealthInsurance::ALL, HealthInsurance::code, HealthInsurance::parse, HealthInsurance::index, HealthInsurance::from_index);
-        check(SchoolAttendance::ALL, SchoolAttendance::code, SchoolAttendance::parse, SchoolAttendance::index, SchoolAttendance::from_index);
-        check(Floor::ALL, Floor::code, Floor::parse, Floor::index, Floor::from_index);
-        check(Wall::ALL, Wall::code, Wall::parse, Wall::index, Wall::from_index);
-        check(Roof::ALL, Roof::code, Roof::parse, Roof::index, Roof::from_index);
-        check(WaterSource::ALL, WaterSource::code, WaterSource::parse, WaterSource::index, WaterSource::from_index);
-        check(Toilet::ALL, Toilet::code, Toilet::parse, Toilet::index, Toilet::from_index);
-        check(Electricity::ALL, Electricity::code, Electricity::parse, Electricity::index, Electricity::from_index);
-        check(CookingFuel::ALL, CookingFuel::code, CookingFuel::parse, CookingFuel::index, CookingFuel::from_index);
-        check(Tenure::ALL, Tenure::code, Tenure::parse, Tenure::index, Tenure::from_index);
-        check(Asset::ALL, Asset::code, Asset::parse, Asset::index, Asset::from_index);
+        check(
+            Relation::ALL,
+            Relation::code,
+            Relation::parse,
+            Relation::index,
+            Relation::from_index,
+        );
+        check(
+            Education::ALL,
+            Education::code,
+            Education::parse,
+            Education::index,
+            Education::from_index,
+        );
+        check(
+            Work::ALL,
+            Work::code,
+            Work::parse,
+            Work::index,
+            Work::from_index,
+        );
+        check(
+            Disability::ALL,
+            Disability::code,
+            Disability::parse,
+            Disability::index,
+            Disability::from_index,
+        );
+        check(
+            HealthInsurance::ALL,
+            HealthInsurance::code,
+            HealthInsurance::parse,
+            HealthInsurance::index,
+            HealthInsurance::from_index,
+        );
+        check(
+            SchoolAttendance::ALL,
+            SchoolAttendance::code,
+            SchoolAttendance::parse,
+            SchoolAttendance::index,
+            SchoolAttendance::from_index,
+        );
+        check(
+            Floor::ALL,
+            Floor::code,
+            Floor::parse,
+            Floor::index,
+            Floor::from_index,
+        );
+        check(
+            Wall::ALL,
+            Wall::code,
+            Wall::parse,
+            Wall::index,
+            Wall::from_index,
+        );
+        check(
+            Roof::ALL,
+            Roof::code,
+            Roof::parse,
+            Roof::index,
+            Roof::from_index,
+        );
+        check(
+            WaterSource::ALL,
+            WaterSource::code,
+            WaterSource::parse,
+            WaterSource::index,
+            WaterSource::from_index,
+        );
+        check(
+            Toilet::ALL,
+            Toilet::code,
+            Toilet::parse,
+            Toilet::index,
+            Toilet::from_index,
+        );
+        check(
+            Electricity::ALL,
+            Electricity::code,
+            Electricity::parse,
+            Electricity::index,
+            Electricity::from_index,
+        );
+        check(
+            CookingFuel::ALL,
+            CookingFuel::code,
+            CookingFuel::parse,
+            CookingFuel::index,
+            CookingFuel::from_index,
+        );
+        check(
+            Tenure::ALL,
+            Tenure::code,
+            Tenure::parse,
+            Tenure::index,
+            Tenure::from_index,
+        );
+        check(
+            Asset::ALL,
+            Asset::code,
+            Asset::parse,
+            Asset::index,
+            Asset::from_index,
+        );
     }
 
     #[test]

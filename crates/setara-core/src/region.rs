@@ -91,9 +91,9 @@ impl Localized for RegionCodeError {
             (RegionCodeError::NotDigits(s), Lang::Id) => {
                 format!("kode wilayah {s:?} memuat karakter selain angka dan titik")
             }
-            (RegionCodeError::Shape(s), Lang::Id) => format!(
-                "kode wilayah {s:?} tidak berbentuk PP, PP.KK, PP.KK.CC atau PP.KK.CC.DDDD"
-            ),
+            (RegionCodeError::Shape(s), Lang::Id) => {
+                format!("kode wilayah {s:?} tidak berbentuk PP, PP.KK, PP.KK.CC atau PP.KK.CC.DDDD")
+            }
             (e, Lang::En) => e.to_string(),
         }
     }
@@ -148,7 +148,9 @@ impl RegionCode {
     /// `level.digits()` digits.
     pub const fn from_digits(digits: u64, level: Level) -> RegionCode {
         let shift = 10u64.pow(10 - level.digits());
-        RegionCode { key: (digits * shift) * 10 + level as u64 }
+        RegionCode {
+            key: (digits * shift) * 10 + level as u64,
+        }
     }
 
     pub fn level(self) -> Level {
@@ -177,7 +179,10 @@ impl RegionCode {
     /// # Panics
     /// When `level` is below this code's level.
     pub fn ancestor(self, level: Level) -> RegionCode {
-        assert!(level <= self.level(), "ancestor level below the code's level");
+        assert!(
+            level <= self.level(),
+            "ancestor level below the code's level"
+        );
         let drop = 10u64.pow(self.level().digits() - level.digits());
         RegionCode::from_digits(self.digits() / drop, level)
     }
@@ -193,7 +198,11 @@ impl RegionCode {
 
     /// The undotted form (`3204052001`).
     pub fn undotted(self) -> String {
-        format!("{:0width$}", self.digits(), width = self.level().digits() as usize)
+        format!(
+            "{:0width$}",
+            self.digits(),
+            width = self.level().digits() as usize
+        )
     }
 
     /// A compact integer key, unique across levels, that sorts in tree order (for columnar data).
@@ -275,7 +284,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "3", "320", "32.4", "32..04", "32.04.05.201", "32.04.05.2001.1", "3a", "32-04"] {
+        for bad in [
+            "",
+            "3",
+            "320",
+            "32.4",
+            "32..04",
+            "32.04.05.201",
+            "32.04.05.2001.1",
+            "3a",
+            "32-04",
+        ] {
             assert!(RegionCode::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -68,8 +68,11 @@ impl Regions {
             let [code, name, level] = &rec[..] else {
                 return Err(format!("regions line {}: expected 3 fields", i + 1));
             };
-            let code = RegionCode::parse(code).map_err(|e| format!("regions line {}: {e}", i + 1))?;
-            let level: u8 = level.parse().map_err(|_| format!("regions line {}: level", i + 1))?;
+            let code =
+                RegionCode::parse(code).map_err(|e| format!("regions line {}: {e}", i + 1))?;
+            let level: u8 = level
+                .parse()
+                .map_err(|_| format!("regions line {}: level", i + 1))?;
             if Level::from_number(level) != Some(code.level()) {
                 return Err(format!("regions line {}: level disagrees with code", i + 1));
             }
@@ -77,15 +80,21 @@ impl Regions {
             if by_code.insert(code, idx).is_some() {
                 return Err(format!("regions line {}: duplicate code {code}", i + 1));
             }
-            table.push(Region { code, name: name.trim().to_string(), parent: None, population: None, area_km2: None });
+            table.push(Region {
+                code,
+                name: name.trim().to_string(),
+                parent: None,
+                population: None,
+                area_km2: None,
+            });
         }
         let mut children = vec![Vec::new(); table.len()];
-        for i in 0..table.len() {
-            if let Some(p) = table[i].code.parent() {
-                let pi = *by_code
-                    .get(&p)
-                    .ok_or_else(|| format!("region {} has no parent {p} in the table", table[i].code))?;
-                table[i].parent = Some(pi);
+        for (i, region) in table.iter_mut().enumerate() {
+            if let Some(p) = region.code.parent() {
+                let pi = *by_code.get(&p).ok_or_else(|| {
+                    format!("region {} has no parent {p} in the table", region.code)
+                })?;
+                region.parent = Some(pi);
                 children[pi as usize].push(i as u32);
             }
         }
@@ -94,14 +103,24 @@ impl Regions {
             let [code, _name, male, female, total] = &rec[..] else {
                 return Err(format!("population line {}: expected 5 fields", i + 1));
             };
-            let num = |s: &str| s.parse::<u64>().map_err(|_| format!("population line {}: {s:?}", i + 1));
-            let p = Population { male: num(male)?, female: num(female)?, total: num(total)? };
+            let num = |s: &str| {
+                s.parse::<u64>()
+                    .map_err(|_| format!("population line {}: {s:?}", i + 1))
+            };
+            let p = Population {
+                male: num(male)?,
+                female: num(female)?,
+                total: num(total)?,
+            };
             if code == "0" {
                 national = Some(p);
                 continue;
             }
-            let code = RegionCode::parse(code).map_err(|e| format!("population line {}: {e}", i + 1))?;
-            let idx = by_code.get(&code).ok_or_else(|| format!("population: unknown code {code}"))?;
+            let code =
+                RegionCode::parse(code).map_err(|e| format!("population line {}: {e}", i + 1))?;
+            let idx = by_code
+                .get(&code)
+                .ok_or_else(|| format!("population: unknown code {code}"))?;
             table[*idx as usize].population = Some(p);
         }
         for (i, rec) in records(area).enumerate().skip(1) {
@@ -109,8 +128,12 @@ impl Regions {
                 return Err(format!("area line {}: expected 3 fields", i + 1));
             };
             let code = RegionCode::parse(code).map_err(|e| format!("area line {}: {e}", i + 1))?;
-            let km2: f64 = km2.parse().map_err(|_| format!("area line {}: {km2:?}", i + 1))?;
-            let idx = by_code.get(&code).ok_or_else(|| format!("area: unknown code {code}"))?;
+            let km2: f64 = km2
+                .parse()
+                .map_err(|_| format!("area line {}: {km2:?}", i + 1))?;
+            let idx = by_code
+                .get(&code)
+                .ok_or_else(|| format!("area: unknown code {code}"))?;
             table[*idx as usize].area_km2 = Some(km2);
         }
         let mut by_name: HashMap<String, Vec<u32>> = HashMap::with_capacity(table.len() * 2);
@@ -122,7 +145,11 @@ impl Regions {
             by_name.entry(key).or_default().push(i as u32);
         }
         let national = national.unwrap_or_else(|| {
-            let mut p = Population { male: 0, female: 0, total: 0 };
+            let mut p = Population {
+                male: 0,
+                female: 0,
+                total: 0,
+            };
             for r in table.iter().filter(|r| r.level() == Level::Province) {
                 if let Some(q) = r.population {
                     p.male += q.male;
@@ -132,7 +159,13 @@ impl Regions {
             }
             p
         });
-        Ok(Regions { regions: table, by_code, by_name, children, national })
+        Ok(Regions {
+            regions: table,
+            by_code,
+            by_name,
+            children,
+            national,
+        })
     }
 
     /// Every region in file order (which is tree order).
@@ -242,7 +275,13 @@ pub fn normalize_name(s: &str) -> String {
 }
 
 fn strip_kind_prefix(normalized: &str) -> Option<&str> {
-    for p in ["kabupaten ", "kab ", "kota administrasi ", "kota adm ", "kota "] {
+    for p in [
+        "kabupaten ",
+        "kab ",
+        "kota administrasi ",
+        "kota adm ",
+        "kota ",
+    ] {
         if let Some(rest) = normalized.strip_prefix(p) {
             return Some(rest);
         }
@@ -297,8 +336,14 @@ mod tests {
     #[test]
     fn quoted_names_are_read_whole() {
         let t = Regions::kemendagri_2025();
-        assert_eq!(t.get(code("12.07.28.1007")).unwrap().name, "Lubuk Pakam I,II");
-        assert_eq!(t.get(code("14.02.09.2010")).unwrap().name, "Lambang Sari I, II, III");
+        assert_eq!(
+            t.get(code("12.07.28.1007")).unwrap().name,
+            "Lubuk Pakam I,II"
+        );
+        assert_eq!(
+            t.get(code("14.02.09.2010")).unwrap().name,
+            "Lambang Sari I, II, III"
+        );
     }
 
     #[test]
@@ -307,8 +352,19 @@ mod tests {
         let v = t.get(code("11.01.01.2001")).unwrap();
         assert_eq!(v.name, "Keude Bakongan");
         let path: Vec<_> = t.path(v.code).iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(path, ["Aceh", "Kabupaten Aceh Selatan", "Bakongan", "Keude Bakongan"]);
-        assert_eq!(t.get(code("11.01")).unwrap().population.unwrap().total, 239_629);
+        assert_eq!(
+            path,
+            [
+                "Aceh",
+                "Kabupaten Aceh Selatan",
+                "Bakongan",
+                "Keude Bakongan"
+            ]
+        );
+        assert_eq!(
+            t.get(code("11.01")).unwrap().population.unwrap().total,
+            239_629
+        );
         assert!(t.get(code("11.01")).unwrap().area_km2.unwrap() > 4000.0);
         assert!(t.get(code("99.99")).is_none());
     }
@@ -321,7 +377,10 @@ mod tests {
         let aceh_selatan = t.find_by_name("aceh selatan");
         assert!(aceh_selatan.iter().any(|r| r.code == code("11.01")));
         let accented = t.find_by_name("Regapu’u");
-        assert!(accented.iter().any(|r| r.code == code("53.07.01.2021")), "{accented:?}");
+        assert!(
+            accented.iter().any(|r| r.code == code("53.07.01.2021")),
+            "{accented:?}"
+        );
         let same = t.find_by_name("regapuu");
         assert_eq!(accented.len(), same.len());
     }

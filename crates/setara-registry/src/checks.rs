@@ -81,7 +81,10 @@ mod tests {
         h.region = RegionCode::parse("11.01.01.9999").unwrap();
         household_findings(&h, regions, &mut out);
         let kinds: Vec<_> = out.iter().map(|f| f.kind).collect();
-        assert_eq!(kinds, [FindingKind::RegionNotVillage, FindingKind::RegionUnknown]);
+        assert_eq!(
+            kinds,
+            [FindingKind::RegionNotVillage, FindingKind::RegionUnknown]
+        );
     }
 
     #[test]
@@ -102,7 +105,11 @@ mod tests {
         let kinds: Vec<_> = out.iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,
-            [FindingKind::NikDistrictUnknown, FindingKind::NikBirthDateMismatch, FindingKind::NikSexMismatch]
+            [
+                FindingKind::NikDistrictUnknown,
+                FindingKind::NikBirthDateMismatch,
+                FindingKind::NikSexMismatch
+            ]
         );
     }
 }

@@ -44,7 +44,10 @@ fn req(s: Option<&str>) -> Result<&str, Reason> {
     s.ok_or(Reason::Required)
 }
 
-fn code<V>(parse: fn(&str) -> Option<V>, codes: fn() -> String) -> impl Fn(&str) -> Result<V, Reason> {
+fn code<V>(
+    parse: fn(&str) -> Option<V>,
+    codes: fn() -> String,
+) -> impl Fn(&str) -> Result<V, Reason> {
     move |s| parse(s).ok_or_else(|| Reason::Code { allowed: codes() })
 }
 
@@ -110,7 +113,13 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
     },
     Field {
         name: "region",
-        aliases: &["kode_wilayah", "kode_desa", "wilayah", "region_code", "kode_kelurahan"],
+        aliases: &[
+            "kode_wilayah",
+            "kode_desa",
+            "wilayah",
+            "region_code",
+            "kode_kelurahan",
+        ],
         label: ("kode wilayah (desa/kelurahan)", "region code (village)"),
         required: true,
         editable: true,
@@ -158,7 +167,12 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
     },
     Field {
         name: "declared_size",
-        aliases: &["jumlah_anggota", "jml_anggota", "jumlah_art", "household_size"],
+        aliases: &[
+            "jumlah_anggota",
+            "jml_anggota",
+            "jumlah_art",
+            "household_size",
+        ],
         label: ("jumlah anggota keluarga", "declared household size"),
         required: false,
         editable: true,
@@ -168,7 +182,13 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
             Ok(())
         },
     },
-    enum_field!("tenure", ["status_rumah", "kepemilikan_rumah", "status_kepemilikan"], Tenure::FIELD, Tenure, |h| h.dwelling.tenure),
+    enum_field!(
+        "tenure",
+        ["status_rumah", "kepemilikan_rumah", "status_kepemilikan"],
+        Tenure::FIELD,
+        Tenure,
+        |h| h.dwelling.tenure
+    ),
     Field {
         name: "floor_area_m2",
         aliases: &["luas_lantai", "luas_lantai_m2"],
@@ -181,12 +201,44 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
             Ok(())
         },
     },
-    enum_field!("floor", ["lantai", "jenis_lantai"], Floor::FIELD, Floor, |h| h.dwelling.floor),
-    enum_field!("wall", ["dinding", "jenis_dinding"], Wall::FIELD, Wall, |h| h.dwelling.wall),
-    enum_field!("roof", ["atap", "jenis_atap"], Roof::FIELD, Roof, |h| h.dwelling.roof),
-    enum_field!("water_source", ["sumber_air_minum", "air_minum"], WaterSource::FIELD, WaterSource, |h| h.dwelling.water),
-    enum_field!("toilet", ["fasilitas_bab", "jamban"], Toilet::FIELD, Toilet, |h| h.dwelling.toilet),
-    enum_field!("electricity", ["penerangan", "sumber_penerangan"], Electricity::FIELD, Electricity, |h| h.dwelling.electricity),
+    enum_field!(
+        "floor",
+        ["lantai", "jenis_lantai"],
+        Floor::FIELD,
+        Floor,
+        |h| h.dwelling.floor
+    ),
+    enum_field!(
+        "wall",
+        ["dinding", "jenis_dinding"],
+        Wall::FIELD,
+        Wall,
+        |h| h.dwelling.wall
+    ),
+    enum_field!("roof", ["atap", "jenis_atap"], Roof::FIELD, Roof, |h| h
+        .dwelling
+        .roof),
+    enum_field!(
+        "water_source",
+        ["sumber_air_minum", "air_minum"],
+        WaterSource::FIELD,
+        WaterSource,
+        |h| h.dwelling.water
+    ),
+    enum_field!(
+        "toilet",
+        ["fasilitas_bab", "jamban"],
+        Toilet::FIELD,
+        Toilet,
+        |h| h.dwelling.toilet
+    ),
+    enum_field!(
+        "electricity",
+        ["penerangan", "sumber_penerangan"],
+        Electricity::FIELD,
+        Electricity,
+        |h| h.dwelling.electricity
+    ),
     Field {
         name: "electricity_va",
         aliases: &["daya_listrik", "daya_va", "daya"],
@@ -199,21 +251,99 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
             Ok(())
         },
     },
-    enum_field!("cooking_fuel", ["bahan_bakar_memasak", "bahan_bakar"], CookingFuel::FIELD, CookingFuel, |h| h.dwelling.cooking_fuel),
-    asset_field!("asset_gas_cylinder", ["aset_tabung_gas"], "tabung gas 5,5 kg atau lebih", "gas cylinder 5.5 kg or more", Asset::GasCylinder),
-    asset_field!("asset_refrigerator", ["aset_kulkas", "aset_lemari_es"], "lemari es/kulkas", "refrigerator", Asset::Refrigerator),
-    asset_field!("asset_air_conditioner", ["aset_ac"], "AC", "air conditioner", Asset::AirConditioner),
-    asset_field!("asset_water_heater", ["aset_pemanas_air"], "pemanas air", "water heater", Asset::WaterHeater),
-    asset_field!("asset_landline", ["aset_telepon_rumah"], "telepon rumah", "landline telephone", Asset::Landline),
-    asset_field!("asset_television", ["aset_tv", "aset_televisi"], "televisi layar datar", "flat-screen television", Asset::Television),
-    asset_field!("asset_gold", ["aset_emas"], "emas/perhiasan (min. 10 gram)", "gold/jewellery (10 g or more)", Asset::Gold),
-    asset_field!("asset_computer", ["aset_komputer", "aset_laptop"], "komputer/laptop", "computer/laptop", Asset::Computer),
-    asset_field!("asset_bicycle", ["aset_sepeda"], "sepeda", "bicycle", Asset::Bicycle),
-    asset_field!("asset_motorcycle", ["aset_sepeda_motor", "aset_motor"], "sepeda motor", "motorcycle", Asset::Motorcycle),
+    enum_field!(
+        "cooking_fuel",
+        ["bahan_bakar_memasak", "bahan_bakar"],
+        CookingFuel::FIELD,
+        CookingFuel,
+        |h| h.dwelling.cooking_fuel
+    ),
+    asset_field!(
+        "asset_gas_cylinder",
+        ["aset_tabung_gas"],
+        "tabung gas 5,5 kg atau lebih",
+        "gas cylinder 5.5 kg or more",
+        Asset::GasCylinder
+    ),
+    asset_field!(
+        "asset_refrigerator",
+        ["aset_kulkas", "aset_lemari_es"],
+        "lemari es/kulkas",
+        "refrigerator",
+        Asset::Refrigerator
+    ),
+    asset_field!(
+        "asset_air_conditioner",
+        ["aset_ac"],
+        "AC",
+        "air conditioner",
+        Asset::AirConditioner
+    ),
+    asset_field!(
+        "asset_water_heater",
+        ["aset_pemanas_air"],
+        "pemanas air",
+        "water heater",
+        Asset::WaterHeater
+    ),
+    asset_field!(
+        "asset_landline",
+        ["aset_telepon_rumah"],
+        "telepon rumah",
+        "landline telephone",
+        Asset::Landline
+    ),
+    asset_field!(
+        "asset_television",
+        ["aset_tv", "aset_televisi"],
+        "televisi layar datar",
+        "flat-screen television",
+        Asset::Television
+    ),
+    asset_field!(
+        "asset_gold",
+        ["aset_emas"],
+        "emas/perhiasan (min. 10 gram)",
+        "gold/jewellery (10 g or more)",
+        Asset::Gold
+    ),
+    asset_field!(
+        "asset_computer",
+        ["aset_komputer", "aset_laptop"],
+        "komputer/laptop",
+        "computer/laptop",
+        Asset::Computer
+    ),
+    asset_field!(
+        "asset_bicycle",
+        ["aset_sepeda"],
+        "sepeda",
+        "bicycle",
+        Asset::Bicycle
+    ),
+    asset_field!(
+        "asset_motorcycle",
+        ["aset_sepeda_motor", "aset_motor"],
+        "sepeda motor",
+        "motorcycle",
+        Asset::Motorcycle
+    ),
     asset_field!("asset_car", ["aset_mobil"], "mobil", "car", Asset::Car),
     asset_field!("asset_boat", ["aset_perahu"], "perahu", "boat", Asset::Boat),
-    asset_field!("asset_motorboat", ["aset_perahu_motor"], "perahu motor", "motorboat", Asset::Motorboat),
-    asset_field!("asset_smartphone", ["aset_hp", "aset_telepon_pintar"], "telepon pintar", "smartphone", Asset::Smartphone),
+    asset_field!(
+        "asset_motorboat",
+        ["aset_perahu_motor"],
+        "perahu motor",
+        "motorboat",
+        Asset::Motorboat
+    ),
+    asset_field!(
+        "asset_smartphone",
+        ["aset_hp", "aset_telepon_pintar"],
+        "telepon pintar",
+        "smartphone",
+        Asset::Smartphone
+    ),
     Field {
         name: "land_m2",
         aliases: &["luas_lahan", "luas_lahan_m2"],
@@ -228,16 +358,33 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
     },
     Field {
         name: "consumption_per_capita",
-        aliases: &["pengeluaran_per_kapita", "konsumsi_per_kapita", "pengeluaran_kapita"],
-        label: ("pengeluaran per kapita sebulan (Rp)", "monthly consumption per capita (Rp)"),
+        aliases: &[
+            "pengeluaran_per_kapita",
+            "konsumsi_per_kapita",
+            "pengeluaran_kapita",
+        ],
+        label: (
+            "pengeluaran per kapita sebulan (Rp)",
+            "monthly consumption per capita (Rp)",
+        ),
         required: false,
         editable: true,
-        get: |h| h.survey.map(|s| s.consumption_per_capita.0).filter(|&c| c != NO_CONSUMPTION).map(|c| c.to_string()),
+        get: |h| {
+            h.survey
+                .map(|s| s.consumption_per_capita.0)
+                .filter(|&c| c != NO_CONSUMPTION)
+                .map(|c| c.to_string())
+        },
         set: |h, s| {
             let v = opt(s, parse_amount)?;
             match (v, h.survey.as_mut()) {
                 (Some(c), Some(sv)) => sv.consumption_per_capita = Rupiah(c),
-                (Some(c), None) => h.survey = Some(Survey { consumption_per_capita: Rupiah(c), weight: f64::NAN }),
+                (Some(c), None) => {
+                    h.survey = Some(Survey {
+                        consumption_per_capita: Rupiah(c),
+                        weight: f64::NAN,
+                    })
+                }
                 (None, Some(sv)) => sv.consumption_per_capita = Rupiah(NO_CONSUMPTION),
                 (None, None) => {}
             }
@@ -251,17 +398,27 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         label: ("bobot survei", "survey weight"),
         required: false,
         editable: true,
-        get: |h| h.survey.map(|s| s.weight).filter(|w| !w.is_nan()).map(format_decimal),
+        get: |h| {
+            h.survey
+                .map(|s| s.weight)
+                .filter(|w| !w.is_nan())
+                .map(format_decimal)
+        },
         set: |h, s| {
             let v = opt(s, parse_decimal)?;
-            if let Some(w) = v {
-                if w <= 0.0 {
-                    return Err(Reason::WeightNotPositive);
-                }
+            if let Some(w) = v
+                && w <= 0.0
+            {
+                return Err(Reason::WeightNotPositive);
             }
             match (v, h.survey.as_mut()) {
                 (Some(w), Some(sv)) => sv.weight = w,
-                (Some(w), None) => h.survey = Some(Survey { consumption_per_capita: Rupiah(NO_CONSUMPTION), weight: w }),
+                (Some(w), None) => {
+                    h.survey = Some(Survey {
+                        consumption_per_capita: Rupiah(NO_CONSUMPTION),
+                        weight: w,
+                    })
+                }
                 (None, Some(sv)) => sv.weight = f64::NAN,
                 (None, None) => {}
             }
@@ -272,10 +429,11 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
 ];
 
 fn normalize_survey(h: &mut Household) {
-    if let Some(s) = h.survey {
-        if s.consumption_per_capita.0 == NO_CONSUMPTION && s.weight.is_nan() {
-            h.survey = None;
-        }
+    if let Some(s) = h.survey
+        && s.consumption_per_capita.0 == NO_CONSUMPTION
+        && s.weight.is_nan()
+    {
+        h.survey = None;
     }
 }
 
@@ -348,7 +506,7 @@ pub static PERSON_FIELDS: &[Field<Person>] = &[
     },
     Field {
         name: "birth_date",
-        aliases: &["tanggal_lahir", "tgl_lahir", "tanggal_lahir_(dd_mm_yyyy)"],
+        aliases: &["tanggal_lahir", "tgl_lahir"],
         label: ("tanggal lahir", "birth date"),
         required: true,
         editable: true,
@@ -370,9 +528,27 @@ pub static PERSON_FIELDS: &[Field<Person>] = &[
             Ok(())
         },
     },
-    enum_field!("education", ["pendidikan", "pendidikan_terakhir"], Education::FIELD, Education, |p| p.education),
-    enum_field!("work", ["pekerjaan", "occupation"], Work::FIELD, Work, |p| p.work),
-    enum_field!("disability", ["disabilitas", "jenis_disabilitas"], Disability::FIELD, Disability, |p| p.disability),
+    enum_field!(
+        "education",
+        ["pendidikan", "pendidikan_terakhir"],
+        Education::FIELD,
+        Education,
+        |p| p.education
+    ),
+    enum_field!(
+        "work",
+        ["pekerjaan", "occupation"],
+        Work::FIELD,
+        Work,
+        |p| p.work
+    ),
+    enum_field!(
+        "disability",
+        ["disabilitas", "jenis_disabilitas"],
+        Disability::FIELD,
+        Disability,
+        |p| p.disability
+    ),
     Field {
         name: "chronic_illness",
         aliases: &["penyakit_kronis", "sakit_kronis"],
@@ -385,14 +561,31 @@ pub static PERSON_FIELDS: &[Field<Person>] = &[
             Ok(())
         },
     },
-    enum_field!("health_insurance", ["jaminan_kesehatan", "jkn", "asuransi_kesehatan"], HealthInsurance::FIELD, HealthInsurance, |p| p.health_insurance),
-    enum_field!("school_attendance", ["partisipasi_sekolah", "status_sekolah"], SchoolAttendance::FIELD, SchoolAttendance, |p| p.school),
+    enum_field!(
+        "health_insurance",
+        ["jaminan_kesehatan", "jkn", "asuransi_kesehatan"],
+        HealthInsurance::FIELD,
+        HealthInsurance,
+        |p| p.health_insurance
+    ),
+    enum_field!(
+        "school_attendance",
+        ["partisipasi_sekolah", "status_sekolah"],
+        SchoolAttendance::FIELD,
+        SchoolAttendance,
+        |p| p.school
+    ),
 ];
 
 /// Whole-record rule for persons: no birth date after `today`.
 pub fn check_person(p: &Person, today: NaiveDate) -> Result<(), (&'static str, Reason)> {
     if p.birth_date > today {
-        return Err(("birth_date", Reason::FutureDate { today: format_date(today) }));
+        return Err((
+            "birth_date",
+            Reason::FutureDate {
+                today: format_date(today),
+            },
+        ));
     }
     Ok(())
 }
@@ -432,9 +625,15 @@ pub fn blank_person() -> Person {
 }
 
 /// Find a field by canonical name or alias (normalised: case, spaces and dashes ignored).
-pub fn find_field<T>(fields: &'static [Field<T>], name: &str) -> Option<(usize, &'static Field<T>)> {
+pub fn find_field<T>(
+    fields: &'static [Field<T>],
+    name: &str,
+) -> Option<(usize, &'static Field<T>)> {
     let n = normalize_header(name);
-    fields.iter().enumerate().find(|(_, f)| f.name == n || f.aliases.contains(&n.as_str()))
+    fields
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.name == n || f.aliases.contains(&n.as_str()))
 }
 
 /// The closest field name to a misspelt one, if any is near.
@@ -457,7 +656,7 @@ pub fn normalize_header(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut sep = false;
     for c in s.trim().trim_start_matches('\u{feff}').chars() {
-        if c.is_alphanumeric() || c == '(' || c == ')' {
+        if c.is_alphanumeric() {
             if sep && !out.is_empty() {
                 out.push('_');
             }
@@ -508,12 +707,24 @@ mod tests {
 
     #[test]
     fn headers_match_by_alias_and_suggest_typos() {
-        assert_eq!(find_field(HOUSEHOLD_FIELDS, "Kode Wilayah").unwrap().1.name, "region");
-        assert_eq!(find_field(PERSON_FIELDS, "Tanggal-Lahir").unwrap().1.name, "birth_date");
-        assert_eq!(find_field(PERSON_FIELDS, "\u{feff}NIK").unwrap().1.name, "nik");
+        assert_eq!(
+            find_field(HOUSEHOLD_FIELDS, "Kode Wilayah").unwrap().1.name,
+            "region"
+        );
+        assert_eq!(
+            find_field(PERSON_FIELDS, "Tanggal-Lahir").unwrap().1.name,
+            "birth_date"
+        );
+        assert_eq!(
+            find_field(PERSON_FIELDS, "\u{feff}NIK").unwrap().1.name,
+            "nik"
+        );
         assert!(find_field(HOUSEHOLD_FIELDS, "flor").is_none());
         assert_eq!(suggest_field(HOUSEHOLD_FIELDS, "flor"), Some("floor"));
-        assert_eq!(suggest_field(HOUSEHOLD_FIELDS, "consumption_per_kapita"), Some("consumption_per_capita"));
+        assert_eq!(
+            suggest_field(HOUSEHOLD_FIELDS, "consumption_per_kapita"),
+            Some("consumption_per_capita")
+        );
         assert_eq!(suggest_field(HOUSEHOLD_FIELDS, "zzzzzz"), None);
     }
 

@@ -13,29 +13,45 @@ pub enum Reason {
     /// A 16-digit number stored as a number cell in Excel lost its last digit.
     ExcelNumberId,
     Date,
-    FutureDate { today: String },
+    FutureDate {
+        today: String,
+    },
     Integer,
     Number,
     Negative,
     /// Out of the allowed range.
-    Range { min: i64, max: i64 },
-    Code { allowed: String },
+    Range {
+        min: i64,
+        max: i64,
+    },
+    Code {
+        allowed: String,
+    },
     Bool,
     NotUtf8,
     WeightNotPositive,
     /// Consumption without a survey weight, or a weight without consumption.
     SurveyIncomplete,
-    DuplicateKk { first_row: u64 },
-    DuplicateNik { first_row: u64 },
+    DuplicateKk {
+        first_row: u64,
+    },
+    DuplicateNik {
+        first_row: u64,
+    },
     /// The person's KK is neither in the households file nor in the store.
     HouseholdAbsent,
     /// The row was rejected because its household row was rejected.
     HouseholdRejected,
     /// Fewer or more fields than the header.
-    FieldCount { expected: usize, found: usize },
+    FieldCount {
+        expected: usize,
+        found: usize,
+    },
     /// A value that cannot be changed by a correction (the identifier).
     NotEditable,
-    UnknownField { suggestion: Option<String> },
+    UnknownField {
+        suggestion: Option<String>,
+    },
 }
 
 impl Localized for Reason {
@@ -132,8 +148,18 @@ pub struct RowError {
 }
 
 impl RowError {
-    pub fn new(row: u64, column: Option<&'static str>, value: impl Into<String>, reason: Reason) -> Self {
-        RowError { row, column, value: value.into(), reason }
+    pub fn new(
+        row: u64,
+        column: Option<&'static str>,
+        value: impl Into<String>,
+        reason: Reason,
+    ) -> Self {
+        RowError {
+            row,
+            column,
+            value: value.into(),
+            reason,
+        }
     }
 }
 
@@ -186,12 +212,14 @@ impl FindingKind {
                 "kode kecamatan pada NIK bukan kode yang berlaku",
                 "the NIK's district prefix is not a current district",
             ),
-            FindingKind::RegionUnknown => {
-                lang.pick("kode wilayah keluarga tidak berlaku", "the household's region code is not a current code")
-            }
-            FindingKind::RegionNotVillage => {
-                lang.pick("wilayah keluarga bukan desa/kelurahan", "the household's region is not a village")
-            }
+            FindingKind::RegionUnknown => lang.pick(
+                "kode wilayah keluarga tidak berlaku",
+                "the household's region code is not a current code",
+            ),
+            FindingKind::RegionNotVillage => lang.pick(
+                "wilayah keluarga bukan desa/kelurahan",
+                "the household's region is not a village",
+            ),
             FindingKind::NikBirthDateMismatch => lang.pick(
                 "tanggal lahir pada NIK berbeda dengan tanggal lahir tercatat",
                 "the birth date in the NIK differs from the recorded birth date",
@@ -200,9 +228,10 @@ impl FindingKind {
                 "jenis kelamin pada NIK berbeda dengan yang tercatat",
                 "the sex in the NIK differs from the recorded sex",
             ),
-            FindingKind::NikInOtherHousehold => {
-                lang.pick("NIK yang sama tercatat di KK lain", "the same NIK is a member of another household")
-            }
+            FindingKind::NikInOtherHousehold => lang.pick(
+                "NIK yang sama tercatat di KK lain",
+                "the same NIK is a member of another household",
+            ),
         }
     }
 }

@@ -44,7 +44,10 @@ pub enum FileError {
 #[derive(Clone, Debug, PartialEq)]
 pub enum HeaderProblem {
     Missing(&'static str),
-    Unknown { name: String, suggestion: Option<&'static str> },
+    Unknown {
+        name: String,
+        suggestion: Option<&'static str>,
+    },
     Duplicate(String),
     NotUtf8,
 }
@@ -53,20 +56,40 @@ fn header_message(problems: &[HeaderProblem], lang: Lang) -> String {
     let parts: Vec<String> = problems
         .iter()
         .map(|p| match p {
-            HeaderProblem::Missing(c) => format!("{} {c}", lang.pick("kolom wajib tidak ada:", "required column missing:")),
-            HeaderProblem::Unknown { name, suggestion: Some(s) } => format!(
+            HeaderProblem::Missing(c) => format!(
+                "{} {c}",
+                lang.pick("kolom wajib tidak ada:", "required column missing:")
+            ),
+            HeaderProblem::Unknown {
+                name,
+                suggestion: Some(s),
+            } => format!(
                 "{} {name:?} ({} {s}?)",
                 lang.pick("kolom tidak dikenal:", "unknown column:"),
                 lang.pick("maksud Anda", "did you mean")
             ),
-            HeaderProblem::Unknown { name, suggestion: None } => {
-                format!("{} {name:?}", lang.pick("kolom tidak dikenal:", "unknown column:"))
+            HeaderProblem::Unknown {
+                name,
+                suggestion: None,
+            } => {
+                format!(
+                    "{} {name:?}",
+                    lang.pick("kolom tidak dikenal:", "unknown column:")
+                )
             }
-            HeaderProblem::Duplicate(n) => format!("{} {n:?}", lang.pick("kolom ganda:", "column twice:")),
-            HeaderProblem::NotUtf8 => lang.pick("baris judul bukan UTF-8", "header row is not UTF-8").to_string(),
+            HeaderProblem::Duplicate(n) => {
+                format!("{} {n:?}", lang.pick("kolom ganda:", "column twice:"))
+            }
+            HeaderProblem::NotUtf8 => lang
+                .pick("baris judul bukan UTF-8", "header row is not UTF-8")
+                .to_string(),
         })
         .collect();
-    format!("{}: {}", lang.pick("baris judul salah", "wrong header row"), parts.join("; "))
+    format!(
+        "{}: {}",
+        lang.pick("baris judul salah", "wrong header row"),
+        parts.join("; ")
+    )
 }
 
 impl Localized for FileError {
@@ -87,8 +110,12 @@ impl Localized for FileError {
             (e, Lang::En) => e.to_string(),
             (FileError::Io(e), Lang::Id) => format!("tidak dapat dibaca: {e}"),
             (FileError::Empty, Lang::Id) => "berkas kosong: tidak ada baris judul".into(),
-            (FileError::Utf16, Lang::Id) => "berkas berupa teks UTF-16; simpan sebagai \"CSV UTF-8\"".into(),
-            (FileError::Xlsx(e), Lang::Id) => format!("bukan buku kerja XLSX yang dapat dibaca: {e}"),
+            (FileError::Utf16, Lang::Id) => {
+                "berkas berupa teks UTF-16; simpan sebagai \"CSV UTF-8\"".into()
+            }
+            (FileError::Xlsx(e), Lang::Id) => {
+                format!("bukan buku kerja XLSX yang dapat dibaca: {e}")
+            }
             (FileError::NoSheet, Lang::Id) => "buku kerja tidak memiliki lembar kerja".into(),
             (FileError::Csv(e), Lang::Id) => format!("CSV: {e}"),
         }
@@ -198,7 +225,12 @@ impl CsvSource {
             .flexible(true)
             .buffer_capacity(1 << 16)
             .from_reader(buf);
-        Ok(CsvSource { reader, record: csv::ByteRecord::new(), delimiter, row: 0 })
+        Ok(CsvSource {
+            reader,
+            record: csv::ByteRecord::new(),
+            delimiter,
+            row: 0,
+        })
     }
 
     fn next_into(&mut self, out: &mut RawRecord) -> Result<bool, Result<RowError, FileError>> {
@@ -230,7 +262,12 @@ impl CsvSource {
         }
         match bad {
             None => Ok(true),
-            Some(i) => Err(Ok(RowError::new(out.row, None, format!("column {}: {}", i + 1, out.fields[i]), Reason::NotUtf8))),
+            Some(i) => Err(Ok(RowError::new(
+                out.row,
+                None,
+                format!("column {}: {}", i + 1, out.fields[i]),
+                Reason::NotUtf8,
+            ))),
         }
     }
 }
@@ -266,13 +303,24 @@ pub struct XlsxSource {
 impl XlsxSource {
     fn new(reader: Box<dyn ReadSeek>) -> Result<XlsxSource, FileError> {
         use calamine::{Data, Reader, Xlsx};
-        let mut wb: Xlsx<_> = Xlsx::new(BufReader::new(reader)).map_err(|e| FileError::Xlsx(e.to_string()))?;
-        let name = wb.sheet_names().first().cloned().ok_or(FileError::NoSheet)?;
-        let range = wb.worksheet_range(&name).map_err(|e| FileError::Xlsx(e.to_string()))?;
+        let mut wb: Xlsx<_> =
+            Xlsx::new(BufReader::new(reader)).map_err(|e| FileError::Xlsx(e.to_string()))?;
+        let name = wb
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or(FileError::NoSheet)?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| FileError::Xlsx(e.to_string()))?;
         let (row0, _) = range.start().unwrap_or((0, 0));
         let mut rows = Vec::with_capacity(range.height());
         for (i, r) in range.rows().enumerate() {
-            let mut rec = RawRecord { row: u64::from(row0) + i as u64 + 1, fields: Vec::with_capacity(r.len()), numeric: 0 };
+            let mut rec = RawRecord {
+                row: u64::from(row0) + i as u64 + 1,
+                fields: Vec::with_capacity(r.len()),
+                numeric: 0,
+            };
             for (j, cell) in r.iter().enumerate() {
                 let text = match cell {
                     Data::Empty => String::new(),
@@ -281,7 +329,11 @@ impl XlsxSource {
                         if j < 64 {
                             rec.numeric |= 1 << j;
                         }
-                        if f.fract() == 0.0 && f.abs() < 1e17 { format!("{}", *f as i64) } else { format!("{f}") }
+                        if f.fract() == 0.0 && f.abs() < 1e17 {
+                            format!("{}", *f as i64)
+                        } else {
+                            format!("{f}")
+                        }
                     }
                     Data::Int(v) => {
                         if j < 64 {
@@ -289,7 +341,13 @@ impl XlsxSource {
                         }
                         v.to_string()
                     }
-                    Data::Bool(b) => if *b { "1".into() } else { "0".into() },
+                    Data::Bool(b) => {
+                        if *b {
+                            "1".into()
+                        } else {
+                            "0".into()
+                        }
+                    }
                     Data::DateTime(dt) => match dt.as_datetime() {
                         Some(d) => d.date().format("%Y-%m-%d").to_string(),
                         None => dt.as_f64().to_string(),
@@ -333,7 +391,11 @@ pub struct RecordParser<T: 'static> {
 
 impl<T> RecordParser<T> {
     /// Build from the header record. Every problem with the header is reported at once.
-    pub fn from_header(fields: &'static [Field<T>], header: &RawRecord, blank: fn() -> T) -> Result<Self, FileError> {
+    pub fn from_header(
+        fields: &'static [Field<T>],
+        header: &RawRecord,
+        blank: fn() -> T,
+    ) -> Result<Self, FileError> {
         let mut problems = Vec::new();
         let mut columns = Vec::with_capacity(header.fields.len());
         let mut seen = vec![false; fields.len()];
@@ -352,7 +414,10 @@ impl<T> RecordParser<T> {
                     columns.push(Some(i));
                 }
                 None => {
-                    problems.push(HeaderProblem::Unknown { name: name.clone(), suggestion: suggest_field(fields, name) });
+                    problems.push(HeaderProblem::Unknown {
+                        name: name.clone(),
+                        suggestion: suggest_field(fields, name),
+                    });
                     columns.push(None);
                 }
             }
@@ -362,7 +427,15 @@ impl<T> RecordParser<T> {
                 problems.push(HeaderProblem::Missing(f.name));
             }
         }
-        if problems.is_empty() { Ok(RecordParser { fields, columns, blank }) } else { Err(FileError::Header(problems)) }
+        if problems.is_empty() {
+            Ok(RecordParser {
+                fields,
+                columns,
+                blank,
+            })
+        } else {
+            Err(FileError::Header(problems))
+        }
     }
 
     /// Whether the file has this field.
@@ -372,18 +445,27 @@ impl<T> RecordParser<T> {
 
     /// The file column that holds a field (by canonical name).
     pub fn column_of(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.is_some_and(|i| self.fields[i].name == name))
+        self.columns
+            .iter()
+            .position(|c| c.is_some_and(|i| self.fields[i].name == name))
     }
 
     /// Parse one row; every problem in the row is reported.
     pub fn parse(&self, rec: &RawRecord, errors: &mut Vec<RowError>) -> Option<T> {
         let before = errors.len();
-        if rec.fields.len() > self.columns.len() && rec.fields[self.columns.len()..].iter().any(|f| !f.trim().is_empty()) {
+        if rec.fields.len() > self.columns.len()
+            && rec.fields[self.columns.len()..]
+                .iter()
+                .any(|f| !f.trim().is_empty())
+        {
             errors.push(RowError::new(
                 rec.row,
                 None,
                 String::new(),
-                Reason::FieldCount { expected: self.columns.len(), found: rec.fields.len() },
+                Reason::FieldCount {
+                    expected: self.columns.len(),
+                    found: rec.fields.len(),
+                },
             ));
             return None;
         }
@@ -391,13 +473,27 @@ impl<T> RecordParser<T> {
         for (j, col) in self.columns.iter().enumerate() {
             let Some(fi) = *col else { continue };
             let field = &self.fields[fi];
-            let text = rec.fields.get(j).map(|s| s.trim()).filter(|s| !s.is_empty());
+            let text = rec
+                .fields
+                .get(j)
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty());
             if !field.editable && j < 64 && rec.numeric & (1 << j) != 0 {
-                errors.push(RowError::new(rec.row, Some(field.name), text.unwrap_or(""), Reason::ExcelNumberId));
+                errors.push(RowError::new(
+                    rec.row,
+                    Some(field.name),
+                    text.unwrap_or(""),
+                    Reason::ExcelNumberId,
+                ));
                 continue;
             }
             if let Err(reason) = (field.set)(&mut value, text) {
-                errors.push(RowError::new(rec.row, Some(field.name), text.unwrap_or(""), reason));
+                errors.push(RowError::new(
+                    rec.row,
+                    Some(field.name),
+                    text.unwrap_or(""),
+                    reason,
+                ));
             }
         }
         (errors.len() == before).then_some(value)
@@ -428,7 +524,8 @@ mod tests {
 
     #[test]
     fn bom_semicolons_crlf_and_quoted_newlines() {
-        let text = "\u{feff}nik;nama\r\n3204055708850003;\"Siti\r\nAminah\"\r\n3204051708850001;Budi\r\n";
+        let text =
+            "\u{feff}nik;nama\r\n3204055708850003;\"Siti\r\nAminah\"\r\n3204051708850001;Budi\r\n";
         let mut src = source(text.as_bytes());
         assert_eq!(src.delimiter(), Some(b';'));
         let rows = all(&mut src);
@@ -459,17 +556,37 @@ mod tests {
 
     #[test]
     fn utf16_and_empty_files_are_refused() {
-        assert!(matches!(Source::open(Box::new(Cursor::new(vec![0xFF, 0xFE, b'n', 0]))), Err(FileError::Utf16)));
-        assert!(matches!(Source::open(Box::new(Cursor::new(Vec::new()))), Err(FileError::Empty)));
+        assert!(matches!(
+            Source::open(Box::new(Cursor::new(vec![0xFF, 0xFE, b'n', 0]))),
+            Err(FileError::Utf16)
+        ));
+        assert!(matches!(
+            Source::open(Box::new(Cursor::new(Vec::new()))),
+            Err(FileError::Empty)
+        ));
     }
 
     #[test]
     fn header_problems_are_all_reported() {
-        let header = RawRecord { row: 1, fields: vec!["nik".into(), "nama".into(), "nama".into(), "tgl_lahr".into()], numeric: 0 };
-        let err = RecordParser::from_header(PERSON_FIELDS, &header, blank_person).err().unwrap();
+        let header = RawRecord {
+            row: 1,
+            fields: vec![
+                "nik".into(),
+                "nama".into(),
+                "nama".into(),
+                "tgl_lahr".into(),
+            ],
+            numeric: 0,
+        };
+        let err = RecordParser::from_header(PERSON_FIELDS, &header, blank_person)
+            .err()
+            .unwrap();
         let FileError::Header(p) = err else { panic!() };
         assert!(p.contains(&HeaderProblem::Duplicate("nama".into())));
-        assert!(p.contains(&HeaderProblem::Unknown { name: "tgl_lahr".into(), suggestion: Some("birth_date") }));
+        assert!(p.contains(&HeaderProblem::Unknown {
+            name: "tgl_lahr".into(),
+            suggestion: Some("birth_date")
+        }));
         assert!(p.contains(&HeaderProblem::Missing("kk")));
         assert!(p.contains(&HeaderProblem::Missing("sex")));
         let msg = FileError::Header(p).message(Lang::Id);
@@ -480,13 +597,17 @@ mod tests {
     fn a_row_reports_every_bad_value() {
         let header = RawRecord {
             row: 1,
-            fields: ["nik", "kk", "name", "sex", "birth_date", "relation"].map(String::from).to_vec(),
+            fields: ["nik", "kk", "name", "sex", "birth_date", "relation"]
+                .map(String::from)
+                .to_vec(),
             numeric: 0,
         };
         let p = RecordParser::from_header(PERSON_FIELDS, &header, blank_person).unwrap();
         let row = RawRecord {
             row: 7,
-            fields: ["3204050813850003", "320405", "", "X", "31/02/1990", "head"].map(String::from).to_vec(),
+            fields: ["3204050813850003", "320405", "", "X", "31/02/1990", "head"]
+                .map(String::from)
+                .to_vec(),
             numeric: 0,
         };
         let mut errors = Vec::new();

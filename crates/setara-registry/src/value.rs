@@ -10,7 +10,10 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, Reason> {
     let s = s.trim();
     // Excel exports sometimes append a midnight time.
     let s = s.split_once([' ', 'T']).map(|(d, _)| d).unwrap_or(s);
-    let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or(Reason::Date)?;
+    let sep = s
+        .chars()
+        .find(|c| matches!(c, '-' | '/' | '.'))
+        .ok_or(Reason::Date)?;
     let mut parts = s.split(sep);
     let (a, b, c) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(a), Some(b), Some(c), None) => (a, b, c),
@@ -84,7 +87,11 @@ pub fn parse_amount(s: &str) -> Result<i64, Reason> {
 /// A non-negative whole number no larger than `max`.
 pub fn parse_bounded(s: &str, max: i64) -> Result<i64, Reason> {
     let v = parse_amount(s)?;
-    if v > max { Err(Reason::Range { min: 0, max }) } else { Ok(v) }
+    if v > max {
+        Err(Reason::Range { min: 0, max })
+    } else {
+        Ok(v)
+    }
 }
 
 /// A decimal number: `12.5` or `12,5` (a single decimal separator, no grouping).
@@ -93,7 +100,11 @@ pub fn parse_decimal(s: &str) -> Result<f64, Reason> {
     if t.is_empty() {
         return Err(Reason::Number);
     }
-    let t = if t.matches(',').count() == 1 && !t.contains('.') { t.replace(',', ".") } else { t.to_string() };
+    let t = if t.matches(',').count() == 1 && !t.contains('.') {
+        t.replace(',', ".")
+    } else {
+        t.to_string()
+    };
     let v: f64 = t.parse().map_err(|_| Reason::Number)?;
     if !v.is_finite() {
         return Err(Reason::Number);
@@ -105,7 +116,9 @@ pub fn parse_decimal(s: &str) -> Result<f64, Reason> {
 pub fn parse_bool(s: &str) -> Result<bool, Reason> {
     match s.trim().to_ascii_lowercase().as_str() {
         "1" | "ya" | "y" | "yes" | "true" | "t" | "ada" | "punya" => Ok(true),
-        "0" | "tidak" | "tdk" | "n" | "no" | "false" | "f" | "tidak ada" | "tidak punya" => Ok(false),
+        "0" | "tidak" | "tdk" | "n" | "no" | "false" | "f" | "tidak ada" | "tidak punya" => {
+            Ok(false)
+        }
         _ => Err(Reason::Bool),
     }
 }
@@ -135,7 +148,16 @@ mod tests {
         assert_eq!(parse_date("17/08/1985"), Ok(d(1985, 8, 17)));
         assert_eq!(parse_date("7/8/1985"), Ok(d(1985, 8, 7)));
         assert_eq!(parse_date(" 1985-08-17 00:00:00"), Ok(d(1985, 8, 17)));
-        for bad in ["", "1985", "17-08-85", "1985-13-01", "31/02/2000", "17-08-1985-1", "aa-bb-cccc", "08/17/1985"] {
+        for bad in [
+            "",
+            "1985",
+            "17-08-85",
+            "1985-13-01",
+            "31/02/2000",
+            "17-08-1985-1",
+            "aa-bb-cccc",
+            "08/17/1985",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad:?}");
         }
     }

@@ -30,7 +30,9 @@ pub fn csv_writer<W: Write>(mut w: W, dialect: Dialect) -> std::io::Result<csv::
     if dialect == Dialect::Excel {
         w.write_all("\u{feff}".as_bytes())?;
     }
-    Ok(csv::WriterBuilder::new().delimiter(dialect.delimiter()).from_writer(w))
+    Ok(csv::WriterBuilder::new()
+        .delimiter(dialect.delimiter())
+        .from_writer(w))
 }
 
 /// Writes records of one type with every column of its table.
@@ -59,12 +61,20 @@ impl<T, W: Write> RecordWriter<T, W> {
     fn new(fields: &'static [Field<T>], w: W, dialect: Dialect) -> std::io::Result<Self> {
         let mut out = csv_writer(w, dialect)?;
         out.write_record(fields.iter().map(|f| f.name))?;
-        Ok(RecordWriter { fields, out, row: Vec::with_capacity(fields.len()) })
+        Ok(RecordWriter {
+            fields,
+            out,
+            row: Vec::with_capacity(fields.len()),
+        })
     }
 
     pub fn write(&mut self, value: &T) -> std::io::Result<()> {
         self.row.clear();
-        self.row.extend(self.fields.iter().map(|f| (f.get)(value).unwrap_or_default()));
+        self.row.extend(
+            self.fields
+                .iter()
+                .map(|f| (f.get)(value).unwrap_or_default()),
+        );
         self.out.write_record(&self.row)?;
         Ok(())
     }

@@ -32,6 +32,9 @@ pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
     Ok(Box::new(sqlite::SqliteStore::open(Path::new(path))?))
 }
 
+/// A visitor of households with their members (see [`Store::scan`]).
+pub type Visit<'a> = dyn FnMut(&Household, &[Person]) -> Result<(), StoreError> + 'a;
+
 /// The registry store.
 pub trait Store: Send {
     /// `sqlite` or `postgresql`.
@@ -39,7 +42,10 @@ pub trait Store: Send {
 
     /// Start an import: everything added through the session becomes visible at once when it
     /// commits, or never.
-    fn begin_import<'s>(&'s mut self, meta: ImportMeta) -> Result<Box<dyn ImportSession + 's>, StoreError>;
+    fn begin_import<'s>(
+        &'s mut self,
+        meta: ImportMeta,
+    ) -> Result<Box<dyn ImportSession + 's>, StoreError>;
 
     /// A household with its members and provenance.
     fn household(&self, kk: Kk) -> Result<Option<HouseholdRecord>, StoreError>;
@@ -55,7 +61,7 @@ pub trait Store: Send {
 
     /// Visit every household with its members, households in (region, KK) order and members by
     /// NIK. Used to build columnar snapshots.
-    fn scan(&self, visit: &mut dyn FnMut(&Household, &[Person]) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    fn scan(&self, visit: &mut Visit<'_>) -> Result<(), StoreError>;
 
     fn counts(&self) -> Result<Counts, StoreError>;
 
@@ -78,7 +84,12 @@ pub trait ImportSession {
     fn source_read(&mut self, file: i64, sha256: &str, bytes: u64) -> Result<(), StoreError>;
 
     /// Add or update a household from row `row` of source file `file`.
-    fn household(&mut self, file: i64, row: u64, h: &Household) -> Result<HouseholdOutcome, StoreError>;
+    fn household(
+        &mut self,
+        file: i64,
+        row: u64,
+        h: &Household,
+    ) -> Result<HouseholdOutcome, StoreError>;
 
     /// Mark a KK whose household row `row` was rejected, so that its persons are rejected too
     /// and a later row with the same KK is reported as a duplicate.
@@ -120,7 +131,9 @@ pub enum HouseholdOutcome {
     Changed(usize),
     Unchanged,
     /// The same KK appeared earlier in this import.
-    Duplicate { first_row: u64 },
+    Duplicate {
+        first_row: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,7 +142,9 @@ pub enum PersonOutcome {
     Changed(usize),
     Unchanged,
     /// The same NIK appeared earlier in this import within the same KK.
-    Duplicate { first_row: u64 },
+    Duplicate {
+        first_row: u64,
+    },
     /// The KK is neither in this import's households nor in the store.
     HouseholdAbsent,
     /// The KK's household row was rejected.
@@ -261,9 +276,18 @@ pub enum StoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
-    #[error("the store at {path} was written by a newer Setara (schema {found}, this build knows {known})")]
-    SchemaTooNew { path: String, found: i64, known: i64 },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "the store at {path} was written by a newer Setara (schema {found}, this build knows {known})"
+    )]
+    SchemaTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("the {0} backend is not built into this version of Setara; use a SQLite path")]
     UnsupportedBackend(String),
     #[error("household KK {0} is not in the registry")]
@@ -312,15 +336,21 @@ impl Localized for StoreError {
             (StoreError::UnsupportedBackend(b), Lang::Id) => {
                 format!("backend {b} belum tersedia di versi Setara ini; gunakan berkas SQLite")
             }
-            (StoreError::HouseholdNotFound(kk), Lang::Id) => format!("KK {kk} tidak ada di registri"),
+            (StoreError::HouseholdNotFound(kk), Lang::Id) => {
+                format!("KK {kk} tidak ada di registri")
+            }
             (StoreError::PersonNotFound { kk, nik }, Lang::Id) => {
                 format!("NIK {nik} bukan anggota keluarga KK {kk}")
             }
-            (StoreError::Field { field, reason }, Lang::Id) => format!("kolom {field}: {}", reason.message(Lang::Id)),
+            (StoreError::Field { field, reason }, Lang::Id) => {
+                format!("kolom {field}: {}", reason.message(Lang::Id))
+            }
             (StoreError::Unchanged { field, value }, Lang::Id) => {
                 format!("{field} sudah bernilai {value:?}; tidak ada yang dikoreksi")
             }
-            (StoreError::RegionNotCurrent(r), Lang::Id) => format!("wilayah {r} bukan kode desa/kelurahan yang berlaku"),
+            (StoreError::RegionNotCurrent(r), Lang::Id) => {
+                format!("wilayah {r} bukan kode desa/kelurahan yang berlaku")
+            }
             (StoreError::ReasonRequired, Lang::Id) => "setiap koreksi wajib disertai alasan".into(),
             (StoreError::Corrupt(e), Lang::Id) => format!("data tersimpan rusak: {e}"),
         }

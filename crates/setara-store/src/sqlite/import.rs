@@ -13,7 +13,7 @@ use setara_registry::fields::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
 use setara_registry::{Finding, FindingKind};
 
 use super::rows::*;
-use super::{diff, insert_change, now};
+use super::{diff, insert_change, now, update_household, update_person};
 use crate::*;
 
 /// Where a household of this import stands.
@@ -21,8 +21,14 @@ use crate::*;
 enum Known {
     /// Row id; the row of this import's households file that listed it (0 = not listed);
     /// whether it was in the store before this import.
-    Household { id: i64, row: u64, existed: bool },
-    Rejected { row: u64 },
+    Household {
+        id: i64,
+        row: u64,
+        existed: bool,
+    },
+    Rejected {
+        row: u64,
+    },
 }
 
 struct MoveCandidate {
@@ -41,6 +47,8 @@ pub(crate) struct SqliteImport<'c> {
     reason: String,
     /// The store had no households when the import began: nothing to compare with.
     first_load: bool,
+    /// The import runs with a rollback journal; WAL is restored when it ends.
+    journal_switched: bool,
     finished: bool,
     households: HashMap<u64, Known>,
     /// (KK, NIK) → row in the persons file.
@@ -53,7 +61,27 @@ pub(crate) struct SqliteImport<'c> {
 
 impl<'c> SqliteImport<'c> {
     pub(crate) fn begin(conn: &'c Connection, meta: ImportMeta) -> Result<Self, StoreError> {
-        conn.execute_batch("BEGIN IMMEDIATE")?;
+        // Loading into an empty store: a rollback journal writes each page once, where WAL
+        // would write it to the log and again at the checkpoint. Pages appended to the file are
+        // not journaled, and a crash still rolls back to the empty store. Switched back to WAL
+        // at the end; if another connection holds the file, the switch is refused and the
+        // import simply runs in WAL mode.
+        let empty: i64 =
+            conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM households)", [], |r| {
+                r.get(0)
+            })?;
+        let journal_switched = empty == 1
+            && conn
+                .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            if journal_switched {
+                let _ = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+            }
+            return Err(e.into());
+        }
         let at = now();
         let result = (|| {
             conn.execute(
@@ -61,18 +89,24 @@ impl<'c> SqliteImport<'c> {
                 params![at, meta.actor.0, meta.mode],
             )?;
             let import_id = conn.last_insert_rowid();
-            let any: i64 = conn.query_row("SELECT EXISTS (SELECT 1 FROM households)", [], |r| r.get(0))?;
+            let any: i64 =
+                conn.query_row("SELECT EXISTS (SELECT 1 FROM households)", [], |r| r.get(0))?;
             Ok::<_, StoreError>((import_id, any == 0))
         })();
         let (import_id, first_load) = match result {
             Ok(v) => v,
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
+                if journal_switched {
+                    let _ =
+                        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+                }
                 return Err(e);
             }
         };
         Ok(SqliteImport {
             conn,
+            journal_switched,
             import_id,
             reason: format!("import {import_id}"),
             at,
@@ -83,7 +117,10 @@ impl<'c> SqliteImport<'c> {
             persons_seen: HashMap::new(),
             households_listed: HashSet::new(),
             moves: Vec::new(),
-            summary: ImportSummary { import_id, ..Default::default() },
+            summary: ImportSummary {
+                import_id,
+                ..Default::default()
+            },
         })
     }
 
@@ -91,8 +128,29 @@ impl<'c> SqliteImport<'c> {
         Ok(self.conn.prepare_cached(sql)?)
     }
 
-    fn record(&mut self, kind: &str, row: u64, kk: Kk, nik: Option<Nik>, field: &str, old: Option<&str>, new: Option<&str>) -> Result<(), StoreError> {
-        insert_change(self.conn, &self.at, &self.actor, &self.reason, kind, Some(self.import_id), Some(row), kk, nik, field, old, new)?;
+    /// Record one change made by this import: `(field, old, new)`.
+    fn record(
+        &mut self,
+        kind: &str,
+        row: u64,
+        kk: Kk,
+        nik: Option<Nik>,
+        (field, old, new): (&str, Option<&str>, Option<&str>),
+    ) -> Result<(), StoreError> {
+        insert_change(
+            self.conn,
+            &self.at,
+            &self.actor,
+            &self.reason,
+            kind,
+            Some(self.import_id),
+            Some(row),
+            kk,
+            nik,
+            field,
+            old,
+            new,
+        )?;
         self.summary.changes += 1;
         Ok(())
     }
@@ -106,49 +164,38 @@ impl<'c> SqliteImport<'c> {
         }
         let mut stmt = self.stmt("SELECT id FROM households WHERE kk = ?1")?;
         let mut rows = stmt.query([kk.as_u64() as i64])?;
-        let Some(r) = rows.next()? else { return Ok(None) };
-        let k = Known::Household { id: r.get(0)?, row: 0, existed: true };
+        let Some(r) = rows.next()? else {
+            return Ok(None);
+        };
+        let k = Known::Household {
+            id: r.get(0)?,
+            row: 0,
+            existed: true,
+        };
         drop(rows);
         drop(stmt);
         self.households.insert(kk.as_u64(), k);
         Ok(Some(k))
     }
 
-    fn insert_person(&self, household: i64, file: i64, row: u64, p: &Person) -> Result<i64, StoreError> {
-        let mut stmt = self.stmt(&format!(
-            "INSERT INTO persons (household_id, {PERSON_COLUMNS}, source_file, source_row)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-        ))?;
-        let values = person_values(p);
-        let mut ps: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(PERSON_COLUMN_COUNT + 3);
-        ps.push(&household);
-        ps.extend(params(&values));
-        let row = row as i64;
-        ps.push(&file);
-        ps.push(&row);
-        stmt.execute(ps.as_slice())?;
+    fn insert_person(
+        &self,
+        household: i64,
+        file: i64,
+        row: u64,
+        p: &Person,
+    ) -> Result<i64, StoreError> {
+        let mut stmt = self.stmt(&INSERT_PERSON)?;
+        stmt.raw_bind_parameter(1, household)?;
+        bind_person(&mut stmt, 2, p)?;
+        stmt.raw_bind_parameter(PERSON_COLUMN_COUNT + 2, file)?;
+        stmt.raw_bind_parameter(PERSON_COLUMN_COUNT + 3, row as i64)?;
+        stmt.raw_execute()?;
         Ok(self.conn.last_insert_rowid())
     }
 
     fn update_person(&self, id: i64, household: i64, p: &Person) -> Result<(), StoreError> {
-        let sets: Vec<String> = PERSON_COLUMNS
-            .split(',')
-            .map(str::trim)
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", i + 1))
-            .collect();
-        let mut stmt = self.stmt(&format!(
-            "UPDATE persons SET {}, household_id = ?{}, version = version + 1 WHERE id = ?{}",
-            sets.join(", "),
-            PERSON_COLUMN_COUNT + 1,
-            PERSON_COLUMN_COUNT + 2
-        ))?;
-        let values = person_values(p);
-        let mut ps = params(&values);
-        ps.push(&household);
-        ps.push(&id);
-        stmt.execute(ps.as_slice())?;
-        Ok(())
+        update_person(self.conn, id, household, p)
     }
 
     /// Resolve tentative rows of NIKs that were already in another household.
@@ -162,33 +209,56 @@ impl<'c> SqliteImport<'c> {
                     "SELECT p.id, p.household_id, h.kk FROM persons p JOIN households h ON h.id = p.household_id
                      WHERE p.nik = ?1 AND p.id <> ?2 AND p.household_id <> ?3 ORDER BY p.id",
                 )?;
-                stmt.query_map(params![m.nik.as_u64() as i64, m.new_person, m.new_household], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?
+                stmt.query_map(
+                    params![m.nik.as_u64() as i64, m.new_person, m.new_household],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?
                 .collect::<Result<_, _>>()?
             };
             // Moved from a household that this import re-lists without the person.
             let from = others.into_iter().find(|(_, _, kk)| {
                 let kk = *kk as u64;
-                self.households_listed.contains(&kk) && !self.persons_seen.contains_key(&(kk, m.nik.as_u64()))
+                self.households_listed.contains(&kk)
+                    && !self.persons_seen.contains_key(&(kk, m.nik.as_u64()))
             });
-            let Some((old_person, _old_household, old_kk)) = from else { continue };
-            let old_kk = Kk::from_u64(old_kk as u64).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let Some((old_person, _old_household, old_kk)) = from else {
+                continue;
+            };
+            let old_kk =
+                Kk::from_u64(old_kk as u64).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             // Keep the old row (its provenance and identity), give it the new household and values.
             let (old_values, new_values) = {
                 let sql = format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?1");
                 let mut stmt = self.stmt(&sql)?;
                 let old = stmt.query_row([old_person], |r| Ok(person_from_row(r, 0, old_kk)))??;
-                let new = stmt.query_row([m.new_person], |r| Ok(person_from_row(r, 0, m.new_kk)))??;
+                let new =
+                    stmt.query_row([m.new_person], |r| Ok(person_from_row(r, 0, m.new_kk)))??;
                 (old, new)
             };
-            self.conn.execute("DELETE FROM persons WHERE id = ?1", [m.new_person])?;
+            self.conn
+                .execute("DELETE FROM persons WHERE id = ?1", [m.new_person])?;
             self.update_person(old_person, m.new_household, &new_values)?;
-            self.record("move", m.row, m.new_kk, Some(m.nik), "household", Some(&old_kk.to_string()), Some(&m.new_kk.to_string()))?;
+            self.record(
+                "move",
+                m.row,
+                m.new_kk,
+                Some(m.nik),
+                (
+                    "household",
+                    Some(&old_kk.to_string()),
+                    Some(&m.new_kk.to_string()),
+                ),
+            )?;
             let mut old_as_new = old_values.clone();
             old_as_new.kk = m.new_kk;
             for (field, a, b) in diff(PERSON_FIELDS, &old_as_new, &new_values) {
-                self.record("move", m.row, m.new_kk, Some(m.nik), field, a.as_deref(), b.as_deref())?;
+                self.record(
+                    "move",
+                    m.row,
+                    m.new_kk,
+                    Some(m.nik),
+                    (field, a.as_deref(), b.as_deref()),
+                )?;
             }
             self.summary.persons_moved += 1;
             self.summary.persons_added -= 1;
@@ -206,7 +276,11 @@ impl<'c> SqliteImport<'c> {
                     ?2, 'open', ?3
              FROM persons p JOIN households h ON h.id = p.household_id
              WHERE p.nik IN (SELECT nik FROM persons GROUP BY nik HAVING COUNT(*) > 1)",
-            params![FindingKind::NikInOtherHousehold.code(), self.import_id, self.at],
+            params![
+                FindingKind::NikInOtherHousehold.code(),
+                self.import_id,
+                self.at
+            ],
         )?;
         self.summary.findings += n as u64;
         Ok(())
@@ -230,20 +304,27 @@ impl ImportSession for SqliteImport<'_> {
         Ok(())
     }
 
-    fn household(&mut self, file: i64, row: u64, h: &Household) -> Result<HouseholdOutcome, StoreError> {
+    fn household(
+        &mut self,
+        file: i64,
+        row: u64,
+        h: &Household,
+    ) -> Result<HouseholdOutcome, StoreError> {
         let key = h.kk.as_u64();
         match self.households.get(&key) {
-            Some(Known::Household { row: first_row, .. } | Known::Rejected { row: first_row }) if *first_row > 0 => {
-                return Ok(HouseholdOutcome::Duplicate { first_row: *first_row });
+            Some(Known::Household { row: first_row, .. } | Known::Rejected { row: first_row })
+                if *first_row > 0 =>
+            {
+                return Ok(HouseholdOutcome::Duplicate {
+                    first_row: *first_row,
+                });
             }
             _ => {}
         }
-        let values = household_values(h);
         let existing = if self.first_load {
             None
         } else {
-            let sql = format!("SELECT id, {HOUSEHOLD_COLUMNS} FROM households WHERE kk = ?1");
-            let mut stmt = self.stmt(&sql)?;
+            let mut stmt = self.stmt(&SELECT_HOUSEHOLD_BY_KK)?;
             let mut rows = stmt.query([key as i64])?;
             match rows.next()? {
                 Some(r) => Some((r.get::<_, i64>(0)?, household_from_row(r, 1)?)),
@@ -252,45 +333,47 @@ impl ImportSession for SqliteImport<'_> {
         };
         match existing {
             None => {
-                let mut stmt = self.stmt(&format!(
-                    "INSERT INTO households ({HOUSEHOLD_COLUMNS}, source_file, source_row)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
-                ))?;
-                let mut ps = params(&values);
-                let row_i = row as i64;
-                ps.push(&file);
-                ps.push(&row_i);
-                stmt.execute(ps.as_slice())?;
+                let mut stmt = self.stmt(&INSERT_HOUSEHOLD)?;
+                bind_household(&mut stmt, 1, h)?;
+                stmt.raw_bind_parameter(HOUSEHOLD_COLUMN_COUNT + 1, file)?;
+                stmt.raw_bind_parameter(HOUSEHOLD_COLUMN_COUNT + 2, row as i64)?;
+                stmt.raw_execute()?;
                 let id = self.conn.last_insert_rowid();
-                self.households.insert(key, Known::Household { id, row, existed: false });
+                self.households.insert(
+                    key,
+                    Known::Household {
+                        id,
+                        row,
+                        existed: false,
+                    },
+                );
                 self.summary.households_added += 1;
                 Ok(HouseholdOutcome::Added)
             }
             Some((id, old)) => {
-                self.households.insert(key, Known::Household { id, row, existed: true });
+                self.households.insert(
+                    key,
+                    Known::Household {
+                        id,
+                        row,
+                        existed: true,
+                    },
+                );
                 let changes = diff(HOUSEHOLD_FIELDS, &old, h);
                 if changes.is_empty() {
                     self.summary.households_unchanged += 1;
                     return Ok(HouseholdOutcome::Unchanged);
                 }
-                let sets: Vec<String> = HOUSEHOLD_COLUMNS
-                    .split(',')
-                    .map(str::trim)
-                    .enumerate()
-                    .map(|(i, c)| format!("{c} = ?{}", i + 1))
-                    .collect();
-                let mut stmt = self.stmt(&format!(
-                    "UPDATE households SET {}, version = version + 1 WHERE id = ?{}",
-                    sets.join(", "),
-                    HOUSEHOLD_COLUMN_COUNT + 1
-                ))?;
-                let mut ps = params(&values);
-                ps.push(&id);
-                stmt.execute(ps.as_slice())?;
-                drop(stmt);
+                update_household(self.conn, id, h)?;
                 let n = changes.len();
                 for (field, a, b) in changes {
-                    self.record("reimport", row, h.kk, None, field, a.as_deref(), b.as_deref())?;
+                    self.record(
+                        "reimport",
+                        row,
+                        h.kk,
+                        None,
+                        (field, a.as_deref(), b.as_deref()),
+                    )?;
                 }
                 self.summary.households_changed += 1;
                 Ok(HouseholdOutcome::Changed(n))
@@ -299,18 +382,24 @@ impl ImportSession for SqliteImport<'_> {
     }
 
     fn household_rejected(&mut self, kk: Kk, row: u64) {
-        self.households.entry(kk.as_u64()).or_insert(Known::Rejected { row });
+        self.households
+            .entry(kk.as_u64())
+            .or_insert(Known::Rejected { row });
     }
 
     fn person_rejected(&mut self, kk: Kk, nik: Nik, row: u64) {
-        self.persons_seen.entry((kk.as_u64(), nik.as_u64())).or_insert(row);
+        self.persons_seen
+            .entry((kk.as_u64(), nik.as_u64()))
+            .or_insert(row);
     }
 
     fn person(&mut self, file: i64, row: u64, p: &Person) -> Result<PersonOutcome, StoreError> {
         let nik = p.nik.as_u64();
         let kk = p.kk.as_u64();
         if let Some(first_row) = self.persons_seen.get(&(kk, nik)) {
-            return Ok(PersonOutcome::Duplicate { first_row: *first_row });
+            return Ok(PersonOutcome::Duplicate {
+                first_row: *first_row,
+            });
         }
         let (household, existed) = match self.lookup_household(p.kk)? {
             None => return Ok(PersonOutcome::HouseholdAbsent),
@@ -318,7 +407,11 @@ impl ImportSession for SqliteImport<'_> {
             Some(Known::Household { id, existed, .. }) => (id, existed),
         };
         match self.persons_seen.entry((kk, nik)) {
-            hashbrown::hash_map::Entry::Occupied(e) => return Ok(PersonOutcome::Duplicate { first_row: *e.get() }),
+            hashbrown::hash_map::Entry::Occupied(e) => {
+                return Ok(PersonOutcome::Duplicate {
+                    first_row: *e.get(),
+                });
+            }
             hashbrown::hash_map::Entry::Vacant(e) => {
                 e.insert(row);
             }
@@ -330,8 +423,7 @@ impl ImportSession for SqliteImport<'_> {
             return Ok(PersonOutcome::Added);
         }
         let existing = {
-            let sql = format!("SELECT id, {PERSON_COLUMNS} FROM persons WHERE household_id = ?1 AND nik = ?2");
-            let mut stmt = self.stmt(&sql)?;
+            let mut stmt = self.stmt(&SELECT_MEMBER)?;
             let mut rows = stmt.query(params![household, nik as i64])?;
             match rows.next()? {
                 Some(r) => Some((r.get::<_, i64>(0)?, person_from_row(r, 1, p.kk)?)),
@@ -348,7 +440,13 @@ impl ImportSession for SqliteImport<'_> {
                 self.update_person(id, household, p)?;
                 let n = changes.len();
                 for (field, a, b) in changes {
-                    self.record("reimport", row, p.kk, Some(p.nik), field, a.as_deref(), b.as_deref())?;
+                    self.record(
+                        "reimport",
+                        row,
+                        p.kk,
+                        Some(p.nik),
+                        (field, a.as_deref(), b.as_deref()),
+                    )?;
                 }
                 self.summary.persons_changed += 1;
                 Ok(PersonOutcome::Changed(n))
@@ -358,14 +456,25 @@ impl ImportSession for SqliteImport<'_> {
                 self.summary.persons_added += 1;
                 // An existing household gains a member: that is a change of the household.
                 if existed {
-                    self.record("member_added", row, p.kk, Some(p.nik), "member", None, Some(&p.nik.to_string()))?;
+                    self.record(
+                        "member_added",
+                        row,
+                        p.kk,
+                        Some(p.nik),
+                        ("member", None, Some(&p.nik.to_string())),
+                    )?;
                 }
-                let elsewhere: i64 = self.stmt("SELECT EXISTS (SELECT 1 FROM persons WHERE nik = ?1 AND id <> ?2)")?.query_row(
-                    params![nik as i64, id],
-                    |r| r.get(0),
-                )?;
+                let elsewhere: i64 = self
+                    .stmt("SELECT EXISTS (SELECT 1 FROM persons WHERE nik = ?1 AND id <> ?2)")?
+                    .query_row(params![nik as i64, id], |r| r.get(0))?;
                 if elsewhere != 0 {
-                    self.moves.push(MoveCandidate { nik: p.nik, new_person: id, new_household: household, new_kk: p.kk, row });
+                    self.moves.push(MoveCandidate {
+                        nik: p.nik,
+                        new_person: id,
+                        new_household: household,
+                        new_kk: p.kk,
+                        row,
+                    });
                 }
                 Ok(PersonOutcome::Added)
             }
@@ -418,10 +527,12 @@ impl ImportSession for SqliteImport<'_> {
 
     fn commit(mut self: Box<Self>) -> Result<ImportSummary, StoreError> {
         self.finished = true;
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
+        let result = self.conn.execute_batch("COMMIT");
+        if result.is_err() {
             let _ = self.conn.execute_batch("ROLLBACK");
-            return Err(e.into());
         }
+        self.restore_wal();
+        result?;
         let mut s = self.summary.clone();
         s.committed = true;
         Ok(s)
@@ -429,10 +540,22 @@ impl ImportSession for SqliteImport<'_> {
 
     fn rollback(mut self: Box<Self>) -> Result<ImportSummary, StoreError> {
         self.finished = true;
-        self.conn.execute_batch("ROLLBACK")?;
+        let result = self.conn.execute_batch("ROLLBACK");
+        self.restore_wal();
+        result?;
         let mut s = self.summary.clone();
         s.committed = false;
         Ok(s)
+    }
+}
+
+impl SqliteImport<'_> {
+    fn restore_wal(&mut self) {
+        if std::mem::take(&mut self.journal_switched) {
+            let _ = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0));
+        }
     }
 }
 
@@ -441,5 +564,6 @@ impl Drop for SqliteImport<'_> {
         if !self.finished {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+        self.restore_wal();
     }
 }

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
 use setara_core::{Household, Kk, Level, Nik, Person, Regions};
-use setara_registry::fields::{HOUSEHOLD_FIELDS, PERSON_FIELDS, check_household, check_person, find_field};
+use setara_registry::fields::{
+    HOUSEHOLD_FIELDS, PERSON_FIELDS, check_household, check_person, find_field,
+};
 use setara_registry::{Field, Reason};
 use sha2::{Digest, Sha256};
 
@@ -17,7 +19,10 @@ pub(crate) mod rows;
 use rows::*;
 
 /// Migrations in order; the index + 1 is the schema version.
-const MIGRATIONS: &[(&str, &str)] = &[("registry", include_str!("../../migrations/sqlite/0001_registry.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "registry",
+    include_str!("../../migrations/sqlite/0001_registry.sql"),
+)];
 
 /// The registry in a SQLite file.
 pub struct SqliteStore {
@@ -33,8 +38,10 @@ impl SqliteStore {
     /// Open (creating the file and its directory if needed) and migrate.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::DataDir { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
@@ -44,7 +51,10 @@ impl SqliteStore {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // 256 MiB page cache: an import's indexes stay in memory.
         conn.pragma_update(None, "cache_size", -262_144)?;
-        let mut store = SqliteStore { conn, path: path.to_path_buf() };
+        let mut store = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -54,11 +64,18 @@ impl SqliteStore {
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
         )?;
-        let current: i64 =
-            self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        let current: i64 = self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
         let known = MIGRATIONS.len() as i64;
         if current > known {
-            return Err(StoreError::SchemaTooNew { path: self.path.display().to_string(), found: current, known });
+            return Err(StoreError::SchemaTooNew {
+                path: self.path.display().to_string(),
+                found: current,
+                known,
+            });
         }
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let tx = self.conn.transaction()?;
@@ -74,14 +91,28 @@ impl SqliteStore {
 
     /// The schema version this store is at.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// SQLite's own consistency check of the file: `ok` when sound.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn household_row(&self, kk: Kk) -> Result<Option<(i64, Household, Provenance, u32)>, StoreError> {
+    fn household_row(
+        &self,
+        kk: Kk,
+    ) -> Result<Option<(i64, Household, Provenance, u32)>, StoreError> {
         let sql = format!(
             "SELECT h.id, h.version, h.source_row, f.import_id, f.name, {HOUSEHOLD_COLUMNS}
              FROM households h JOIN source_files f ON f.id = h.source_file WHERE h.kk = ?1"
@@ -89,14 +120,29 @@ impl SqliteStore {
         .replace(", region", ", h.region");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([kk.as_u64() as i64])?;
-        let Some(row) = rows.next()? else { return Ok(None) };
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
         let id: i64 = row.get(0)?;
         let version: i64 = row.get(1)?;
-        let prov = Provenance { import_id: row.get(3)?, file: row.get(4)?, row: row.get::<_, i64>(2)? as u64 };
-        Ok(Some((id, household_from_row(row, 5)?, prov, version as u32)))
+        let prov = Provenance {
+            import_id: row.get(3)?,
+            file: row.get(4)?,
+            row: row.get::<_, i64>(2)? as u64,
+        };
+        Ok(Some((
+            id,
+            household_from_row(row, 5)?,
+            prov,
+            version as u32,
+        )))
     }
 
-    fn members(&self, household_id: i64, kk: Kk) -> Result<Vec<(i64, Person, Provenance, u32)>, StoreError> {
+    fn members(
+        &self,
+        household_id: i64,
+        kk: Kk,
+    ) -> Result<Vec<(i64, Person, Provenance, u32)>, StoreError> {
         let sql = format!(
             "SELECT p.id, p.version, p.source_row, f.import_id, f.name, {PERSON_COLUMNS}
              FROM persons p JOIN source_files f ON f.id = p.source_file
@@ -107,27 +153,78 @@ impl SqliteStore {
         let mut rows = stmt.query([household_id])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let prov = Provenance { import_id: row.get(3)?, file: row.get(4)?, row: row.get::<_, i64>(2)? as u64 };
+            let prov = Provenance {
+                import_id: row.get(3)?,
+                file: row.get(4)?,
+                row: row.get::<_, i64>(2)? as u64,
+            };
             let version: i64 = row.get(1)?;
-            out.push((row.get(0)?, person_from_row(row, 5, kk)?, prov, version as u32));
+            out.push((
+                row.get(0)?,
+                person_from_row(row, 5, kk)?,
+                prov,
+                version as u32,
+            ));
         }
         Ok(out)
     }
 }
 
-fn set_field<T>(fields: &'static [Field<T>], value: &mut T, field: &str, text: Option<&str>) -> Result<&'static Field<T>, StoreError> {
+fn set_field<T>(
+    fields: &'static [Field<T>],
+    value: &mut T,
+    field: &str,
+    text: Option<&str>,
+) -> Result<&'static Field<T>, StoreError> {
     let Some((_, f)) = find_field(fields, field) else {
         return Err(StoreError::Field {
             field: field.to_string(),
-            reason: Reason::UnknownField { suggestion: setara_registry::fields::suggest_field(fields, field).map(String::from) },
+            reason: Reason::UnknownField {
+                suggestion: setara_registry::fields::suggest_field(fields, field).map(String::from),
+            },
         });
     };
     if !f.editable {
-        return Err(StoreError::Field { field: f.name.to_string(), reason: Reason::NotEditable });
+        return Err(StoreError::Field {
+            field: f.name.to_string(),
+            reason: Reason::NotEditable,
+        });
     }
-    (f.set)(value, text.map(str::trim).filter(|s| !s.is_empty()))
-        .map_err(|reason| StoreError::Field { field: f.name.to_string(), reason })?;
+    (f.set)(value, text.map(str::trim).filter(|s| !s.is_empty())).map_err(|reason| {
+        StoreError::Field {
+            field: f.name.to_string(),
+            reason,
+        }
+    })?;
     Ok(f)
+}
+
+/// Overwrite a household row with new values (the caller records the change).
+pub(crate) fn update_household(
+    conn: &Connection,
+    id: i64,
+    h: &Household,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(&UPDATE_HOUSEHOLD)?;
+    bind_household(&mut stmt, 1, h)?;
+    stmt.raw_bind_parameter(HOUSEHOLD_COLUMN_COUNT + 1, id)?;
+    stmt.raw_execute()?;
+    Ok(())
+}
+
+/// Overwrite a person row, possibly attaching it to another household.
+pub(crate) fn update_person(
+    conn: &Connection,
+    id: i64,
+    household: i64,
+    p: &Person,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(&UPDATE_PERSON)?;
+    bind_person(&mut stmt, 1, p)?;
+    stmt.raw_bind_parameter(PERSON_COLUMN_COUNT + 1, household)?;
+    stmt.raw_bind_parameter(PERSON_COLUMN_COUNT + 2, id)?;
+    stmt.raw_execute()?;
+    Ok(())
 }
 
 /// Insert one change row.
@@ -167,7 +264,11 @@ pub(crate) fn insert_change(
 }
 
 /// Field-by-field differences, as (field, old, new) text.
-pub(crate) fn diff<T>(fields: &'static [Field<T>], old: &T, new: &T) -> Vec<(&'static str, Option<String>, Option<String>)> {
+pub(crate) fn diff<T>(
+    fields: &'static [Field<T>],
+    old: &T,
+    new: &T,
+) -> Vec<(&'static str, Option<String>, Option<String>)> {
     let mut out = Vec::new();
     for f in fields {
         let (a, b) = ((f.get)(old), (f.get)(new));
@@ -189,7 +290,10 @@ fn change_from_row(row: &rusqlite::Row) -> Result<Change, StoreError> {
         import_id: row.get(4)?,
         source_row: row.get::<_, Option<i64>>(5)?.map(|v| v as u64),
         kk: Kk::from_u64(kk as u64).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        nik: nik.map(|n| Nik::from_u64(n as u64)).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        nik: nik
+            .map(|n| Nik::from_u64(n as u64))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
         field: row.get(8)?,
         old_value: row.get(9)?,
         new_value: row.get(10)?,
@@ -201,14 +305,28 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
-    fn begin_import<'s>(&'s mut self, meta: ImportMeta) -> Result<Box<dyn ImportSession + 's>, StoreError> {
+    fn begin_import<'s>(
+        &'s mut self,
+        meta: ImportMeta,
+    ) -> Result<Box<dyn ImportSession + 's>, StoreError> {
         Ok(Box::new(import::SqliteImport::begin(&self.conn, meta)?))
     }
 
     fn household(&self, kk: Kk) -> Result<Option<HouseholdRecord>, StoreError> {
-        let Some((id, household, provenance, version)) = self.household_row(kk)? else { return Ok(None) };
-        let members = self.members(id, kk)?.into_iter().map(|(_, p, prov, v)| (p, prov, v)).collect();
-        Ok(Some(HouseholdRecord { household, members, provenance, version }))
+        let Some((id, household, provenance, version)) = self.household_row(kk)? else {
+            return Ok(None);
+        };
+        let members = self
+            .members(id, kk)?
+            .into_iter()
+            .map(|(_, p, prov, v)| (p, prov, v))
+            .collect();
+        Ok(Some(HouseholdRecord {
+            household,
+            members,
+            provenance,
+            version,
+        }))
     }
 
     fn history(&self, kk: Kk) -> Result<Vec<Change>, StoreError> {
@@ -238,7 +356,11 @@ impl Store for SqliteStore {
             out.push(StoredFinding {
                 rule: row.get(0)?,
                 kk,
-                nik: if nik == 0 { None } else { Nik::from_u64(nik as u64).ok() },
+                nik: if nik == 0 {
+                    None
+                } else {
+                    Nik::from_u64(nik as u64).ok()
+                },
                 detail: row.get(3)?,
                 status: row.get(4)?,
                 found_at: row.get(5)?,
@@ -252,40 +374,36 @@ impl Store for SqliteStore {
             return Err(StoreError::ReasonRequired);
         }
         let tx = self.conn.unchecked_transaction()?;
-        let (hid, household, _, _) = self.household_row(c.kk)?.ok_or(StoreError::HouseholdNotFound(c.kk))?;
+        let (hid, household, _, _) = self
+            .household_row(c.kk)?
+            .ok_or(StoreError::HouseholdNotFound(c.kk))?;
         let at = now();
         let (field, old, new) = match c.nik {
             None => {
                 let mut updated = household.clone();
                 let f = set_field(HOUSEHOLD_FIELDS, &mut updated, &c.field, c.value.as_deref())?;
                 if let Err((field, reason)) = check_household(&updated) {
-                    return Err(StoreError::Field { field: field.to_string(), reason });
+                    return Err(StoreError::Field {
+                        field: field.to_string(),
+                        reason,
+                    });
                 }
                 if f.name == "region" {
-                    let ok = Regions::kemendagri_2025().get(updated.region).is_some_and(|r| r.level() == Level::Village);
+                    let ok = Regions::kemendagri_2025()
+                        .get(updated.region)
+                        .is_some_and(|r| r.level() == Level::Village);
                     if !ok {
                         return Err(StoreError::RegionNotCurrent(updated.region.to_string()));
                     }
                 }
                 let (old, new) = ((f.get)(&household), (f.get)(&updated));
                 if old == new {
-                    return Err(StoreError::Unchanged { field: f.name.into(), value: old.unwrap_or_default() });
+                    return Err(StoreError::Unchanged {
+                        field: f.name.into(),
+                        value: old.unwrap_or_default(),
+                    });
                 }
-                let values = household_values(&updated);
-                let sets: Vec<String> = HOUSEHOLD_COLUMNS
-                    .split(',')
-                    .map(str::trim)
-                    .enumerate()
-                    .map(|(i, col)| format!("{col} = ?{}", i + 1))
-                    .collect();
-                let sql = format!(
-                    "UPDATE households SET {}, version = version + 1 WHERE id = ?{}",
-                    sets.join(", "),
-                    HOUSEHOLD_COLUMN_COUNT + 1
-                );
-                let mut p = params(&values);
-                p.push(&hid);
-                tx.execute(&sql, p.as_slice())?;
+                update_household(&tx, hid, &updated)?;
                 (f.name, old, new)
             }
             Some(nik) => {
@@ -298,27 +416,19 @@ impl Store for SqliteStore {
                 let f = set_field(PERSON_FIELDS, &mut updated, &c.field, c.value.as_deref())?;
                 let today = chrono::Utc::now().date_naive();
                 if let Err((field, reason)) = check_person(&updated, today) {
-                    return Err(StoreError::Field { field: field.to_string(), reason });
+                    return Err(StoreError::Field {
+                        field: field.to_string(),
+                        reason,
+                    });
                 }
                 let (old, new) = ((f.get)(&person), (f.get)(&updated));
                 if old == new {
-                    return Err(StoreError::Unchanged { field: f.name.into(), value: old.unwrap_or_default() });
+                    return Err(StoreError::Unchanged {
+                        field: f.name.into(),
+                        value: old.unwrap_or_default(),
+                    });
                 }
-                let values = person_values(&updated);
-                let sets: Vec<String> = PERSON_COLUMNS
-                    .split(',')
-                    .map(str::trim)
-                    .enumerate()
-                    .map(|(i, col)| format!("{col} = ?{}", i + 1))
-                    .collect();
-                let sql = format!(
-                    "UPDATE persons SET {}, version = version + 1 WHERE id = ?{}",
-                    sets.join(", "),
-                    PERSON_COLUMN_COUNT + 1
-                );
-                let mut p = params(&values);
-                p.push(&pid);
-                tx.execute(&sql, p.as_slice())?;
+                update_person(&tx, pid, hid, &updated)?;
                 (f.name, old, new)
             }
         };
@@ -352,9 +462,11 @@ impl Store for SqliteStore {
         })
     }
 
-    fn scan(&self, visit: &mut dyn FnMut(&Household, &[Person]) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn scan(&self, visit: &mut Visit<'_>) -> Result<(), StoreError> {
         // Two ordered cursors merged: households by id, persons by (household_id, nik).
-        let mut hs = self.conn.prepare(&format!("SELECT id, {HOUSEHOLD_COLUMNS} FROM households ORDER BY id"))?;
+        let mut hs = self.conn.prepare(&format!(
+            "SELECT id, {HOUSEHOLD_COLUMNS} FROM households ORDER BY id"
+        ))?;
         let mut ps = self.conn.prepare(&format!(
             "SELECT household_id, {PERSON_COLUMNS} FROM persons ORDER BY household_id, nik"
         ))?;
@@ -370,7 +482,9 @@ impl Store for SqliteStore {
             loop {
                 if let Some((hid, _)) = &pending {
                     if *hid < id {
-                        return Err(StoreError::Corrupt(format!("person of missing household {hid}")));
+                        return Err(StoreError::Corrupt(format!(
+                            "person of missing household {hid}"
+                        )));
                     }
                     if *hid > id {
                         break;
@@ -396,7 +510,9 @@ impl Store for SqliteStore {
         Ok(Counts {
             households: one("SELECT COUNT(*) FROM households")?,
             persons: one("SELECT COUNT(*) FROM persons")?,
-            surveyed_households: one("SELECT COUNT(*) FROM households WHERE consumption_per_capita IS NOT NULL")?,
+            surveyed_households: one(
+                "SELECT COUNT(*) FROM households WHERE consumption_per_capita IS NOT NULL",
+            )?,
             imports: one("SELECT COUNT(*) FROM imports WHERE finished_at IS NOT NULL")?,
             changes: one("SELECT COUNT(*) FROM changes")?,
             findings: one("SELECT COUNT(*) FROM findings")?,
@@ -427,7 +543,9 @@ impl Store for SqliteStore {
                 finished_at: r.get(2)?,
                 actor: r.get(3)?,
                 mode: r.get(4)?,
-                files: files.map(|f| f.split(", ").map(String::from).collect()).unwrap_or_default(),
+                files: files
+                    .map(|f| f.split(", ").map(String::from).collect())
+                    .unwrap_or_default(),
                 households_added: r.get::<_, i64>(5)? as u64,
                 persons_added: r.get::<_, i64>(6)? as u64,
                 changes: r.get::<_, i64>(7)? as u64,
@@ -444,12 +562,15 @@ impl Store for SqliteStore {
             let mut stmt = self.conn.prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
             )?;
-            stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?
         };
         for t in tables {
             hasher.update(b"T");
             hasher.update(t.as_bytes());
-            let mut stmt = self.conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))?;
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))?;
             let n = stmt.column_count();
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
@@ -477,4 +598,3 @@ impl Store for SqliteStore {
         Ok(hex::encode(hasher.finalize()))
     }
 }
-

@@ -1,0 +1,125 @@
+//! The command line: flags are defined here, each command lives in `commands/`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use setara_core::Lang;
+use setara_store::Actor;
+
+use crate::commands;
+use crate::context::{Context, default_actor};
+use crate::failure::{Failure, Kind};
+
+/// Setara: one registry of households, fair targeting, measured inequality.
+#[derive(Debug, Parser)]
+#[command(name = "setara", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Data directory (store, snapshots, reports).
+    #[arg(
+        long,
+        global = true,
+        env = "SETARA_DATA_DIR",
+        default_value = "setara-data"
+    )]
+    pub data_dir: PathBuf,
+    /// Language of messages: id (Bahasa Indonesia) or en. Default: from SETARA_LANG or the
+    /// locale, Indonesian when unsure.
+    #[arg(long, global = true, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// No progress bars and no messages except errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Who is acting, recorded with every change. Default: SETARA_ACTOR, else the OS user.
+    #[arg(long, global = true)]
+    pub actor: Option<String>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a synthetic Indonesia, import it into a fresh store, snapshot it and print a
+    /// table per province next to BPS figures.
+    Demo(commands::demo::DemoArgs),
+    /// Generate synthetic households.csv, persons.csv and truth/ files.
+    Generate(commands::generate::GenerateArgs),
+    /// Import households and persons (CSV or XLSX), validating every row.
+    Import(commands::import::ImportArgs),
+    /// Write the registry as a columnar Arrow snapshot named by its content hash.
+    Snapshot(commands::snapshot::SnapshotArgs),
+    /// Show or correct one household.
+    #[command(subcommand)]
+    Household(commands::household::HouseholdCommand),
+    /// Look up regions (wilayah) by code or name.
+    Region(commands::region::RegionArgs),
+    /// Decode and check a NIK.
+    Nik(commands::nik::NikArgs),
+}
+
+/// Parse the command line, run, print errors, return the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => Kind::Usage.exit_code(),
+            };
+        }
+    };
+    let ctx = Context {
+        lang: cli.global.lang.unwrap_or_else(Lang::from_env),
+        data_dir: cli.global.data_dir.clone(),
+        quiet: cli.global.quiet,
+        json: cli.global.json,
+        actor: Actor(cli.global.actor.clone().unwrap_or_else(default_actor)),
+    };
+    match run(&ctx, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            report_failure(&ctx, &f);
+            f.kind.exit_code()
+        }
+    }
+}
+
+fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Demo(a) => commands::demo::run(ctx, a),
+        Command::Generate(a) => commands::generate::run(ctx, a),
+        Command::Import(a) => commands::import::run(ctx, a),
+        Command::Snapshot(a) => commands::snapshot::run(ctx, a),
+        Command::Household(c) => commands::household::run(ctx, c),
+        Command::Region(a) => commands::region::run(ctx, a),
+        Command::Nik(a) => commands::nik::run(ctx, a),
+    }
+}
+
+fn report_failure(ctx: &Context, f: &Failure) {
+    if ctx.json {
+        let v = serde_json::json!({
+            "error": { "code": f.code, "message": f.message(ctx.lang), "exit_code": match f.kind {
+                Kind::Invalid => 1, Kind::Usage => 2, Kind::Failed => 3 } }
+        });
+        println!("{v}");
+    }
+    eprintln!("{}: {}", ctx.t("galat", "error"), f.message(ctx.lang));
+}

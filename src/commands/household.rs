@@ -1,0 +1,361 @@
+//! `setara household show|correct`.
+
+use clap::{Args, Subcommand};
+use setara_core::*;
+use setara_registry::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
+use setara_store::{Change, Correction};
+
+use crate::context::Context;
+use crate::failure::{Failure, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum HouseholdCommand {
+    /// Print a household, its members, findings and (with --history) every recorded change.
+    Show(ShowArgs),
+    /// Correct one field of a household (or, with --nik, of one member), with a reason.
+    Correct(CorrectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// KK number (16 digits).
+    pub kk: String,
+    /// Also print the history of changes.
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CorrectArgs {
+    /// KK number (16 digits).
+    pub kk: String,
+    /// Field to correct, by file column name (e.g. floor, region, name, birth_date).
+    #[arg(long)]
+    pub field: String,
+    /// New value, written as in the import files.
+    #[arg(long, required_unless_present = "clear", conflicts_with = "clear")]
+    pub value: Option<String>,
+    /// Make an optional field unknown.
+    #[arg(long)]
+    pub clear: bool,
+    /// Why (required): the evidence or visit behind the correction.
+    #[arg(long)]
+    pub reason: String,
+    /// Correct this member instead of the household.
+    #[arg(long)]
+    pub nik: Option<String>,
+}
+
+fn parse_kk(s: &str) -> Result<Kk> {
+    Kk::parse(s).map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))
+}
+
+pub fn run(ctx: &Context, cmd: HouseholdCommand) -> Result<()> {
+    match cmd {
+        HouseholdCommand::Show(a) => show(ctx, a),
+        HouseholdCommand::Correct(a) => correct(ctx, a),
+    }
+}
+
+fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
+    let kk = parse_kk(&a.kk)?;
+    let mut store = ctx.open_store()?;
+    let rec = store
+        .household(kk)?
+        .ok_or(setara_store::StoreError::HouseholdNotFound(kk))?;
+    store.record_access(&ctx.actor, "household_show", kk)?;
+    let findings = store.findings_for(kk)?;
+    let history = if a.history {
+        store.history(kk)?
+    } else {
+        Vec::new()
+    };
+    let today = chrono::Utc::now().date_naive();
+    let regions = Regions::kemendagri_2025();
+    let h = &rec.household;
+
+    if ctx.json {
+        let fields = |get: &dyn Fn(&str) -> Option<String>,
+                      names: &mut dyn Iterator<Item = &'static str>| {
+            serde_json::Value::Object(
+                names
+                    .map(|n| {
+                        (
+                            n.to_string(),
+                            get(n)
+                                .map(serde_json::Value::String)
+                                .unwrap_or(serde_json::Value::Null),
+                        )
+                    })
+                    .collect(),
+            )
+        };
+        let hjson = fields(
+            &|n| {
+                HOUSEHOLD_FIELDS
+                    .iter()
+                    .find(|f| f.name == n)
+                    .and_then(|f| (f.get)(h))
+            },
+            &mut HOUSEHOLD_FIELDS.iter().map(|f| f.name),
+        );
+        let members: Vec<_> = rec
+            .members
+            .iter()
+            .map(|(p, prov, v)| {
+                serde_json::json!({
+                    "fields": fields(&|n| PERSON_FIELDS.iter().find(|f| f.name == n).and_then(|f| (f.get)(p)),
+                                     &mut PERSON_FIELDS.iter().map(|f| f.name)),
+                    "age": p.age_on(today),
+                    "provenance": prov,
+                    "version": v,
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "household": hjson,
+            "region_path": regions.path(h.region).iter().map(|r| serde_json::json!({"code": r.code, "name": r.name})).collect::<Vec<_>>(),
+            "provenance": rec.provenance,
+            "version": rec.version,
+            "members": members,
+            "findings": findings,
+            "history": if a.history { Some(&history) } else { None },
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serialisable")
+        );
+        return Ok(());
+    }
+
+    let t = |id, en| ctx.t(id, en);
+    let path: Vec<String> = regions
+        .path(h.region)
+        .iter()
+        .rev()
+        .map(|r| r.name.clone())
+        .collect();
+    println!(
+        "KK {}  {}",
+        h.kk,
+        if path.is_empty() {
+            h.region.to_string()
+        } else {
+            format!("{} ({})", path.join(", "), h.region)
+        }
+    );
+    if h.address.is_some() || h.rt.is_some() || h.rw.is_some() {
+        println!(
+            "  {}: {}{}",
+            t("Alamat", "Address"),
+            h.address.as_deref().unwrap_or("-"),
+            match (h.rt, h.rw) {
+                (Some(rt), Some(rw)) => format!(", RT {rt:03}/RW {rw:03}"),
+                _ => String::new(),
+            }
+        );
+    }
+    let d = &h.dwelling;
+    let mut dwelling = Vec::new();
+    let mut push = |label: (&str, &str), v: Option<&str>| {
+        if let Some(v) = v {
+            dwelling.push(format!("{} {v}", ctx.lang.pick(label.0, label.1)));
+        }
+    };
+    push(Tenure::FIELD, d.tenure.map(|v| v.label(ctx.lang)));
+    push(Floor::FIELD, d.floor.map(|v| v.label(ctx.lang)));
+    push(Wall::FIELD, d.wall.map(|v| v.label(ctx.lang)));
+    push(Roof::FIELD, d.roof.map(|v| v.label(ctx.lang)));
+    push(WaterSource::FIELD, d.water.map(|v| v.label(ctx.lang)));
+    push(Toilet::FIELD, d.toilet.map(|v| v.label(ctx.lang)));
+    push(Electricity::FIELD, d.electricity.map(|v| v.label(ctx.lang)));
+    push(
+        CookingFuel::FIELD,
+        d.cooking_fuel.map(|v| v.label(ctx.lang)),
+    );
+    if let Some(a) = d.floor_area_m2 {
+        dwelling.push(format!("{} {a} m²", t("luas lantai", "floor area")));
+    }
+    if let Some(va) = d.electricity_va {
+        dwelling.push(format!("{va} VA"));
+    }
+    if !dwelling.is_empty() {
+        println!(
+            "  {}: {}",
+            t("Tempat tinggal", "Dwelling"),
+            dwelling.join("; ")
+        );
+    }
+    let owned: Vec<&str> = Asset::ALL
+        .iter()
+        .filter(|a| h.assets.get(**a) == Some(true))
+        .map(|a| a.label(ctx.lang))
+        .collect();
+    let known = Asset::ALL
+        .iter()
+        .filter(|a| h.assets.get(**a).is_some())
+        .count();
+    if known > 0 {
+        println!(
+            "  {}: {}",
+            t("Aset", "Assets"),
+            if owned.is_empty() {
+                t("tidak ada", "none").to_string()
+            } else {
+                owned.join(", ")
+            }
+        );
+    }
+    if let Some(l) = h.land_m2 {
+        println!("  {}: {l} m²", t("Lahan", "Land"));
+    }
+    if let Some(s) = h.survey {
+        println!(
+            "  {}: {} Rp {}/{}, {} {}",
+            t("Survei", "Survey"),
+            t("pengeluaran per kapita", "consumption per capita"),
+            group_thousands(s.consumption_per_capita.0),
+            t("bulan", "month"),
+            t("bobot", "weight"),
+            s.weight
+        );
+    }
+    if let Some(n) = h.declared_size {
+        println!("  {}: {n}", t("Jumlah anggota (tercatat)", "Declared size"));
+    }
+    println!(
+        "  {}: {} {}, {} {} {}; {} {}",
+        t("Asal data", "Provenance"),
+        t("impor", "import"),
+        rec.provenance.import_id,
+        rec.provenance.file,
+        t("baris", "row"),
+        rec.provenance.row,
+        t("versi", "version"),
+        rec.version
+    );
+    println!("{} ({}):", t("Anggota", "Members"), rec.members.len());
+    for (p, prov, _) in &rec.members {
+        println!(
+            "  {}  {:<28} {:<10} {}  {:>3} {}  {:<18} {}  [{}:{}]",
+            p.nik,
+            p.name,
+            p.sex.label(ctx.lang),
+            p.birth_date.format("%Y-%m-%d"),
+            p.age_on(today),
+            t("th", "y"),
+            p.relation.label(ctx.lang),
+            [
+                p.education.map(|v| v.label(ctx.lang)),
+                p.work.map(|v| v.label(ctx.lang)),
+                p.disability
+                    .filter(|d| *d != Disability::None)
+                    .map(|v| v.label(ctx.lang)),
+                p.chronic_illness
+                    .filter(|c| *c)
+                    .map(|_| t("penyakit kronis", "chronic illness")),
+                p.health_insurance.map(|v| v.label(ctx.lang)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+            prov.file,
+            prov.row
+        );
+    }
+    if !findings.is_empty() {
+        println!(
+            "{} ({}):",
+            t("Temuan verifikasi", "Verification findings"),
+            findings.len()
+        );
+        for f in &findings {
+            let desc = setara_registry::FindingKind::parse(&f.rule)
+                .map(|k| k.describe(ctx.lang))
+                .unwrap_or(&f.rule);
+            let who = f.nik.map(|n| format!("NIK {n}: ")).unwrap_or_default();
+            println!("  [{}] {who}{desc} ({})", f.status, f.detail);
+        }
+    }
+    if a.history {
+        println!("{} ({}):", t("Riwayat", "History"), history.len());
+        for c in &history {
+            print_change(ctx, c);
+        }
+    }
+    Ok(())
+}
+
+fn print_change(ctx: &Context, c: &Change) {
+    let who = c.nik.map(|n| format!("NIK {n} ")).unwrap_or_default();
+    println!(
+        "  {}  {:<14} {:<12} {who}{}: {} → {}  ({})",
+        c.at,
+        c.actor,
+        c.kind,
+        c.field,
+        c.old_value.as_deref().unwrap_or("∅"),
+        c.new_value.as_deref().unwrap_or("∅"),
+        c.reason
+    );
+    let _ = ctx;
+}
+
+/// 1234567 → "1.234.567" (Indonesian grouping).
+pub fn group_thousands(v: i64) -> String {
+    let s = v.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if v < 0 { format!("-{out}") } else { out }
+}
+
+fn correct(ctx: &Context, a: CorrectArgs) -> Result<()> {
+    let kk = parse_kk(&a.kk)?;
+    let nik = a
+        .nik
+        .as_deref()
+        .map(Nik::parse)
+        .transpose()
+        .map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))?;
+    let mut store = ctx.open_store()?;
+    let change = store.correct(&Correction {
+        kk,
+        nik,
+        field: a.field,
+        value: if a.clear { None } else { a.value },
+        reason: a.reason,
+        actor: ctx.actor.clone(),
+    })?;
+    if ctx.json {
+        println!("{}", serde_json::to_string(&change).expect("serialisable"));
+    } else {
+        ctx.say(format!(
+            "{} {}: {} → {} ({} {}, {})",
+            ctx.t("Dikoreksi", "Corrected"),
+            change.field,
+            change.old_value.as_deref().unwrap_or("∅"),
+            change.new_value.as_deref().unwrap_or("∅"),
+            ctx.t("oleh", "by"),
+            change.actor,
+            change.at
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped_with_dots() {
+        assert_eq!(super::group_thousands(0), "0");
+        assert_eq!(super::group_thousands(582_932), "582.932");
+        assert_eq!(super::group_thousands(1_234_567), "1.234.567");
+        assert_eq!(super::group_thousands(-1000), "-1.000");
+    }
+}

@@ -1,0 +1,279 @@
+//! `setara import HOUSEHOLDS PERSONS`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use indicatif::ProgressBar;
+use setara_core::{Lang, Localized};
+use setara_registry::writer::{Dialect, csv_writer};
+
+use crate::context::{Context, show_path};
+use crate::failure::{Failure, Kind, Result};
+use crate::import::{ImportEvents, ImportReport, ImportRequest, import_files};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Households file (CSV or XLSX), see docs/formats/registry-csv.md.
+    pub households: PathBuf,
+    /// Persons file (CSV or XLSX).
+    pub persons: PathBuf,
+    /// Load the valid rows and report the rejected ones, instead of loading nothing when any
+    /// row is rejected.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Where to write every rejected row as CSV (default: DATA_DIR/rejects/import-TIME.csv).
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Write the rejects CSV for Excel: `;` separator and a UTF-8 BOM.
+    #[arg(long)]
+    pub excel: bool,
+}
+
+/// Progress on a terminal, and machine-readable markers for crash tests when
+/// `SETARA_TEST_EVENTS` is set.
+struct Events {
+    bar: Option<ProgressBar>,
+    ctx: Context,
+    test_events: bool,
+    last_reported: u64,
+}
+
+impl ImportEvents for Events {
+    fn file_started(&mut self, role: &str, path: &Path, bytes: u64) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+        let label = match role {
+            "households" => self.ctx.t("keluarga", "households"),
+            _ => self.ctx.t("anggota keluarga", "persons"),
+        };
+        let bar = self.ctx.progress(
+            bytes,
+            &format!(
+                "{label} {}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:32} [{bar:32}] {percent:>3}% {binary_bytes}/{binary_total_bytes} ({eta})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        self.bar = Some(bar);
+    }
+    fn progress(&mut self, bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(bytes);
+        }
+    }
+    fn rows_written(&mut self, rows: u64) {
+        if self.test_events && rows >= self.last_reported + 1000 {
+            self.last_reported = rows;
+            eprintln!("setara-test: rows {rows}");
+        }
+    }
+    fn committing(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+        if self.test_events {
+            eprintln!("setara-test: committing");
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let req = ImportRequest {
+        households: args.households.clone(),
+        persons: args.persons.clone(),
+        skip_invalid: args.skip_invalid,
+        actor: ctx.actor.clone(),
+        today: chrono::Utc::now().date_naive(),
+    };
+    let mut events = Events {
+        bar: None,
+        ctx: ctx.clone(),
+        test_events: std::env::var_os("SETARA_TEST_EVENTS").is_some(),
+        last_reported: 0,
+    };
+    let started = std::time::Instant::now();
+    let report = import_files(store.as_mut(), &req, &mut events).map_err(|e| {
+        let kind = match &e {
+            crate::import::ImportError::Store(_) => Kind::Failed,
+            crate::import::ImportError::Io { error, .. }
+                if error.kind() != std::io::ErrorKind::NotFound =>
+            {
+                Kind::Failed
+            }
+            _ => Kind::Invalid,
+        };
+        Failure::from_localized(kind, &e)
+    })?;
+    if let Some(b) = events.bar.take() {
+        b.finish_and_clear();
+    }
+    let elapsed = started.elapsed();
+    let rejects_path = if report.rejections.is_empty() {
+        None
+    } else {
+        let path = args.rejects.clone().unwrap_or_else(|| {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            ctx.data_dir
+                .join("rejects")
+                .join(format!("import-{stamp}.csv"))
+        });
+        write_rejects(
+            &path,
+            &report,
+            ctx.lang,
+            if args.excel {
+                Dialect::Excel
+            } else {
+                Dialect::Plain
+            },
+        )?;
+        Some(path)
+    };
+    print_report(ctx, &report, rejects_path.as_deref(), elapsed);
+    if !report.summary.committed {
+        return Err(Failure::invalid(
+            "import_invalid_rows",
+            format!(
+                "{} baris ditolak; tidak ada yang dimuat. Perbaiki berkas atau gunakan --skip-invalid.",
+                report.rows_rejected
+            ),
+            format!(
+                "{} rows rejected; nothing was loaded. Fix the files or use --skip-invalid.",
+                report.rows_rejected
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every rejected value as CSV: file, row, column, value, code, reason.
+pub fn write_rejects(
+    path: &Path,
+    report: &ImportReport,
+    lang: Lang,
+    dialect: Dialect,
+) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::io(dir, &e))?;
+    }
+    let file = std::fs::File::create(path).map_err(|e| Failure::io(path, &e))?;
+    let write = || -> std::io::Result<()> {
+        let mut w = csv_writer(std::io::BufWriter::new(file), dialect)?;
+        w.write_record(["file", "row", "column", "value", "code", "reason"])?;
+        for r in &report.rejections {
+            w.write_record([
+                r.file.as_str(),
+                &r.row.to_string(),
+                r.column.unwrap_or(""),
+                &r.value,
+                r.reason.code(),
+                &r.reason.message(lang),
+            ])?;
+        }
+        w.flush()
+    };
+    write().map_err(|e| Failure::io(path, &e))
+}
+
+fn print_report(
+    ctx: &Context,
+    report: &ImportReport,
+    rejects: Option<&Path>,
+    elapsed: std::time::Duration,
+) {
+    let s = &report.summary;
+    if ctx.json {
+        let v = serde_json::json!({
+            "committed": s.committed,
+            "import_id": if s.committed { Some(s.import_id) } else { None },
+            "households_read": report.households_read,
+            "persons_read": report.persons_read,
+            "rows_rejected": report.rows_rejected,
+            "summary": s,
+            "rejects_file": rejects.map(|p| p.display().to_string()),
+            "rejections": report.rejections.iter().take(1000).map(|r| serde_json::json!({
+                "file": r.file, "row": r.row, "column": r.column, "value": r.value,
+                "code": r.reason.code(), "reason": r.reason.message(ctx.lang),
+            })).collect::<Vec<_>>(),
+            "seconds": elapsed.as_secs_f64(),
+            "phase_seconds": report.seconds,
+        });
+        println!("{v}");
+        return;
+    }
+    if !report.rejections.is_empty() {
+        const SHOWN: usize = 30;
+        for r in report.rejections.iter().take(SHOWN) {
+            eprintln!(
+                "{}:{} {}{} {:?}: {}",
+                r.file,
+                r.row,
+                ctx.t("kolom ", "column "),
+                r.column.unwrap_or("-"),
+                r.value,
+                r.reason.message(ctx.lang)
+            );
+        }
+        if report.rejections.len() > SHOWN {
+            eprintln!(
+                "… {} {}",
+                report.rejections.len() - SHOWN,
+                ctx.t(
+                    "masalah lain, lihat berkas penolakan",
+                    "more problems, see the rejects file"
+                )
+            );
+        }
+        if let Some(p) = rejects {
+            eprintln!(
+                "{}: {}",
+                ctx.t("Semua penolakan", "All rejections"),
+                show_path(p)
+            );
+        }
+    }
+    if ctx.quiet {
+        return;
+    }
+    let rows = report.households_read + report.persons_read;
+    let rate = rows as f64 / elapsed.as_secs_f64().max(1e-9);
+    if s.committed {
+        println!(
+            "{} {}: {} {} {} {}, {} {} {} {}, {} {}, {} {}, {} {} ({:.1} s, {:.0} {})",
+            ctx.t("Impor", "Import"),
+            s.import_id,
+            s.households_added,
+            ctx.t("keluarga baru", "households added"),
+            s.households_changed,
+            ctx.t("berubah", "changed"),
+            s.persons_added,
+            ctx.t("anggota baru", "persons added"),
+            s.persons_changed,
+            ctx.t("berubah", "changed"),
+            s.persons_moved,
+            ctx.t("pindah KK", "moved"),
+            s.changes,
+            ctx.t("perubahan tercatat", "changes recorded"),
+            s.findings,
+            ctx.t("temuan verifikasi", "verification findings"),
+            elapsed.as_secs_f64(),
+            rate,
+            ctx.t("baris/detik", "rows/s"),
+        );
+        if report.rows_rejected > 0 {
+            println!(
+                "{} {}",
+                report.rows_rejected,
+                ctx.t("baris ditolak dan dilewati", "rows rejected and skipped")
+            );
+        }
+    }
+}

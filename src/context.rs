@@ -1,0 +1,107 @@
+//! What every command knows: language, data directory, actor, and how to talk to the user.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use setara_core::Lang;
+use setara_store::{Actor, Store};
+
+use crate::failure::Result;
+
+/// Settings shared by every command.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub lang: Lang,
+    pub data_dir: PathBuf,
+    pub quiet: bool,
+    pub json: bool,
+    pub actor: Actor,
+}
+
+impl Context {
+    /// Path of the embedded store inside the data directory.
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join("setara.sqlite")
+    }
+
+    pub fn snapshots_dir(&self) -> PathBuf {
+        self.data_dir.join("snapshots")
+    }
+
+    /// Open (creating on first use) the store of the data directory.
+    pub fn open_store(&self) -> Result<Box<dyn Store>> {
+        let location = std::env::var("SETARA_STORE")
+            .unwrap_or_else(|_| self.store_path().display().to_string());
+        Ok(setara_store::open(&location)?)
+    }
+
+    pub fn t<'a>(&self, id: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(id, en)
+    }
+
+    /// Progress bars are drawn only on a terminal and never with `--quiet` or `--json`.
+    pub fn progress_visible(&self) -> bool {
+        !self.quiet && !self.json && std::io::stderr().is_terminal()
+    }
+
+    /// A progress bar for `len` units (0: a spinner) labelled `msg`.
+    pub fn progress(&self, len: u64, msg: &str) -> ProgressBar {
+        let bar = if len == 0 {
+            ProgressBar::new_spinner()
+        } else {
+            ProgressBar::new(len)
+        };
+        if !self.progress_visible() {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        let template = if len == 0 {
+            "{spinner} {msg} {human_pos} [{elapsed_precise}]"
+        } else {
+            "{msg:24} [{bar:32}] {percent:>3}% {human_pos}/{human_len} ({per_sec}, {eta})"
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(msg.to_string());
+        bar
+    }
+
+    /// Print a line for people (stdout), unless quiet or JSON output was asked for.
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.quiet && !self.json {
+            println!("{}", line.as_ref());
+        }
+    }
+}
+
+/// The actor: `--actor`, else `SETARA_ACTOR`, else the OS user.
+pub fn default_actor() -> String {
+    for key in ["SETARA_ACTOR", "USER", "USERNAME", "LOGNAME"] {
+        if let Ok(v) = std::env::var(key)
+            && !v.trim().is_empty()
+        {
+            return v.trim().to_string();
+        }
+    }
+    // Containers often run without USER set: ask the system.
+    std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Display a path relative to the current directory when it is inside it.
+pub fn show_path(p: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
+        .unwrap_or_else(|| p.display().to_string())
+}

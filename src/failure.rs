@@ -1,0 +1,134 @@
+//! Errors as the user sees them: a stable code, a message in the chosen language, and an exit
+//! code (0 ok, 1 invalid input, 2 usage, 3 the operation failed for another reason).
+
+use std::process::ExitCode;
+
+use setara_core::{Lang, Localized};
+
+/// How a command failed, which decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The input is invalid, or names something that does not exist (exit 1).
+    Invalid,
+    /// The command line is wrong (exit 2).
+    Usage,
+    /// Reading, writing or the database failed (exit 3).
+    Failed,
+}
+
+impl Kind {
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Kind::Invalid => 1,
+            Kind::Usage => 2,
+            Kind::Failed => 3,
+        })
+    }
+}
+
+/// A failure with its user-facing message already in both languages.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: Kind,
+    pub code: &'static str,
+    pub id: String,
+    pub en: String,
+}
+
+impl Failure {
+    pub fn new(
+        kind: Kind,
+        code: &'static str,
+        id: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Failure {
+        Failure {
+            kind,
+            code,
+            id: id.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn invalid(code: &'static str, id: impl Into<String>, en: impl Into<String>) -> Failure {
+        Failure::new(Kind::Invalid, code, id, en)
+    }
+
+    pub fn failed(code: &'static str, id: impl Into<String>, en: impl Into<String>) -> Failure {
+        Failure::new(Kind::Failed, code, id, en)
+    }
+
+    pub fn from_localized(kind: Kind, e: &dyn Localized) -> Failure {
+        Failure {
+            kind,
+            code: e.code(),
+            id: e.message(Lang::Id),
+            en: e.message(Lang::En),
+        }
+    }
+
+    /// An I/O problem with a path.
+    pub fn io(path: &std::path::Path, e: &std::io::Error) -> Failure {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            Kind::Invalid
+        } else {
+            Kind::Failed
+        };
+        Failure::new(
+            kind,
+            if kind == Kind::Invalid {
+                "file_not_found"
+            } else {
+                "file_io"
+            },
+            format!("{}: {}", path.display(), io_id(e)),
+            format!("{}: {e}", path.display()),
+        )
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+fn io_id(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "berkas tidak ditemukan".into(),
+        PermissionDenied => "akses ditolak".into(),
+        AlreadyExists => "sudah ada".into(),
+        _ => format!("galat masukan/keluaran: {e}"),
+    }
+}
+
+impl From<setara_store::StoreError> for Failure {
+    fn from(e: setara_store::StoreError) -> Failure {
+        use setara_store::StoreError::*;
+        let kind = match &e {
+            HouseholdNotFound(_)
+            | PersonNotFound { .. }
+            | Field { .. }
+            | Unchanged { .. }
+            | RegionNotCurrent(_)
+            | ReasonRequired
+            | UnsupportedBackend(_) => Kind::Invalid,
+            _ => Kind::Failed,
+        };
+        Failure::from_localized(kind, &e)
+    }
+}
+
+impl From<setara_snapshot::Error> for Failure {
+    fn from(e: setara_snapshot::Error) -> Failure {
+        Failure::failed(
+            "snapshot",
+            format!("snapshot: {e}"),
+            format!("snapshot: {e}"),
+        )
+    }
+}
+
+pub type Result<T, E = Failure> = std::result::Result<T, E>;

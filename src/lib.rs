@@ -1,0 +1,9 @@
+//! The `setara` command and the glue between Setara's library crates: importing files into the
+//! store, snapshots, the demo. The binary in `main.rs` only calls [`cli::main`].
+
+pub mod cli;
+pub mod commands;
+pub mod context;
+pub mod failure;
+pub mod import;
+pub mod province_table;
