@@ -80,7 +80,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
             h.dwelling.floor_area_m2 = Some(h.dwelling.floor_area_m2.unwrap_or(20) + 1);
         }
         for m in members.iter_mut() {
-            if person % 10 == 0 {
+            if person.is_multiple_of(10) {
                 m.education = Some(if m.education == Some(Education::Diploma) {
                     Education::Bachelor
                 } else {
