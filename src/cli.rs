@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use setara_core::Lang;
 use setara_store::Actor;
 
@@ -51,6 +51,24 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse()
 }
 
+/// The `--lang` value on the command line, read before parsing so that help and parse errors
+/// can already be in that language.
+fn lang_from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let mut it = args.iter().filter_map(|a| a.to_str());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return v.parse().ok();
+        }
+        if a == "--lang" {
+            return it.next().and_then(|v| v.parse().ok());
+        }
+    }
+    None
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Generate a synthetic Indonesia, import it into a fresh store, snapshot it and print a
@@ -73,14 +91,32 @@ pub enum Command {
 
 /// Parse the command line, run, print errors, return the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = lang_from_args(&args).unwrap_or_else(Lang::from_env);
+    let mut command = Cli::command();
+    if lang == Lang::Id {
+        command = crate::help_id::indonesian(command);
+    }
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
+            use clap::error::ErrorKind::*;
+            let shown = matches!(
+                e.kind(),
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            if !shown && lang == Lang::Id {
+                // clap words its own errors in English; say what happened first.
+                eprintln!(
+                    "galat penggunaan: perintah atau opsi tidak lengkap atau salah (rincian di bawah; lihat `setara --help`)"
+                );
+            }
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    ExitCode::SUCCESS
-                }
+                DisplayHelp | DisplayVersion => ExitCode::SUCCESS,
                 _ => Kind::Usage.exit_code(),
             };
         }

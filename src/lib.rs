@@ -5,5 +5,6 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod failure;
+mod help_id;
 pub mod import;
 pub mod province_table;

@@ -1,0 +1,263 @@
+//! Indonesian text of the command-line help (clap's derive texts are the English ones).
+
+use clap::{Arg, ArgAction, Command};
+
+/// (path, text): `""` is the program, `"import"` a command, `"import.persons"` an argument of
+/// it, `"*.seed"` an argument wherever it appears.
+const TEXTS: &[(&str, &str)] = &[
+    (
+        "",
+        "Setara: satu registri keluarga, penargetan yang adil, ketimpangan yang terukur.",
+    ),
+    (
+        "*.data_dir",
+        "Direktori data (basis data, snapshot, laporan).",
+    ),
+    (
+        "*.lang",
+        "Bahasa pesan: id (Bahasa Indonesia) atau en. Bawaan: dari SETARA_LANG atau locale; bahasa Indonesia bila ragu.",
+    ),
+    (
+        "*.quiet",
+        "Tanpa bilah kemajuan dan tanpa pesan kecuali galat.",
+    ),
+    ("*.json", "Keluaran JSON yang dapat dibaca mesin di stdout."),
+    (
+        "*.actor",
+        "Siapa yang bertindak, dicatat pada setiap perubahan. Bawaan: SETARA_ACTOR, atau pengguna sistem operasi.",
+    ),
+    ("*.help", "Tampilkan bantuan"),
+    ("*.version", "Tampilkan versi"),
+    (
+        "demo",
+        "Membuat Indonesia sintetis, mengimpornya ke basis data baru, membuat snapshot dan mencetak tabel per provinsi di samping angka BPS.",
+    ),
+    (
+        "generate",
+        "Membuat households.csv, persons.csv dan berkas truth/ sintetis.",
+    ),
+    (
+        "import",
+        "Mengimpor keluarga dan anggota keluarga (CSV atau XLSX), memeriksa setiap baris.",
+    ),
+    (
+        "snapshot",
+        "Menulis registri sebagai snapshot kolumnar Arrow yang dinamai menurut hash isinya.",
+    ),
+    ("household", "Menampilkan atau mengoreksi satu keluarga."),
+    ("region", "Mencari wilayah menurut kode atau nama."),
+    ("nik", "Menguraikan dan memeriksa NIK."),
+    ("*.households", "Jumlah keluarga (KK)."),
+    (
+        "*.seed",
+        "Benih acak: benih dan opsi yang sama menghasilkan berkas yang identik.",
+    ),
+    (
+        "generate.out",
+        "Direktori keluaran (households.csv, persons.csv, truth/).",
+    ),
+    (
+        "*.survey_fraction",
+        "Bagian keluarga dalam sampel survei (pengeluaran tercatat, dengan bobot).",
+    ),
+    (
+        "*.no_problems",
+        "Membuat registri yang bersih: tanpa masalah yang disisipkan.",
+    ),
+    (
+        "*.rate_duplicate_person",
+        "Bagian orang yang dicatat dua kali dengan variasi nama.",
+    ),
+    (
+        "*.rate_nik_typo",
+        "Bagian orang yang NIK tercatatnya salah ketik.",
+    ),
+    (
+        "*.rate_date_swap",
+        "Bagian orang yang tanggal dan bulan lahirnya tertukar.",
+    ),
+    (
+        "*.rate_wrong_region",
+        "Bagian keluarga yang dicatat dengan wilayah yang salah.",
+    ),
+    (
+        "*.rate_two_households",
+        "Bagian orang yang juga tercatat di KK kedua.",
+    ),
+    (
+        "import.households",
+        "Berkas keluarga (CSV atau XLSX), lihat docs/formats/registry-csv.md.",
+    ),
+    ("import.persons", "Berkas anggota keluarga (CSV atau XLSX)."),
+    (
+        "import.skip_invalid",
+        "Muat baris yang sah dan laporkan yang ditolak, alih-alih tidak memuat apa pun bila ada baris yang ditolak.",
+    ),
+    (
+        "import.rejects",
+        "Ke mana semua baris yang ditolak ditulis sebagai CSV (bawaan: DATA_DIR/rejects/import-WAKTU.csv).",
+    ),
+    (
+        "import.excel",
+        "Tulis CSV penolakan untuk Excel: pemisah `;` dan BOM UTF-8.",
+    ),
+    (
+        "household.show",
+        "Cetak satu keluarga, anggotanya, temuan dan (dengan --history) setiap perubahan tercatat.",
+    ),
+    (
+        "household.correct",
+        "Koreksi satu kolom keluarga (atau, dengan --nik, satu anggota), disertai alasan.",
+    ),
+    ("*.kk", "Nomor KK (16 digit)."),
+    ("household.show.history", "Cetak juga riwayat perubahan."),
+    (
+        "household.correct.field",
+        "Kolom yang dikoreksi, menurut nama kolom berkas (mis. floor, region, name, birth_date).",
+    ),
+    (
+        "household.correct.value",
+        "Nilai baru, ditulis seperti di berkas impor.",
+    ),
+    (
+        "household.correct.clear",
+        "Kosongkan kolom opsional (menjadi tidak diketahui).",
+    ),
+    (
+        "household.correct.reason",
+        "Alasan (wajib): bukti atau kunjungan yang mendasari koreksi.",
+    ),
+    (
+        "household.correct.nik",
+        "Koreksi anggota ini, bukan keluarganya.",
+    ),
+    (
+        "region.query",
+        "Kode (bertitik atau tidak: 32.04, 3204) atau nama (huruf besar/kecil dan aksen diabaikan).",
+    ),
+    (
+        "region.children",
+        "Tampilkan juga wilayah di bawahnya langsung.",
+    ),
+    (
+        "region.crosswalk",
+        "Cetak padanan kode provinsi BPS ↔ Kemendagri.",
+    ),
+    ("nik.nik", "NIK 16 digit."),
+    (
+        "nik.birth_date",
+        "Tanggal lahir tercatat, untuk dibandingkan (YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY).",
+    ),
+    (
+        "nik.sex",
+        "Jenis kelamin tercatat, untuk dibandingkan (L/P).",
+    ),
+];
+
+fn lookup(path: &str, id: Option<&str>) -> Option<&'static str> {
+    let exact = match id {
+        Some(id) if path.is_empty() => id.to_string(),
+        Some(id) => format!("{path}.{id}"),
+        None => path.to_string(),
+    };
+    let any = id.map(|id| format!("*.{id}"));
+    let find = |key: &str| TEXTS.iter().find(|(k, _)| *k == key).map(|(_, t)| *t);
+    find(&exact).or_else(|| any.as_deref().and_then(find))
+}
+
+/// The command with Indonesian help texts and headings.
+pub fn indonesian(cmd: Command) -> Command {
+    localize(cmd, "")
+}
+
+fn localize(mut cmd: Command, path: &str) -> Command {
+    if let Some(t) = lookup(path, None) {
+        cmd = cmd.about(t);
+    }
+    // clap's own help and version flags, in Indonesian.
+    cmd = cmd.disable_help_flag(true).arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help("Tampilkan bantuan"),
+    );
+    if path.is_empty() {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Tampilkan versi"),
+        );
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let positional = cmd
+            .get_arguments()
+            .any(|a| a.get_id() == id.as_str() && a.is_positional());
+        let text = lookup(path, Some(&id));
+        cmd = cmd.mut_arg(id.as_str(), |a| {
+            let a = a.help_heading(if positional { "Argumen" } else { "Opsi" });
+            match text {
+                Some(t) => a.help(t),
+                None => a,
+            }
+        });
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for s in subs {
+        let p = if path.is_empty() {
+            s.clone()
+        } else {
+            format!("{path}.{s}")
+        };
+        cmd = cmd.mut_subcommand(s.as_str(), |c| localize(c, &p));
+    }
+    cmd.subcommand_help_heading("Perintah")
+        .help_template("{about-with-newline}\nPenggunaan: {usage}\n\n{all-args}{after-help}")
+        .disable_help_subcommand(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command and argument has Indonesian help.
+    #[test]
+    fn every_help_text_is_translated() {
+        fn check(cmd: &clap::Command, path: &str) {
+            if !path.is_empty() {
+                assert!(
+                    super::lookup(path, None).is_some(),
+                    "command {path} has no Indonesian help"
+                );
+            }
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                assert!(
+                    super::lookup(path, Some(id)).is_some(),
+                    "argument {path}.{id} has no Indonesian help"
+                );
+            }
+            for s in cmd.get_subcommands() {
+                let p = if path.is_empty() {
+                    s.get_name().to_string()
+                } else {
+                    format!("{path}.{}", s.get_name())
+                };
+                check(s, &p);
+            }
+        }
+        check(&crate::cli::Cli::command(), "");
+    }
+}
