@@ -150,12 +150,8 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
 }
 
 fn report_failure(ctx: &Context, f: &Failure) {
-    if ctx.json {
-        let v = serde_json::json!({
-            "error": { "code": f.code, "message": f.message(ctx.lang), "exit_code": match f.kind {
-                Kind::Invalid => 1, Kind::Usage => 2, Kind::Failed => 3 } }
-        });
-        println!("{v}");
+    if ctx.json && !f.json_printed {
+        println!("{}", serde_json::json!({ "error": f.to_json(ctx.lang) }));
     }
     eprintln!("{}: {}", ctx.t("galat", "error"), f.message(ctx.lang));
 }

@@ -18,11 +18,7 @@ pub enum Kind {
 
 impl Kind {
     pub fn exit_code(self) -> ExitCode {
-        ExitCode::from(match self {
-            Kind::Invalid => 1,
-            Kind::Usage => 2,
-            Kind::Failed => 3,
-        })
+        ExitCode::from(Failure::new(self, "", "", "").exit_number())
     }
 }
 
@@ -33,6 +29,8 @@ pub struct Failure {
     pub code: &'static str,
     pub id: String,
     pub en: String,
+    /// The command already printed its JSON output with this error inside.
+    pub json_printed: bool,
 }
 
 impl Failure {
@@ -47,6 +45,7 @@ impl Failure {
             code,
             id: id.into(),
             en: en.into(),
+            json_printed: false,
         }
     }
 
@@ -59,11 +58,19 @@ impl Failure {
     }
 
     pub fn from_localized(kind: Kind, e: &dyn Localized) -> Failure {
-        Failure {
-            kind,
-            code: e.code(),
-            id: e.message(Lang::Id),
-            en: e.message(Lang::En),
+        Failure::new(kind, e.code(), e.message(Lang::Id), e.message(Lang::En))
+    }
+
+    /// The JSON object `{"code", "message", "exit_code"}` describing this failure.
+    pub fn to_json(&self, lang: Lang) -> serde_json::Value {
+        serde_json::json!({ "code": self.code, "message": self.message(lang), "exit_code": self.exit_number() })
+    }
+
+    pub fn exit_number(&self) -> u8 {
+        match self.kind {
+            Kind::Invalid => 1,
+            Kind::Usage => 2,
+            Kind::Failed => 3,
         }
     }
 

@@ -61,7 +61,11 @@ pub struct ImportReport {
     pub summary: ImportSummary,
     pub households_read: u64,
     pub persons_read: u64,
+    /// The first [`KEPT_REJECTIONS`] rejected values; every one goes to
+    /// [`ImportEvents::rejected`] as it is found.
     pub rejections: Vec<Rejection>,
+    /// Rejected values in all.
+    pub values_rejected: u64,
     /// Rows rejected (a row may have several rejected values).
     pub rows_rejected: u64,
     /// Seconds spent on the households file, the persons file, the final checks and the commit.
@@ -118,6 +122,8 @@ pub trait ImportEvents {
     fn rows_written(&mut self, _rows: u64) {}
     /// The transaction is about to commit.
     fn committing(&mut self) {}
+    /// A value was rejected (called for every one, in file order).
+    fn rejected(&mut self, _rejection: &Rejection) {}
 }
 
 /// No progress reporting.
@@ -226,6 +232,12 @@ fn open_table(path: &Path) -> Result<OpenedFile, ImportError> {
     })?;
     let mut header = RawRecord::default();
     match source.next_into(&mut header) {
+        Ok(true) if header.not_utf8.is_some() => {
+            return Err(ImportError::File {
+                path: path.display().to_string(),
+                error: FileError::Header(vec![setara_registry::table::HeaderProblem::NotUtf8]),
+            });
+        }
         Ok(true) => {}
         Ok(false) => {
             return Err(ImportError::File {
@@ -233,16 +245,10 @@ fn open_table(path: &Path) -> Result<OpenedFile, ImportError> {
                 error: FileError::Empty,
             });
         }
-        Err(Err(error)) => {
+        Err(error) => {
             return Err(ImportError::File {
                 path: path.display().to_string(),
                 error,
-            });
-        }
-        Err(Ok(_not_utf8)) => {
-            return Err(ImportError::File {
-                path: path.display().to_string(),
-                error: FileError::Header(vec![setara_registry::table::HeaderProblem::NotUtf8]),
             });
         }
     }
@@ -280,6 +286,10 @@ enum Parsed<T> {
 }
 
 const BATCH: usize = 2048;
+
+/// How many rejections an [`ImportReport`] keeps in memory; a file where every row is wrong
+/// must not fill the memory, so the rest only go to [`ImportEvents::rejected`].
+pub const KEPT_REJECTIONS: usize = 1000;
 
 /// What the reading thread sends: a batch of rows with the bytes read so far, or why reading
 /// stopped.
@@ -338,13 +348,7 @@ fn parse_rows<T: Send + 'static>(
                     }),
                 }
             }
-            Err(Ok(row_error)) => batch.push(Parsed::Bad {
-                row: row_error.row,
-                kk: None,
-                nik: None,
-                errors: vec![row_error],
-            }),
-            Err(Err(file_error)) => {
+            Err(file_error) => {
                 let _ = tx.send(Err(file_error));
                 return;
             }
@@ -404,6 +408,7 @@ pub fn import_files(
         households_read: 0,
         persons_read: 0,
         rejections: Vec::new(),
+        values_rejected: 0,
         rows_rejected: 0,
         seconds: PhaseSeconds::default(),
     };
@@ -438,7 +443,14 @@ pub fn import_files(
                 } => {
                     let outcome = session.household(file, row, &value)?;
                     if let Some(reason) = outcome.rejection() {
-                        report.reject(&meta.name, row, "kk", value.kk.to_string(), reason);
+                        let r = Rejection {
+                            file: meta.name.clone(),
+                            row,
+                            column: Some("kk"),
+                            value: value.kk.to_string(),
+                            reason,
+                        };
+                        report.reject(events, [r]);
                     } else if !findings.is_empty() {
                         session.findings(&findings)?;
                     }
@@ -449,7 +461,10 @@ pub fn import_files(
                     if let Some(kk) = kk {
                         session.household_rejected(kk, row);
                     }
-                    report.reject_all(&meta.name, errors);
+                    report.reject(
+                        events,
+                        errors.into_iter().map(|e| Rejection::new(&meta.name, e)),
+                    );
                 }
             }
         }
@@ -486,7 +501,14 @@ pub fn import_files(
                             Reason::DuplicateNik { .. } => ("nik", value.nik.to_string()),
                             _ => ("kk", value.kk.to_string()),
                         };
-                        report.reject(&meta.name, row, column, text, reason);
+                        let r = Rejection {
+                            file: meta.name.clone(),
+                            row,
+                            column: Some(column),
+                            value: text,
+                            reason,
+                        };
+                        report.reject(events, [r]);
                     } else if !findings.is_empty() {
                         session.findings(&findings)?;
                     }
@@ -500,7 +522,10 @@ pub fn import_files(
                     if let (Some(kk), Some(nik)) = (kk, nik) {
                         session.person_rejected(kk, nik, row);
                     }
-                    report.reject_all(&meta.name, errors);
+                    report.reject(
+                        events,
+                        errors.into_iter().map(|e| Rejection::new(&meta.name, e)),
+                    );
                 }
             }
         }
@@ -511,7 +536,7 @@ pub fn import_files(
     session.source_read(file, &meta.sha256()?, meta.bytes)?;
     report.seconds.persons = lap();
 
-    let commit = req.skip_invalid || report.rejections.is_empty();
+    let commit = req.skip_invalid || report.values_rejected == 0;
     report.summary = if commit {
         session.finalize()?;
         report.seconds.finalize = lap();
@@ -526,28 +551,20 @@ pub fn import_files(
 }
 
 impl ImportReport {
+    /// A row is rejected for these values.
     fn reject(
         &mut self,
-        file: &str,
-        row: u64,
-        column: &'static str,
-        value: String,
-        reason: Reason,
+        events: &mut dyn ImportEvents,
+        values: impl IntoIterator<Item = Rejection>,
     ) {
         self.rows_rejected += 1;
-        self.rejections.push(Rejection {
-            file: file.to_string(),
-            row,
-            column: Some(column),
-            value,
-            reason,
-        });
-    }
-
-    fn reject_all(&mut self, file: &str, errors: Vec<RowError>) {
-        self.rows_rejected += 1;
-        self.rejections
-            .extend(errors.into_iter().map(|e| Rejection::new(file, e)));
+        for r in values {
+            self.values_rejected += 1;
+            events.rejected(&r);
+            if self.rejections.len() < KEPT_REJECTIONS {
+                self.rejections.push(r);
+            }
+        }
     }
 }
 

@@ -310,7 +310,12 @@ fn every_kind_of_bad_input_leaves_the_store_unchanged() {
                 out.contains(expected),
                 "{name} ({lang}): expected {expected} in {out}"
             );
-            let v: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+            assert_eq!(
+                out.lines().count(),
+                1,
+                "{name}: --json prints one JSON document"
+            );
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
             if let Some(rows) = v["rejections"].as_array() {
                 // Row-level: file, row, column, value and reason, and the same in the rejects CSV.
                 let r = &rows[0];
@@ -318,6 +323,7 @@ fn every_kind_of_bad_input_leaves_the_store_unchanged() {
                 assert!(r["row"].as_u64().unwrap() >= 2, "{name}");
                 assert!(r["column"].is_string(), "{name}");
                 messages.push(r["reason"].as_str().unwrap().to_string());
+                assert_eq!(v["error"]["code"], "import_invalid_rows", "{name}");
                 let csv = std::fs::read_to_string(&rejects).unwrap();
                 assert!(
                     csv.starts_with("file,row,column,value,code,reason"),
@@ -338,6 +344,32 @@ fn every_kind_of_bad_input_leaves_the_store_unchanged() {
     let o = t.run(&["import", "nothere.csv", "bad_p.csv"]);
     assert_eq!(code(&o), 1);
     assert_eq!(before, t.digest());
+}
+
+#[test]
+fn every_rejection_reaches_the_rejects_file() {
+    let t = TestDir::new();
+    let mut h = String::from("kk,region,floor\n");
+    for i in 0..3000 {
+        h.push_str(&format!("{},11.01.01.2001,lava\n", 1101010101200000u64 + i));
+    }
+    t.write("h.csv", h);
+    t.write("p.csv", "nik,kk,name,sex,birth_date,relation\n");
+    let o = t.run(&["--json", "import", "h.csv", "p.csv", "--rejects", "rej.csv"]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["values_rejected"], 3000);
+    assert_eq!(
+        v["rejections"].as_array().unwrap().len(),
+        1000,
+        "the report keeps the first 1000"
+    );
+    let rej = std::fs::read_to_string(t.path("rej.csv")).unwrap();
+    assert_eq!(rej.lines().count(), 3001, "the rejects file has every one");
+    assert!(
+        !t.data_dir().join("rejects").exists(),
+        "no default rejects file when --rejects is given"
+    );
 }
 
 #[test]

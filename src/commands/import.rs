@@ -9,7 +9,7 @@ use setara_registry::writer::{Dialect, csv_writer};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
-use crate::import::{ImportEvents, ImportReport, ImportRequest, import_files};
+use crate::import::{ImportEvents, ImportReport, ImportRequest, Rejection, import_files};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -36,6 +36,62 @@ struct Events {
     ctx: Context,
     test_events: bool,
     last_reported: u64,
+    rejects: RejectsFile,
+}
+
+/// The rejects CSV, created at the first rejection and written as rejections are found.
+struct RejectsFile {
+    path: PathBuf,
+    dialect: Dialect,
+    lang: Lang,
+    writer: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+    error: Option<std::io::Error>,
+}
+
+impl RejectsFile {
+    fn write(&mut self, r: &Rejection) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.try_write(r) {
+            self.error = Some(e);
+        }
+    }
+
+    fn try_write(&mut self, r: &Rejection) -> std::io::Result<()> {
+        if self.writer.is_none() {
+            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let file = std::fs::File::create(&self.path)?;
+            let mut w = csv_writer(std::io::BufWriter::new(file), self.dialect)?;
+            w.write_record(["file", "row", "column", "value", "code", "reason"])?;
+            self.writer = Some(w);
+        }
+        let w = self.writer.as_mut().expect("created above");
+        w.write_record([
+            r.file.as_str(),
+            &r.row.to_string(),
+            r.column.unwrap_or(""),
+            &r.value,
+            r.reason.code(),
+            &r.reason.message(self.lang),
+        ])?;
+        Ok(())
+    }
+
+    /// Flush; the path if anything was written.
+    fn finish(mut self) -> Result<Option<PathBuf>> {
+        if let Some(mut w) = self.writer.take()
+            && let Err(e) = w.flush()
+        {
+            self.error.get_or_insert(e);
+        }
+        match self.error {
+            Some(e) => Err(Failure::io(&self.path, &e)),
+            None => Ok(self.path.exists().then_some(self.path)),
+        }
+    }
 }
 
 impl ImportEvents for Events {
@@ -82,6 +138,9 @@ impl ImportEvents for Events {
             eprintln!("setara-test: committing");
         }
     }
+    fn rejected(&mut self, r: &Rejection) {
+        self.rejects.write(r);
+    }
 }
 
 pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
@@ -93,11 +152,29 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
         actor: ctx.actor.clone(),
         today: chrono::Utc::now().date_naive(),
     };
+    let rejects_path = args.rejects.clone().unwrap_or_else(|| {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        ctx.data_dir
+            .join("rejects")
+            .join(format!("import-{stamp}.csv"))
+    });
+    let _ = std::fs::remove_file(&rejects_path);
     let mut events = Events {
         bar: None,
         ctx: ctx.clone(),
         test_events: std::env::var_os("SETARA_TEST_EVENTS").is_some(),
         last_reported: 0,
+        rejects: RejectsFile {
+            path: rejects_path,
+            dialect: if args.excel {
+                Dialect::Excel
+            } else {
+                Dialect::Plain
+            },
+            lang: ctx.lang,
+            writer: None,
+            error: None,
+        },
     };
     let started = std::time::Instant::now();
     let report = import_files(store.as_mut(), &req, &mut events).map_err(|e| {
@@ -116,30 +193,9 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
         b.finish_and_clear();
     }
     let elapsed = started.elapsed();
-    let rejects_path = if report.rejections.is_empty() {
-        None
-    } else {
-        let path = args.rejects.clone().unwrap_or_else(|| {
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-            ctx.data_dir
-                .join("rejects")
-                .join(format!("import-{stamp}.csv"))
-        });
-        write_rejects(
-            &path,
-            &report,
-            ctx.lang,
-            if args.excel {
-                Dialect::Excel
-            } else {
-                Dialect::Plain
-            },
-        )?;
-        Some(path)
-    };
-    print_report(ctx, &report, rejects_path.as_deref(), elapsed);
-    if !report.summary.committed {
-        return Err(Failure::invalid(
+    let rejects_path = events.rejects.finish()?;
+    let failure = (!report.summary.committed).then(|| {
+        Failure::invalid(
             "import_invalid_rows",
             format!(
                 "{} baris ditolak; tidak ada yang dimuat. Perbaiki berkas atau gunakan --skip-invalid.",
@@ -149,38 +205,22 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
                 "{} rows rejected; nothing was loaded. Fix the files or use --skip-invalid.",
                 report.rows_rejected
             ),
-        ));
-    }
-    Ok(())
-}
-
-/// Every rejected value as CSV: file, row, column, value, code, reason.
-pub fn write_rejects(
-    path: &Path,
-    report: &ImportReport,
-    lang: Lang,
-    dialect: Dialect,
-) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Failure::io(dir, &e))?;
-    }
-    let file = std::fs::File::create(path).map_err(|e| Failure::io(path, &e))?;
-    let write = || -> std::io::Result<()> {
-        let mut w = csv_writer(std::io::BufWriter::new(file), dialect)?;
-        w.write_record(["file", "row", "column", "value", "code", "reason"])?;
-        for r in &report.rejections {
-            w.write_record([
-                r.file.as_str(),
-                &r.row.to_string(),
-                r.column.unwrap_or(""),
-                &r.value,
-                r.reason.code(),
-                &r.reason.message(lang),
-            ])?;
+        )
+    });
+    print_report(
+        ctx,
+        &report,
+        rejects_path.as_deref(),
+        elapsed,
+        failure.as_ref(),
+    );
+    match failure {
+        Some(mut f) => {
+            f.json_printed = ctx.json;
+            Err(f)
         }
-        w.flush()
-    };
-    write().map_err(|e| Failure::io(path, &e))
+        None => Ok(()),
+    }
 }
 
 fn print_report(
@@ -188,6 +228,7 @@ fn print_report(
     report: &ImportReport,
     rejects: Option<&Path>,
     elapsed: std::time::Duration,
+    failure: Option<&Failure>,
 ) {
     let s = &report.summary;
     if ctx.json {
@@ -197,14 +238,16 @@ fn print_report(
             "households_read": report.households_read,
             "persons_read": report.persons_read,
             "rows_rejected": report.rows_rejected,
+            "values_rejected": report.values_rejected,
             "summary": s,
             "rejects_file": rejects.map(|p| p.display().to_string()),
-            "rejections": report.rejections.iter().take(1000).map(|r| serde_json::json!({
+            "rejections": report.rejections.iter().map(|r| serde_json::json!({
                 "file": r.file, "row": r.row, "column": r.column, "value": r.value,
                 "code": r.reason.code(), "reason": r.reason.message(ctx.lang),
             })).collect::<Vec<_>>(),
             "seconds": elapsed.as_secs_f64(),
             "phase_seconds": report.seconds,
+            "error": failure.map(|f| f.to_json(ctx.lang)),
         });
         println!("{v}");
         return;
@@ -222,10 +265,10 @@ fn print_report(
                 r.reason.message(ctx.lang)
             );
         }
-        if report.rejections.len() > SHOWN {
+        if report.values_rejected > SHOWN as u64 {
             eprintln!(
                 "… {} {}",
-                report.rejections.len() - SHOWN,
+                report.values_rejected - SHOWN as u64,
                 ctx.t(
                     "masalah lain, lihat berkas penolakan",
                     "more problems, see the rejects file"

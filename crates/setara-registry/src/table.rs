@@ -19,6 +19,8 @@ pub struct RawRecord {
     pub fields: Vec<String>,
     /// Bit `i` set when column `i` came from a numeric Excel cell (only the first 64 columns).
     pub numeric: u64,
+    /// The first column whose bytes were not UTF-8 (its text is then a lossy conversion).
+    pub not_utf8: Option<usize>,
 }
 
 /// Why a whole file cannot be read.
@@ -167,9 +169,9 @@ impl Source {
         }
     }
 
-    /// Next record into `out`; `Ok(false)` at the end. A row with text that is not UTF-8 gives
-    /// `Err` with that row's error and reading can go on.
-    pub fn next_into(&mut self, out: &mut RawRecord) -> Result<bool, Result<RowError, FileError>> {
+    /// Next record into `out`; `Ok(false)` at the end. A row with text that is not UTF-8 is
+    /// returned with [`RawRecord::not_utf8`] set (the parser rejects it); reading goes on.
+    pub fn next_into(&mut self, out: &mut RawRecord) -> Result<bool, FileError> {
         match self {
             Source::Csv(c) => c.next_into(out),
             Source::Xlsx(x) => Ok(x.next_into(out)),
@@ -233,12 +235,12 @@ impl CsvSource {
         })
     }
 
-    fn next_into(&mut self, out: &mut RawRecord) -> Result<bool, Result<RowError, FileError>> {
+    fn next_into(&mut self, out: &mut RawRecord) -> Result<bool, FileError> {
         loop {
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => return Ok(false),
                 Ok(true) => {}
-                Err(e) => return Err(Err(FileError::Csv(e.to_string()))),
+                Err(e) => return Err(FileError::Csv(e.to_string())),
             }
             self.row += 1;
             // Skip blank lines (a record of one empty field).
@@ -249,26 +251,18 @@ impl CsvSource {
         }
         out.row = self.row;
         out.numeric = 0;
+        out.not_utf8 = None;
         out.fields.clear();
-        let mut bad = None;
         for (i, f) in self.record.iter().enumerate() {
             match std::str::from_utf8(f) {
                 Ok(s) => out.fields.push(s.to_string()),
                 Err(_) => {
                     out.fields.push(String::from_utf8_lossy(f).into_owned());
-                    bad.get_or_insert(i);
+                    out.not_utf8.get_or_insert(i);
                 }
             }
         }
-        match bad {
-            None => Ok(true),
-            Some(i) => Err(Ok(RowError::new(
-                out.row,
-                None,
-                format!("column {}: {}", i + 1, out.fields[i]),
-                Reason::NotUtf8,
-            ))),
-        }
+        Ok(true)
     }
 }
 
@@ -320,6 +314,7 @@ impl XlsxSource {
                 row: u64::from(row0) + i as u64 + 1,
                 fields: Vec::with_capacity(r.len()),
                 numeric: 0,
+                not_utf8: None,
             };
             for (j, cell) in r.iter().enumerate() {
                 let text = match cell {
@@ -452,6 +447,17 @@ impl<T> RecordParser<T> {
 
     /// Parse one row; every problem in the row is reported.
     pub fn parse(&self, rec: &RawRecord, errors: &mut Vec<RowError>) -> Option<T> {
+        if let Some(i) = rec.not_utf8 {
+            let column = self
+                .columns
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|f| self.fields[f].name);
+            let text = rec.fields.get(i).cloned().unwrap_or_default();
+            errors.push(RowError::new(rec.row, column, text, Reason::NotUtf8));
+            return None;
+        }
         let before = errors.len();
         if rec.fields.len() > self.columns.len()
             && rec.fields[self.columns.len()..]
@@ -538,20 +544,31 @@ mod tests {
 
     #[test]
     fn non_utf8_is_a_row_error() {
-        let mut bytes = b"nik,name\n3204055708850003,Jos\xe9\n".to_vec();
-        bytes.extend_from_slice(b"3204051708850001,Budi\n");
+        let mut bytes = b"nik,kk,name,sex,birth_date,relation\n".to_vec();
+        bytes.extend_from_slice(b"3204055708850003,3204050101200001,Jos\xe9,L,1985-08-17,head\n");
+        bytes.extend_from_slice(b"3204051708850001,3204050101200001,Budi,L,1985-08-17,head\n");
         let mut src = source(&bytes);
+        let mut header = RawRecord::default();
+        assert!(src.next_into(&mut header).unwrap());
+        let p = RecordParser::from_header(PERSON_FIELDS, &header, blank_person).unwrap();
         let mut r = RawRecord::default();
         assert!(src.next_into(&mut r).unwrap());
-        match src.next_into(&mut r) {
-            Err(Ok(e)) => {
-                assert_eq!(e.row, 2);
-                assert_eq!(e.reason, Reason::NotUtf8);
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(r.not_utf8, Some(2));
+        let mut errors = Vec::new();
+        assert!(p.parse(&r, &mut errors).is_none());
+        assert_eq!(
+            errors,
+            [RowError::new(
+                2,
+                Some("name"),
+                "Jos\u{fffd}",
+                Reason::NotUtf8
+            )]
+        );
+        // Reading goes on.
         assert!(src.next_into(&mut r).unwrap());
-        assert_eq!(r.fields[1], "Budi");
+        assert_eq!(r.fields[2], "Budi");
+        assert!(p.parse(&r, &mut Vec::new()).is_some());
     }
 
     #[test]
@@ -569,6 +586,7 @@ mod tests {
     #[test]
     fn header_problems_are_all_reported() {
         let header = RawRecord {
+            not_utf8: None,
             row: 1,
             fields: vec![
                 "nik".into(),
@@ -596,6 +614,7 @@ mod tests {
     #[test]
     fn a_row_reports_every_bad_value() {
         let header = RawRecord {
+            not_utf8: None,
             row: 1,
             fields: ["nik", "kk", "name", "sex", "birth_date", "relation"]
                 .map(String::from)
@@ -604,6 +623,7 @@ mod tests {
         };
         let p = RecordParser::from_header(PERSON_FIELDS, &header, blank_person).unwrap();
         let row = RawRecord {
+            not_utf8: None,
             row: 7,
             fields: ["3204050813850003", "320405", "", "X", "31/02/1990", "head"]
                 .map(String::from)
