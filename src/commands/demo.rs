@@ -89,7 +89,12 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
     );
     let t = Instant::now();
     let config = a.options.config(a.households, a.seed);
-    let generated = generate_into(ctx, &config, &input)?;
+    let generated = generate_into(
+        ctx,
+        &config,
+        &input,
+        setara_registry::writer::Dialect::Plain,
+    )?;
     timings.push(("generate", t.elapsed().as_secs_f64()));
 
     step(

@@ -5,6 +5,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use setara_registry::writer::Dialect;
 use setara_synth::{Config, CsvOutputs, CsvSink, ProblemRates, Summary};
 
 use crate::context::{Context, show_path};
@@ -21,6 +22,9 @@ pub struct GenerateArgs {
     /// Output directory (households.csv, persons.csv, truth/).
     #[arg(long)]
     pub out: PathBuf,
+    /// Write households.csv and persons.csv for Excel: `;` separator and a UTF-8 BOM.
+    #[arg(long)]
+    pub excel: bool,
     #[command(flatten)]
     pub options: SynthOptions,
 }
@@ -77,7 +81,12 @@ impl SynthOptions {
 }
 
 /// Generate into `out` with a progress bar.
-pub fn generate_into(ctx: &Context, config: &Config, out: &Path) -> Result<Summary> {
+pub fn generate_into(
+    ctx: &Context,
+    config: &Config,
+    out: &Path,
+    dialect: Dialect,
+) -> Result<Summary> {
     std::fs::create_dir_all(out.join("truth")).map_err(|e| Failure::io(out, &e))?;
     let outputs = CsvOutputs::open_with(|p| {
         File::create(out.join(p)).map(|f| BufWriter::with_capacity(1 << 20, f))
@@ -95,7 +104,7 @@ pub fn generate_into(ctx: &Context, config: &Config, out: &Path) -> Result<Summa
             format!("generation failed: {other}"),
         ),
     };
-    let mut sink = CsvSink::new(outputs).map_err(fail)?;
+    let mut sink = CsvSink::with_dialect(outputs, dialect).map_err(fail)?;
     let bar = ctx.progress(config.households, ctx.t("membuat data", "generating"));
     let summary = setara_synth::generate(config, &mut sink, &mut |done| bar.set_position(done))
         .map_err(fail)?;
@@ -107,7 +116,12 @@ pub fn generate_into(ctx: &Context, config: &Config, out: &Path) -> Result<Summa
 pub fn run(ctx: &Context, a: GenerateArgs) -> Result<()> {
     let config = a.options.config(a.households, a.seed);
     let started = std::time::Instant::now();
-    let summary = generate_into(ctx, &config, &a.out)?;
+    let dialect = if a.excel {
+        Dialect::Excel
+    } else {
+        Dialect::Plain
+    };
+    let summary = generate_into(ctx, &config, &a.out, dialect)?;
     if ctx.json {
         println!(
             "{}",

@@ -922,7 +922,7 @@ fn lock(m: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
 }
 
 /// Generate one regency and, if the sink renders, render it.
-fn prepare(config: &Config, plan: &RegencyPlan, render: Option<RenderFn>) -> Result<Ready, Error> {
+fn prepare(config: &Config, plan: &RegencyPlan, render: Option<&RenderFn>) -> Result<Ready, Error> {
     let batch = generate_regency(config, plan)?;
     let mut summary = Summary::default();
     for h in &batch {
@@ -982,7 +982,7 @@ pub(crate) fn run(
                         g.next_claim - 1
                     };
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        prepare(config, jobs[idx], render)
+                        prepare(config, jobs[idx], render.as_ref())
                     }))
                     .unwrap_or_else(|_| {
                         Err(Error::Generation(format!(

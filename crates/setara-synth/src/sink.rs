@@ -56,7 +56,8 @@ pub struct Chunk {
 }
 
 /// A function that renders households into a [`Chunk`] (see [`Sink::renderer`]).
-pub type RenderFn = fn(&[SyntheticHousehold]) -> Result<Chunk, Error>;
+pub type RenderFn =
+    std::sync::Arc<dyn Fn(&[SyntheticHousehold]) -> Result<Chunk, Error> + Send + Sync>;
 
 /// Renders households into the CSV texts, with [`RecordWriter`] for the import files.
 struct Renderer {
@@ -119,10 +120,10 @@ fn push_16(s: &mut String, n: u64) {
 }
 
 impl Renderer {
-    fn new() -> Result<Renderer, Error> {
+    fn new(dialect: Dialect) -> Result<Renderer, Error> {
         Ok(Renderer {
-            households: RecordWriter::households(Vec::new(), Dialect::Plain)?,
-            persons: RecordWriter::persons(Vec::new(), Dialect::Plain)?,
+            households: RecordWriter::households(Vec::new(), dialect)?,
+            persons: RecordWriter::persons(Vec::new(), dialect)?,
             truth_households: csv_writer(Vec::new(), &TRUTH_HOUSEHOLD_COLUMNS)?,
             truth_persons: csv_writer(Vec::new(), &TRUTH_PERSON_COLUMNS)?,
             truth_problems: csv_writer(Vec::new(), &TRUTH_PROBLEM_COLUMNS)?,
@@ -205,8 +206,8 @@ impl Renderer {
 }
 
 /// Render households into the five CSV texts of [`CsvSink`] (the [`RenderFn`] it offers).
-pub fn render_csv(households: &[SyntheticHousehold]) -> Result<Chunk, Error> {
-    let mut r = Renderer::new()?;
+pub fn render_csv(households: &[SyntheticHousehold], dialect: Dialect) -> Result<Chunk, Error> {
+    let mut r = Renderer::new(dialect)?;
     for h in households {
         r.household(&h.household, &h.members)?;
         r.truth(&Truth {
@@ -229,13 +230,21 @@ pub fn render_csv(households: &[SyntheticHousehold]) -> Result<Chunk, Error> {
 pub struct CsvSink<W: Write> {
     out: CsvOutputs<W>,
     pending: Option<Renderer>,
+    dialect: Dialect,
 }
 
 impl<W: Write> CsvSink<W> {
-    /// Start the files (the headers are written now).
-    pub fn new(mut out: CsvOutputs<W>) -> Result<CsvSink<W>, Error> {
-        RecordWriter::households(&mut out.households, Dialect::Plain)?.finish()?;
-        RecordWriter::persons(&mut out.persons, Dialect::Plain)?.finish()?;
+    /// Start the files (the headers are written now), `households.csv` and `persons.csv` in the
+    /// plain dialect.
+    pub fn new(out: CsvOutputs<W>) -> Result<CsvSink<W>, Error> {
+        CsvSink::with_dialect(out, Dialect::Plain)
+    }
+
+    /// As [`CsvSink::new`], writing `households.csv` and `persons.csv` in `dialect` (Excel:
+    /// `;` and a BOM). The truth files are always plain CSV.
+    pub fn with_dialect(mut out: CsvOutputs<W>, dialect: Dialect) -> Result<CsvSink<W>, Error> {
+        RecordWriter::households(&mut out.households, dialect)?.finish()?;
+        RecordWriter::persons(&mut out.persons, dialect)?.finish()?;
         for (w, header) in [
             (&mut out.truth_households, &TRUTH_HOUSEHOLD_COLUMNS[..]),
             (&mut out.truth_persons, &TRUTH_PERSON_COLUMNS[..]),
@@ -243,7 +252,11 @@ impl<W: Write> CsvSink<W> {
         ] {
             csv_writer(w, header)?.flush()?;
         }
-        Ok(CsvSink { out, pending: None })
+        Ok(CsvSink {
+            out,
+            pending: None,
+            dialect,
+        })
     }
 
     fn flush_pending(&mut self) -> Result<(), Error> {
@@ -298,7 +311,7 @@ impl<W: Write> Sink for CsvSink<W> {
             self.flush_pending()?;
         }
         if self.pending.is_none() {
-            self.pending = Some(Renderer::new()?);
+            self.pending = Some(Renderer::new(self.dialect)?);
         }
         self.pending
             .as_mut()
@@ -321,7 +334,10 @@ impl<W: Write> Sink for CsvSink<W> {
     }
 
     fn renderer(&self) -> Option<RenderFn> {
-        Some(render_csv)
+        let dialect = self.dialect;
+        Some(std::sync::Arc::new(move |h: &[SyntheticHousehold]| {
+            render_csv(h, dialect)
+        }))
     }
 
     fn write_chunk(&mut self, chunk: Chunk) -> Result<(), Error> {

@@ -56,7 +56,7 @@ fn household_by_household_path_writes_the_same_bytes() {
 
     let mut memory = MemorySink::new();
     generate(&config, &mut memory, &mut |_| {}).unwrap();
-    let chunk = render_csv(&memory.households).unwrap();
+    let chunk = render_csv(&memory.households, setara_registry::writer::Dialect::Plain).unwrap();
     let header_len = |b: &[u8]| b.iter().position(|&x| x == b'\n').unwrap() + 1;
     assert_eq!(
         &fast.persons[header_len(&fast.persons)..],
