@@ -57,6 +57,10 @@ const TEXTS: &[(&str, &str)] = &[
         "Direktori keluaran (households.csv, persons.csv, truth/).",
     ),
     (
+        "generate.excel",
+        "Tulis households.csv dan persons.csv untuk Excel: pemisah `;` dan BOM UTF-8.",
+    ),
+    (
         "*.survey_fraction",
         "Bagian keluarga dalam sampel survei (pengeluaran tercatat, dengan bobot).",
     ),
