@@ -163,7 +163,7 @@ pub fn render(rows: &[ProvinceRow], lang: Lang, period: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<5} {:<26} {:>9} {:>10} {:>6} {:>11} {:>13} {:>7} {:>15} {:>6}",
+        "{:<5} {:<30} {:>9} {:>10} {:>6} {:>11} {:>13} {:>7} {:>15} {:>6}",
         t("Kode", "Code"),
         t("Provinsi", "Province"),
         t("KK", "Househ."),
@@ -178,7 +178,7 @@ pub fn render(rows: &[ProvinceRow], lang: Lang, period: &str) -> String {
     let dash = "–";
     for r in rows {
         let code = r.code.map(|c| c.to_string()).unwrap_or_default();
-        let name: String = r.name.chars().take(26).collect();
+        let name: String = r.name.chars().take(30).collect();
         let mean = r
             .mean_consumption
             .map(|e| crate::commands::household::group_thousands(e.value.round() as i64));
@@ -194,7 +194,7 @@ pub fn render(rows: &[ProvinceRow], lang: Lang, period: &str) -> String {
             .map(|e| format!("{:.3} ({:.3})", e.value, e.se.unwrap_or(f64::NAN)));
         let _ = writeln!(
             out,
-            "{:<5} {:<26} {:>9} {:>10} {:>6} {:>11} {:>13} {:>7} {:>15} {:>6}",
+            "{:<5} {:<30} {:>9} {:>10} {:>6} {:>11} {:>13} {:>7} {:>15} {:>6}",
             code,
             name,
             r.households,
