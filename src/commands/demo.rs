@@ -32,7 +32,7 @@ pub struct DemoArgs {
 }
 
 /// Make `dir` a fresh demo data directory; refuse to touch a directory holding anything else.
-fn fresh_demo_dir(ctx: &Context, dir: &Path) -> Result<()> {
+fn fresh_demo_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         let entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| Failure::io(dir, &e))?
@@ -67,13 +67,12 @@ fn fresh_demo_dir(ctx: &Context, dir: &Path) -> Result<()> {
         "Created by `setara demo`; the next `setara demo` with this data directory replaces it.\n",
     )
     .map_err(|e| Failure::io(dir, &e))?;
-    let _ = ctx;
     Ok(())
 }
 
 pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
     let total = Instant::now();
-    fresh_demo_dir(ctx, &ctx.data_dir)?;
+    fresh_demo_dir(&ctx.data_dir)?;
     let input = ctx.data_dir.join("input");
     let step = |n: u8, id: &str, en: &str| {
         if !ctx.quiet && !ctx.json {

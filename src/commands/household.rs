@@ -281,13 +281,13 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     if a.history {
         println!("{} ({}):", t("Riwayat", "History"), history.len());
         for c in &history {
-            print_change(ctx, c);
+            print_change(c);
         }
     }
     Ok(())
 }
 
-fn print_change(ctx: &Context, c: &Change) {
+fn print_change(c: &Change) {
     let who = c.nik.map(|n| format!("NIK {n} ")).unwrap_or_default();
     println!(
         "  {}  {:<14} {:<12} {who}{}: {} → {}  ({})",
@@ -299,7 +299,6 @@ fn print_change(ctx: &Context, c: &Change) {
         c.new_value.as_deref().unwrap_or("∅"),
         c.reason
     );
-    let _ = ctx;
 }
 
 /// 1234567 → "1.234.567" (Indonesian grouping).
