@@ -22,10 +22,16 @@ impl std::fmt::Display for Rupiah {
 
 /// Normalise a categorical value for comparison: lower case, separators as `_`.
 fn norm_code(s: &str) -> String {
+    fold_key(s, |c| c == '.')
+}
+
+/// Fold a key typed by people (a code, a column name) for comparison: lower case, and every run
+/// of characters that are neither alphanumeric nor `kept` becomes one `_` (none at the ends).
+pub fn fold_key(s: &str, kept: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut sep = false;
     for c in s.trim().chars() {
-        if c.is_alphanumeric() || c == '.' {
+        if c.is_alphanumeric() || kept(c) {
             if sep && !out.is_empty() {
                 out.push('_');
             }

@@ -653,20 +653,7 @@ pub fn suggest_field<T>(fields: &'static [Field<T>], name: &str) -> Option<&'sta
 
 /// Header names compare in lower case with spaces, dashes and dots as `_`.
 pub fn normalize_header(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut sep = false;
-    for c in s.trim().trim_start_matches('\u{feff}').chars() {
-        if c.is_alphanumeric() {
-            if sep && !out.is_empty() {
-                out.push('_');
-            }
-            sep = false;
-            out.extend(c.to_lowercase());
-        } else {
-            sep = true;
-        }
-    }
-    out
+    fold_key(s.trim_start_matches('\u{feff}'), |_| false)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
