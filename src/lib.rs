@@ -7,4 +7,6 @@ pub mod context;
 pub mod failure;
 mod help_id;
 pub mod import;
+pub mod mpi_registry;
 pub mod province_table;
+pub mod stats_input;

@@ -91,4 +91,26 @@ pub enum StatsError {
         /// The allowed range, in words.
         requirement: &'static str,
     },
+
+    /// Two inputs that must agree in size do not (for example the number of indicators of a
+    /// deprivation matrix and the number of indicator weights).
+    #[error("size mismatch in {what}: expected {expected}, found {found}")]
+    SizeMismatch {
+        /// What was counted.
+        what: &'static str,
+        /// The size required.
+        expected: usize,
+        /// The size found.
+        found: usize,
+    },
+
+    /// A statistic failed on a bootstrap replicate (it succeeded on the full sample).
+    #[error("bootstrap replicate {replicate} (counting from 0): {source}")]
+    BootstrapReplicate {
+        /// Index of the replicate, from 0.
+        replicate: usize,
+        /// The statistic's error on that replicate.
+        #[source]
+        source: Box<StatsError>,
+    },
 }

@@ -12,8 +12,14 @@
 //! | weighted mean | [`weighted_mean`], [`Sample::mean`] | any finite | `survey::svymean` |
 //! | Gini coefficient | [`gini`], [`Sample::gini`] | `>= 0`, not all zero | `laeken::gini`, `ineq::Gini`; `convey::svygini` |
 //! | FGT `P_α` (P0, P1, P2) | [`fgt`], [`Sample::fgt`] | any finite | `convey::svyfgt(type_thresh = "abs")` |
+//! | generalized entropy `GE(α)`, Theil T (`α = 1`), Theil L / MLD (`α = 0`) | [`generalized_entropy`], [`theil_t`], [`theil_l`], [`Sample::ge`] | `> 0` if `α <= 0`, else `>= 0`; not all zero | `ineq::entropy`, `convey::svygei` |
+//! | Atkinson `A(ε)`, `ε >= 0` | [`atkinson`], [`Sample::atkinson`] | `> 0` if `ε >= 1`, else `>= 0`; not all zero | `ineq::Atkinson`, `convey::svyatk` |
+//! | coefficient of variation | [`coefficient_of_variation`], [`Sample::cv`] | `>= 0`, not all zero | `ineq::var.coeff` (SE by the delta method) |
+//! | `GE(α)` within + between groups | [`ge_decomposition`], [`Sample::ge_decomposition`] | as `GE(α)`, every group's mean `> 0` | `convey::svygeidec` |
 //! | normal CDF / quantile | [`normal_cdf`], [`normal_quantile`] | | |
 //! | lognormal Gini ↔ σ | [`lognormal_gini`], [`lognormal_sigma_for_gini`] | | closed form `2Φ(σ/√2) − 1` |
+//! | Alkire–Foster MPI (H, A, M0) | [`AlkireFoster::estimate`], [`AlkireFoster::estimate_by_group`] | 0/1 deprivations, exact rational weights and `k` | `convey::svyafc` (0.2.3) |
+//! | bootstrap SE / percentile CI of any measure | [`bootstrap`], [`bootstrap_many`] | | |
 //!
 //! The free functions validate and compute in one call. To compute several measures on the same
 //! data, build a [`Sample`] once: it validates once and caches the sort that rank-based measures
@@ -90,18 +96,34 @@
 //!   the lognormal, `2Φ(σ/√2) − 1`).
 
 mod accumulate;
+mod bootstrap;
+mod decomposition;
+mod entropy;
 mod error;
 mod estimate;
 mod gini;
+mod lorenz;
 mod mean;
+mod mpi;
 mod normal;
 mod poverty;
+mod quantile;
+mod radix;
+mod relative;
 mod sample;
 
+pub use bootstrap::{BootstrapResult, bootstrap, bootstrap_many};
+pub use decomposition::{GeDecomposition, GroupEntropy, ge_decomposition};
+pub use entropy::{atkinson, coefficient_of_variation, generalized_entropy, theil_l, theil_t};
 pub use error::StatsError;
 pub use estimate::Estimate;
 pub use gini::{GiniConvention, gini};
 pub use mean::weighted_mean;
+pub use mpi::{
+    AlkireFoster, Deprivations, Fraction, GroupMpi, IndicatorMpi, MAX_INDICATORS, Mpi, MpiByGroup,
+};
 pub use normal::{lognormal_gini, lognormal_sigma_for_gini, normal_cdf, normal_quantile};
 pub use poverty::fgt;
+pub use quantile::QuantileRule;
+pub use relative::RelativeLine;
 pub use sample::{Filtered, Sample, drop_negative, drop_non_positive};

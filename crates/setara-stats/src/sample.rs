@@ -127,10 +127,8 @@ impl<'a> Sample<'a> {
                 Sorted::Unweighted(v)
             }
             Some(w) => {
-                let mut pairs: Box<[(f64, f64)]> =
-                    self.values.iter().copied().zip(w.iter().copied()).collect();
-                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-                Sorted::Weighted(pairs)
+                // A stable radix sort (ties in input order, as R's `order()`).
+                Sorted::Weighted(crate::radix::sorted_pairs(self.values, w).into_boxed_slice())
             }
         })
     }
