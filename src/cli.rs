@@ -87,6 +87,9 @@ pub enum Command {
     Region(commands::region::RegionArgs),
     /// Decode and check a NIK.
     Nik(commands::nik::NikArgs),
+    /// Inequality and poverty measures on any CSV or on the registry by region; Lorenz curves,
+    /// province maps and multidimensional poverty.
+    Stats(commands::stats::StatsArgs),
 }
 
 /// Parse the command line, run, print errors, return the exit code.
@@ -146,6 +149,7 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Household(c) => commands::household::run(ctx, c),
         Command::Region(a) => commands::region::run(ctx, a),
         Command::Nik(a) => commands::nik::run(ctx, a),
+        Command::Stats(a) => commands::stats::run(ctx, a),
     }
 }
 

@@ -156,6 +156,72 @@ const TEXTS: &[(&str, &str)] = &[
         "nik.sex",
         "Jenis kelamin tercatat, untuk dibandingkan (L/P).",
     ),
+    (
+        "stats",
+        "Ukuran ketimpangan dan kemiskinan pada CSV apa pun atau pada registri per wilayah; kurva Lorenz, peta provinsi dan kemiskinan multidimensi.",
+    ),
+    (
+        "stats.input",
+        "Berkas CSV atau XLSX apa pun yang diukur (bukan registri).",
+    ),
+    (
+        "stats.value",
+        "Kolom nilai (pendapatan, pengeluaran…), menurut nama judul.",
+    ),
+    ("stats.weight", "Kolom bobot frekuensi atau bobot survei."),
+    (
+        "stats.group",
+        "Kolom kelompok (wilayah…): menambah hasil per kelompok dan dekomposisi antar/dalam kelompok.",
+    ),
+    (
+        "stats.poverty_line",
+        "Garis kemiskinan absolut, dalam satuan nilai (FGT P0-P2 dan Watts).",
+    ),
+    (
+        "stats.relative_line",
+        "Garis kemiskinan relatif: bagian ini dari median berbobot (mis. 0,6).",
+    ),
+    (
+        "stats.positive_only",
+        "Buang nilai nol dan negatif (dan laporkan jumlahnya), alih-alih melaporkan ukuran yang memerlukan nilai positif sebagai tidak terdefinisi.",
+    ),
+    (
+        "stats.se",
+        "Galat baku dengan linearisasi Taylor (desain: satu tahap, dengan pengembalian, berbobot).",
+    ),
+    (
+        "stats.bootstrap",
+        "Juga galat baku bootstrap dengan sekian replikasi.",
+    ),
+    ("stats.seed", "Benih acak bootstrap."),
+    (
+        "stats.gini_convey",
+        "Gini dengan konvensi bobot convey, bukan konvensi bobot frekuensi.",
+    ),
+    ("stats.by", "Registri: tingkat wilayah tabel."),
+    (
+        "stats.region",
+        "Registri: hanya wilayah ini dan wilayah di dalamnya.",
+    ),
+    (
+        "stats.measure",
+        "Registri: ukuran dalam tabel, dipisah koma (bawaan mean,fgt0,gini).",
+    ),
+    (
+        "stats.bps_period",
+        "Registri: periode BPS yang ditampilkan di samping provinsi.",
+    ),
+    (
+        "stats.mpi",
+        "Registri: kemiskinan multidimensi Alkire-Foster, bukan ukuran pengeluaran.",
+    ),
+    ("stats.csv", "Tulis juga tabel sebagai CSV ke berkas ini."),
+    ("stats.excel", "CSV untuk Excel: pemisah `;` dan BOM UTF-8."),
+    ("stats.lorenz", "Gambar kurva Lorenz ke berkas SVG ini."),
+    (
+        "stats.map",
+        "Registri: gambar peta ukuran pertama atas 38 provinsi ke berkas SVG ini.",
+    ),
 ];
 
 fn lookup(path: &str, id: Option<&str>) -> Option<&'static str> {

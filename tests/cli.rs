@@ -627,3 +627,403 @@ fn generated_files_are_deterministic_and_import_cleanly() {
         v["persons_read"].as_u64()
     );
 }
+
+/// The reference data of the statistics crate, measured through `setara stats`.
+fn reference_csv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/setara-stats/tests/data/ineq/data_lognormal_n10000_seed42.csv")
+}
+
+fn reference(path: &str) -> f64 {
+    let r: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("crates/setara-stats/tests/data/ineq/results_R.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut v = &r;
+    for p in path.split('/') {
+        v = &v[p];
+    }
+    v.as_f64().unwrap_or_else(|| panic!("{path}"))
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-300)
+}
+
+#[test]
+fn stats_on_any_csv_match_r_and_name_their_keys() {
+    let t = TestDir::new();
+    let csv = reference_csv();
+    let z = 15f64.exp().to_string();
+    let o = t.run(&[
+        "--json",
+        "stats",
+        "--input",
+        csv.to_str().unwrap(),
+        "--value",
+        "income",
+        "--weight",
+        "weight",
+        "--group",
+        "region",
+        "--se",
+        "--poverty-line",
+        &z,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for key in [
+        "n",
+        "gini",
+        "theil_t",
+        "theil_l",
+        "ge2",
+        "atkinson_0_5",
+        "atkinson_1",
+        "atkinson_2",
+        "palma",
+        "s80_s20",
+        "s80_s20_quantile",
+        "fgt0",
+        "fgt1",
+        "fgt2",
+    ] {
+        assert!(v[key].is_number(), "{key} missing");
+        if key != "n" {
+            assert!(v["se"].get(key).is_some(), "se.{key} missing");
+        }
+    }
+    assert_eq!(v["n"], 10_000);
+    let f = |k: &str| v[k].as_f64().unwrap();
+    let se = |k: &str| v["se"][k].as_f64().unwrap();
+    // Estimates to 1e-9, standard errors to 1e-6 relative (reference README's table).
+    assert!(
+        close(
+            f("gini"),
+            reference("laeken/gini_weighted_pct") / 100.0,
+            1e-9
+        ),
+        "{}",
+        f("gini")
+    );
+    for (key, r) in [
+        ("theil_t", "convey_weighted/svygei_eps1_TheilT"),
+        ("theil_l", "convey_weighted/svygei_eps0_TheilL"),
+        ("ge2", "convey_weighted/svygei_eps2"),
+        ("atkinson_0_5", "convey_weighted/svyatk_eps0.5"),
+        ("atkinson_1", "convey_weighted/svyatk_eps1"),
+        ("atkinson_2", "convey_weighted/svyatk_eps2"),
+        ("s80_s20_quantile", "convey_weighted/svyqsr_S80S20"),
+        ("fgt0", "convey_weighted/svyfgt_abs_g0"),
+        ("fgt1", "convey_weighted/svyfgt_abs_g1"),
+        ("fgt2", "convey_weighted/svyfgt_abs_g2"),
+    ] {
+        assert!(
+            close(f(key), reference(&format!("{r}/estimate")), 1e-9),
+            "{key}: {} vs {r}",
+            f(key)
+        );
+        assert!(
+            close(se(key), reference(&format!("{r}/se")), 1e-6),
+            "se {key}: {} vs {r}",
+            se(key)
+        );
+    }
+    assert!(close(
+        f("palma"),
+        reference("convey_weighted/palma_from_svylorenz"),
+        1e-9
+    ));
+    assert!(close(
+        f("s80_s20"),
+        reference("convey_weighted/s80s20_from_svylorenz"),
+        1e-9
+    ));
+    // Decomposition by region, as convey's svygeidec.
+    for (key, r) in [
+        ("theil_t", "convey_weighted/svygeidec_eps1"),
+        ("theil_l", "convey_weighted/svygeidec_eps0"),
+    ] {
+        let d = &v["decomposition"][key];
+        assert!(
+            close(
+                d["between"].as_f64().unwrap(),
+                reference(&format!("{r}/between")),
+                1e-9
+            ),
+            "{key} between"
+        );
+        assert!(
+            close(
+                d["within"].as_f64().unwrap(),
+                reference(&format!("{r}/within")),
+                1e-9
+            ),
+            "{key} within"
+        );
+        assert!(
+            close(
+                d["se"]["within"].as_f64().unwrap(),
+                reference(&format!("{r}/se_within")),
+                1e-6
+            ),
+            "{key} se within"
+        );
+    }
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 34);
+    assert_eq!(groups[0]["group"], "R01");
+    assert_eq!(
+        groups.iter().map(|g| g["n"].as_u64().unwrap()).sum::<u64>(),
+        10_000
+    );
+
+    // The relative line: the at-risk-of-poverty rate at 60 % of the weighted median.
+    let o = t.run(&[
+        "--json",
+        "stats",
+        "--input",
+        csv.to_str().unwrap(),
+        "--value",
+        "income",
+        "--weight",
+        "weight",
+        "--relative-line",
+        "0.6",
+        "--se",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(close(
+        v["fgt0"].as_f64().unwrap(),
+        reference("convey_weighted/svyfgt_relq_g0_60pct_median/estimate"),
+        1e-9
+    ));
+    assert!(close(
+        v["se"]["fgt0"].as_f64().unwrap(),
+        reference("convey_weighted/svyfgt_relq_g0_60pct_median/se"),
+        1e-6
+    ));
+}
+
+#[test]
+fn stats_say_why_a_measure_is_undefined() {
+    let t = TestDir::new();
+    t.write("zero.csv", "x\n0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n");
+    let o = t.run_lang(
+        "en",
+        &["--json", "stats", "--input", "zero.csv", "--value", "x"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["theil_l"].is_null() && v["atkinson_1"].is_null());
+    assert!(v["gini"].is_number() && v["theil_t"].is_number());
+    let notes: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("theil_l:") && n.contains("> 0")),
+        "{notes:?}"
+    );
+    // --positive-only drops the zero and says so; then everything is defined.
+    let o = t.run_lang(
+        "en",
+        &[
+            "--json",
+            "stats",
+            "--input",
+            "zero.csv",
+            "--value",
+            "x",
+            "--positive-only",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((v["n"].as_u64(), v["dropped"].as_u64()), (Some(9), Some(1)));
+    assert!(v["theil_l"].is_number());
+    // Negative values: the measures of incomes are undefined, the poverty ones are not.
+    t.write("neg.csv", "x\n-5\n1\n2\n3\n");
+    let o = t.run_lang(
+        "en",
+        &[
+            "--json",
+            "stats",
+            "--input",
+            "neg.csv",
+            "--value",
+            "x",
+            "--poverty-line",
+            "2.5",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // Three of four below 2.5 (a negative income is below any line).
+    assert!(
+        v["gini"].is_null() && v["fgt0"].as_f64() == Some(0.75),
+        "{v}"
+    );
+    // NaN, text and empty files are errors that name the row; an empty value cell is skipped.
+    t.write("nan.csv", "x\n1\nNaN\n");
+    let o = t.run_lang("en", &["stats", "--input", "nan.csv", "--value", "x"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("nan.csv:3"), "{}", stderr(&o));
+    t.write("empty.csv", "x\n");
+    let o = t.run_lang("id", &["stats", "--input", "empty.csv", "--value", "x"]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("tidak ada pengamatan"),
+        "{}",
+        stderr(&o)
+    );
+    t.write("gap.csv", "x\n1\n\n2\n,\n");
+    let o = t.run_lang(
+        "en",
+        &["--json", "stats", "--input", "gap.csv", "--value", "x"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["n"], 2);
+    let o = t.run_lang("en", &["stats", "--input", "gap.csv", "--value", "y"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("no column \"y\""), "{}", stderr(&o));
+}
+
+#[test]
+fn stats_on_the_registry_by_region_with_pictures() {
+    let t = TestDir::new();
+    let o = t.run(&["--quiet", "demo", "--households", "6000", "--seed", "5"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = t.run(&[
+        "--json",
+        "stats",
+        "--se",
+        "--measure",
+        "gini,fgt0,theil_t",
+        "--csv",
+        "prov.csv",
+        "--excel",
+        "--lorenz",
+        "lorenz.svg",
+        "--map",
+        "map.svg",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 39);
+    let nation = &rows[38];
+    assert_eq!(nation["name"], "INDONESIA");
+    assert_eq!(nation["bps_gini"], 0.379);
+    assert!(nation["measures"]["gini"].as_f64().unwrap() > 0.3);
+    assert!(nation["se"]["gini"].as_f64().unwrap() > 0.0);
+    let mut suppressed = 0;
+    for r in rows {
+        if r["surveyed"].as_u64().unwrap() < 10 {
+            suppressed += 1;
+            assert_eq!(r["suppressed"], true);
+            assert!(
+                r["measures"].as_object().unwrap().is_empty(),
+                "suppressed cells are never computed or printed"
+            );
+        }
+    }
+    assert!(
+        suppressed > 0,
+        "6,000 households leave some provinces under 10 surveyed"
+    );
+    let csv = std::fs::read_to_string(t.path("prov.csv")).unwrap();
+    assert!(
+        csv.starts_with(
+            "\u{feff}code;name;households;persons;surveyed;suppressed;gini;gini_se;fgt0"
+        )
+    );
+    let map = std::fs::read_to_string(t.path("map.svg")).unwrap();
+    assert!(
+        map.starts_with("<svg") && map.matches("<title>").count() >= 38,
+        "one title per province"
+    );
+    let lorenz = std::fs::read_to_string(t.path("lorenz.svg")).unwrap();
+    assert!(lorenz.contains("INDONESIA") && lorenz.contains("Gini"));
+    // By regency inside one province; the total row is the province.
+    let o = t.run(&["--json", "stats", "--by", "regency", "--region", "32"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() > 20);
+    assert!(
+        rows[..rows.len() - 1]
+            .iter()
+            .all(|r| r["code"].as_str().unwrap().starts_with("32."))
+    );
+    assert_eq!(rows.last().unwrap()["name"], "Jawa Barat");
+    // A map needs provinces; an unknown measure is a usage error.
+    let o = t.run(&["stats", "--by", "regency", "--map", "x.svg"]);
+    assert_eq!(code(&o), 2);
+    let o = t.run(&["stats", "--measure", "happiness"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn multidimensional_poverty_on_a_registry_computed_by_hand() {
+    let t = TestDir::new();
+    let dwelling = "pln_metered,private,piped,ceramic,clay_tile,masonry,lpg_3kg,1,1,0";
+    t.write(
+        "h.csv",
+        format!(
+            "kk,region,electricity,toilet,water_source,floor,roof,wall,cooking_fuel,asset_motorcycle,asset_television,asset_car\n\
+             1101010101200001,11.01.01.2001,pln_metered,none,piped,ceramic,clay_tile,masonry,lpg_3kg,1,1,0\n\
+             1101010101200002,11.01.01.2001,none,private,surface,earth,clay_tile,masonry,firewood,0,0,0\n\
+             1101010101200003,11.01.01.2001,{dwelling}\n"
+        ),
+    );
+    t.write(
+        "p.csv",
+        "nik,kk,name,sex,birth_date,relation,education,health_insurance,chronic_illness,disability,school_attendance\n\
+         1101011203800001,1101010101200001,A,L,1980-03-12,head,none,none,0,none,\n\
+         1101015203800001,1101010101200001,B,P,1980-03-12,spouse,none,jkn_pbi,0,none,\n\
+         1101011203800002,1101010101200002,C,L,1980-03-12,head,primary,jkn_pbi,0,none,\n\
+         1101011203800003,1101010101200003,D,L,1980-03-12,head,senior_secondary,jkn_contributory,1,none,\n\
+         1101015203800003,1101010101200003,E,P,1980-03-12,spouse,senior_secondary,jkn_contributory,0,none,\n\
+         1101010101160001,1101010101200003,F,L,2016-01-01,child,primary_incomplete,jkn_contributory,0,none,not_attending\n",
+    );
+    let o = t.run(&["import", "h.csv", "p.csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = t.run(&["--quiet", "snapshot"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = t.run(&["--json", "stats", "--mpi"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // Household 1 (2 persons): schooling 3 + health insurance 3 + sanitation 1 = 7/18, poor.
+    // Household 2 (1 person): electricity, water, housing, cooking fuel, assets = 5/18, not poor.
+    // Household 3 (3 persons): a child out of school 3 + illness 3 = 6/18, exactly at k: poor.
+    // H = 5/6, A = (2·7 + 3·6)/(5·18) = 32/90, M0 = 32/108.
+    let o = &v["overall"];
+    assert!((o["headcount"]["value"].as_f64().unwrap() - 5.0 / 6.0).abs() < 1e-12);
+    assert!((o["intensity"]["value"].as_f64().unwrap() - 32.0 / 90.0).abs() < 1e-12);
+    assert!((o["mpi"]["value"].as_f64().unwrap() - 32.0 / 108.0).abs() < 1e-12);
+    let ind: Vec<_> = v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().unwrap().to_string(),
+                i["uncensored_headcount"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let get = |c: &str| ind.iter().find(|(k, _)| k == c).unwrap().1;
+    assert!((get("schooling") - 2.0 / 6.0).abs() < 1e-12);
+    assert!((get("school_attendance") - 3.0 / 6.0).abs() < 1e-12);
+    assert!((get("assets") - 1.0 / 6.0).abs() < 1e-12);
+    assert!((get("electricity") - 1.0 / 6.0).abs() < 1e-12);
+    // Three households in one province: the province row is suppressed.
+    assert_eq!(v["rows"][0]["suppressed"], true);
+}

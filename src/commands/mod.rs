@@ -7,3 +7,4 @@ pub mod import;
 pub mod nik;
 pub mod region;
 pub mod snapshot;
+pub mod stats;

@@ -111,6 +111,7 @@ mod quantile;
 mod radix;
 mod relative;
 mod sample;
+mod suite;
 
 pub use bootstrap::{BootstrapResult, bootstrap, bootstrap_many};
 pub use decomposition::{GeDecomposition, GroupEntropy, ge_decomposition};
@@ -127,3 +128,4 @@ pub use poverty::fgt;
 pub use quantile::QuantileRule;
 pub use relative::RelativeLine;
 pub use sample::{Filtered, Sample, drop_negative, drop_non_positive};
+pub use suite::{GroupedSuite, PovertyLine, Suite, SuiteOptions, suite, suite_by_group, suite_of};

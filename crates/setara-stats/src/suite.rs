@@ -1,0 +1,206 @@
+//! The whole set of measures at once, as `setara stats` reports them.
+//!
+//! [`suite`] computes every inequality and poverty measure of the crate on one sample and
+//! [`suite_by_group`] adds the between/within decompositions and one suite per group. A measure
+//! that is undefined on the data (Theil L with a zero income, Palma when the bottom 40 % have
+//! nothing…) is an `Err` in its own field; the other measures are still computed. Only invalid
+//! input as a whole (empty, NaN, non-positive weights) makes the call fail.
+
+use crate::{
+    Estimate, GeDecomposition, GiniConvention, QuantileRule, RelativeLine, Sample, StatsError,
+};
+
+/// A poverty line: absolute (in the unit of the values) or relative to a weighted quantile.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PovertyLine {
+    Absolute(f64),
+    Relative(RelativeLine),
+}
+
+/// What to compute. The default: no poverty line, no standard errors, the frequency-weight
+/// Gini, no Lorenz ordinates.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SuiteOptions {
+    /// FGT P0/P1/P2 and Watts are computed only with a line.
+    pub line: Option<PovertyLine>,
+    /// Compute linearized standard errors (they roughly double the work).
+    pub standard_errors: bool,
+    pub gini_convention: GiniConvention,
+    /// Number of Lorenz ordinates to return at p = 0, 1/(k−1), …, 1 (0 for none).
+    pub lorenz_points: usize,
+}
+
+/// One result per measure. Estimates carry a standard error only when asked for and when the
+/// measure has one (Palma and the Lorenz S80/S20 have none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suite {
+    pub n: usize,
+    pub total_weight: f64,
+    pub mean: Result<Estimate, StatsError>,
+    pub median: Result<Estimate, StatsError>,
+    pub gini: Result<Estimate, StatsError>,
+    pub theil_t: Result<Estimate, StatsError>,
+    pub theil_l: Result<Estimate, StatsError>,
+    pub ge2: Result<Estimate, StatsError>,
+    pub atkinson_0_5: Result<Estimate, StatsError>,
+    pub atkinson_1: Result<Estimate, StatsError>,
+    pub atkinson_2: Result<Estimate, StatsError>,
+    pub cv: Result<Estimate, StatsError>,
+    /// Top 10 % share / bottom 40 % share, read off the Lorenz curve.
+    pub palma: Result<Estimate, StatsError>,
+    /// Top 20 % share / bottom 20 % share, read off the Lorenz curve.
+    pub s80_s20: Result<Estimate, StatsError>,
+    /// S80/S20 by quantile thresholds (EU-SILC, convey `svyqsr`).
+    pub s80_s20_quantile: Result<Estimate, StatsError>,
+    /// The poverty line used (estimated, with its standard error, when relative).
+    pub poverty_line: Option<Result<Estimate, StatsError>>,
+    /// FGT P0, P1, P2 at the line.
+    pub fgt: Option<[Result<Estimate, StatsError>; 3]>,
+    pub watts: Option<Result<Estimate, StatsError>>,
+    /// `(p, L(p))`.
+    pub lorenz: Result<Vec<(f64, f64)>, StatsError>,
+}
+
+/// The measures of a whole sample, its groups and the decompositions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupedSuite {
+    pub overall: Suite,
+    /// `(group id, suite of the group)` for every group that occurs, by id.
+    pub groups: Vec<(u32, Suite)>,
+    pub theil_t: Result<GeDecomposition, StatsError>,
+    pub theil_l: Result<GeDecomposition, StatsError>,
+    pub ge2: Result<GeDecomposition, StatsError>,
+}
+
+fn point_only(e: Result<Estimate, StatsError>, keep_se: bool) -> Result<Estimate, StatsError> {
+    e.map(|mut e| {
+        if !keep_se {
+            e.se = None;
+        }
+        e
+    })
+}
+
+/// Every measure on one sample.
+///
+/// # Errors
+///
+/// Invalid input as a whole (see [`Sample::new`]).
+pub fn suite(
+    values: &[f64],
+    weights: Option<&[f64]>,
+    options: &SuiteOptions,
+) -> Result<Suite, StatsError> {
+    let s = Sample::new(values, weights)?;
+    Ok(suite_of(&s, options))
+}
+
+/// Every measure on a validated sample.
+pub fn suite_of(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
+    let se = o.standard_errors;
+    let plain = |v: Result<f64, StatsError>| {
+        v.map(|value| Estimate {
+            value,
+            se: None,
+            n: s.len(),
+            total_weight: s.total_weight(),
+        })
+    };
+    let (poverty_line, fgt, watts) = match o.line {
+        None => (None, None, None),
+        Some(PovertyLine::Absolute(z)) => (
+            Some(plain(Ok(z))),
+            Some([0.0, 1.0, 2.0].map(|a| point_only(s.fgt(z, a), se))),
+            Some(point_only(s.watts(z), se)),
+        ),
+        Some(PovertyLine::Relative(line)) => (
+            Some(point_only(s.poverty_line(line), se)),
+            Some([0.0, 1.0, 2.0].map(|a| point_only(s.fgt_relative(line, a), se))),
+            Some(point_only(s.watts_relative(line), se)),
+        ),
+    };
+    let lorenz = if o.lorenz_points == 0 {
+        Ok(Vec::new())
+    } else {
+        let k = o.lorenz_points.max(2);
+        let ps: Vec<f64> = (0..k).map(|i| i as f64 / (k - 1) as f64).collect();
+        s.lorenz(&ps).map(|ls| ps.into_iter().zip(ls).collect())
+    };
+    Suite {
+        n: s.len(),
+        total_weight: s.total_weight(),
+        mean: point_only(Ok(s.mean()), se),
+        median: point_only(s.quantile_estimate(0.5, QuantileRule::Lower), se),
+        gini: point_only(s.gini(o.gini_convention), se),
+        theil_t: point_only(s.theil_t(), se),
+        theil_l: point_only(s.theil_l(), se),
+        ge2: point_only(s.ge(2.0), se),
+        atkinson_0_5: point_only(s.atkinson(0.5), se),
+        atkinson_1: point_only(s.atkinson(1.0), se),
+        atkinson_2: point_only(s.atkinson(2.0), se),
+        cv: point_only(s.cv(), se),
+        palma: plain(s.palma()),
+        s80_s20: plain(s.s80_s20_lorenz()),
+        s80_s20_quantile: point_only(s.quintile_share_ratio(), se),
+        poverty_line,
+        fgt,
+        watts,
+        lorenz,
+    }
+}
+
+/// Every measure overall and per group, and the between/within decompositions of Theil T,
+/// Theil L and GE(2). `groups[i]` is the group id of row `i`.
+///
+/// # Errors
+///
+/// Invalid input as a whole, or `groups` of the wrong length.
+pub fn suite_by_group(
+    values: &[f64],
+    weights: Option<&[f64]>,
+    groups: &[u32],
+    options: &SuiteOptions,
+) -> Result<GroupedSuite, StatsError> {
+    let s = Sample::new(values, weights)?;
+    if groups.len() != values.len() {
+        return Err(StatsError::SizeMismatch {
+            what: "groups",
+            expected: values.len(),
+            found: groups.len(),
+        });
+    }
+    let overall = suite_of(&s, options);
+    let se = options.standard_errors;
+    let strip = |d: Result<GeDecomposition, StatsError>| {
+        d.map(|mut d| {
+            if !se {
+                d.total.se = None;
+                d.within.se = None;
+                d.between.se = None;
+            }
+            d
+        })
+    };
+    let theil_t = strip(s.theil_t_decomposition(groups));
+    let theil_l = strip(s.theil_l_decomposition(groups));
+    let ge2 = strip(s.ge_decomposition(groups, 2.0));
+    // Rows of each group, in input order: one pass to bucket them.
+    let mut buckets: std::collections::BTreeMap<u32, (Vec<f64>, Vec<f64>)> = Default::default();
+    for (i, &g) in groups.iter().enumerate() {
+        let b = buckets.entry(g).or_default();
+        b.0.push(values[i]);
+        b.1.push(weights.map_or(1.0, |w| w[i]));
+    }
+    let mut out = Vec::with_capacity(buckets.len());
+    for (id, (gv, gw)) in &buckets {
+        let gs = Sample::new(gv, weights.map(|_| gw.as_slice()))?;
+        out.push((*id, suite_of(&gs, options)));
+    }
+    Ok(GroupedSuite {
+        overall,
+        groups: out,
+        theil_t,
+        theil_l,
+        ge2,
+    })
+}
