@@ -8,6 +8,5 @@ pub mod failure;
 mod help_id;
 pub mod import;
 pub mod mpi_registry;
-pub mod province_table;
 pub mod stats_input;
 mod stats_text;

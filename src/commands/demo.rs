@@ -8,10 +8,10 @@ use clap::Args;
 use setara_snapshot::Snapshot;
 
 use super::generate::{SynthOptions, generate_into};
+use super::stats::{RegionQuery, print_region_table, region_table};
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Result};
 use crate::import::{ImportRequest, Silent, import_files};
-use crate::province_table::{province_table, render};
 
 /// BPS period the synthetic population is calibrated to and compared with.
 const PERIOD: &str = "2024-03";
@@ -161,8 +161,17 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
     );
     let t = Instant::now();
     let snap = Snapshot::open(&info.dir)?;
-    let rows = province_table(&snap, PERIOD)
-        .map_err(|e| Failure::failed("stats", e.to_string(), e.to_string()))?;
+    let keys: Vec<String> = ["mean", "fgt0", "gini"].map(String::from).to_vec();
+    let query = RegionQuery {
+        level: setara_core::Level::Province,
+        within: None,
+        keys: &keys,
+        se: true,
+        period: PERIOD,
+        lorenz: false,
+        gini_convention: setara_stats::GiniConvention::FrequencyWeights,
+    };
+    let rows = region_table(&snap, &query, ctx.lang)?.rows;
     timings.push(("stats", t.elapsed().as_secs_f64()));
     let seconds = total.elapsed().as_secs_f64();
 
@@ -196,7 +205,7 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
         generated.surveyed,
         ctx.t("keluarga disurvei", "surveyed households"),
     );
-    print!("{}", render(&rows, ctx.lang, PERIOD));
+    print_region_table(ctx, &rows, &keys, true, true, PERIOD);
     println!();
     println!(
         "{}: {} ({:.1} s: {})",

@@ -123,7 +123,7 @@ pub const MEASURES: &[(&str, &str, &str)] = &[
         "S80/S20 (quantile thresholds)",
     ),
     ("poverty_line", "garis kemiskinan", "poverty line"),
-    ("fgt0", "P0 (persentase miskin)", "P0 (headcount)"),
+    ("fgt0", "P0 % miskin", "P0 % poor"),
     ("fgt1", "P1 (kedalaman)", "P1 (poverty gap)"),
     ("fgt2", "P2 (keparahan)", "P2 (severity)"),
     ("watts", "indeks Watts", "Watts index"),
@@ -613,7 +613,7 @@ fn write_file_csv(
 }
 
 /// A Lorenz curve to draw: label, Gini, points `(p, L(p))`.
-type Curve = (String, Option<f64>, Vec<(f64, f64)>);
+pub type Curve = (String, Option<f64>, Vec<(f64, f64)>);
 
 fn write_lorenz(ctx: &Context, path: &Path, curves: &[Curve]) -> Result<()> {
     let cs: Vec<setara_charts::LorenzCurve<'_>> = curves
@@ -696,19 +696,19 @@ fn group_households(snap: &Snapshot, level: Level, within: Option<RegionCode>) -
 
 /// One row of the registry table.
 #[derive(serde::Serialize)]
-struct RegionRow {
-    code: Option<RegionCode>,
-    name: String,
-    households: u64,
-    persons: u64,
-    surveyed: usize,
-    suppressed: bool,
-    poverty_line: Option<i64>,
-    measures: BTreeMap<String, Option<f64>>,
-    se: BTreeMap<String, Option<f64>>,
-    bps_gini: Option<f64>,
-    bps_poverty_pct: Option<f64>,
-    notes: Vec<String>,
+pub struct RegionRow {
+    pub code: Option<RegionCode>,
+    pub name: String,
+    pub households: u64,
+    pub persons: u64,
+    pub surveyed: usize,
+    pub suppressed: bool,
+    pub poverty_line: Option<i64>,
+    pub measures: BTreeMap<String, Option<f64>>,
+    pub se: BTreeMap<String, Option<f64>>,
+    pub bps_gini: Option<f64>,
+    pub bps_poverty_pct: Option<f64>,
+    pub notes: Vec<String>,
 }
 
 fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
@@ -743,141 +743,24 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
     let within = a.region.as_deref().map(parse_region).transpose()?;
     let snap = open_snapshot(ctx)?;
     let level = a.by.level();
-    let grouping = group_households(&snap, level, within);
-    let regions = Regions::kemendagri_2025();
-    let bps = Bps::shipped();
-    if bps.national(&a.bps_period).is_none() {
-        return Err(Failure::invalid(
-            "bps_period_unknown",
-            format!(
-                "periode BPS {} tidak tersedia; pilihan: {}",
-                a.bps_period,
-                bps.periods().join(", ")
-            ),
-            format!(
-                "BPS period {} is not available; choose from: {}",
-                a.bps_period,
-                bps.periods().join(", ")
-            ),
-        ));
-    }
-    // The poverty line of each group: its province's BPS line.
-    let line_of = |code: RegionCode| {
-        bps.province(code.province(), &a.bps_period)
-            .and_then(|b| b.poverty_line)
+    let query = RegionQuery {
+        level,
+        within,
+        keys: &keys,
+        se: a.se,
+        period: &a.bps_period,
+        lorenz: a.lorenz.is_some(),
+        gini_convention: if a.gini_convey {
+            GiniConvention::Convey
+        } else {
+            GiniConvention::FrequencyWeights
+        },
     };
-
-    let (members, consumption, weight) = (snap.members(), snap.consumption(), snap.survey_weight());
-    let k = grouping.regions.len();
-    let mut households = vec![0u64; k];
-    let mut persons = vec![0u64; k];
-    let mut samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); k];
-    for (i, g) in grouping.of_row.iter().enumerate() {
-        let Some(g) = *g else { continue };
-        let g = g as usize;
-        let m = members.value(i);
-        households[g] += 1;
-        persons[g] += u64::from(m);
-        if !consumption.is_null(i) && !weight.is_null(i) && m > 0 {
-            samples[g].0.push(consumption.value(i) as f64);
-            samples[g].1.push(weight.value(i) * f64::from(m));
-        }
-    }
+    let RegionTable {
+        rows,
+        lorenz: total_lorenz,
+    } = region_table(&snap, &query, ctx.lang)?;
     let with_se = a.se;
-    let need_lorenz = a.lorenz.is_some();
-    let mut rows = Vec::with_capacity(k + 1);
-    let mut national = (Vec::new(), Vec::new(), Vec::new()); // values, weights, values / own line
-    for (g, code) in grouping.regions.iter().enumerate() {
-        let (values, weights) = &samples[g];
-        let line = line_of(*code);
-        if let Some(z) = line {
-            national.0.extend_from_slice(values);
-            national.1.extend_from_slice(weights);
-            national.2.extend(values.iter().map(|v| v / z as f64));
-        }
-        let name = regions
-            .get(*code)
-            .map(|r| r.name.clone())
-            .unwrap_or_default();
-        let bp = (level == Level::Province)
-            .then(|| bps.province(*code, &a.bps_period))
-            .flatten();
-        let mut row = RegionRow {
-            code: Some(*code),
-            name,
-            households: households[g],
-            persons: persons[g],
-            surveyed: values.len(),
-            suppressed: values.len() < MIN_CELL,
-            poverty_line: line,
-            measures: BTreeMap::new(),
-            se: BTreeMap::new(),
-            bps_gini: bp.and_then(|b| b.gini),
-            bps_poverty_pct: bp.and_then(|b| b.poverty_pct),
-            notes: Vec::new(),
-        };
-        if !row.suppressed {
-            let opts = options(a, line.map(|z| PovertyLine::Absolute(z as f64)), 0);
-            let s = setara_stats::suite(values, Some(weights), &opts)
-                .map_err(|e| stats_failure(&e, ctx.lang))?;
-            fill(&mut row, &s, &keys, with_se, ctx.lang);
-        }
-        rows.push(row);
-    }
-    // The nation (or the selected region as a whole).
-    let total_name = match within {
-        Some(w) => regions.get(w).map(|r| r.name.clone()).unwrap_or_default(),
-        None => "INDONESIA".to_string(),
-    };
-    let nat_bps = if within.is_none() {
-        bps.national(&a.bps_period)
-    } else {
-        within.and_then(|w| {
-            (w.level() == Level::Province)
-                .then(|| bps.province(w, &a.bps_period))
-                .flatten()
-        })
-    };
-    let mut total = RegionRow {
-        code: within,
-        name: total_name,
-        households: households.iter().sum(),
-        persons: persons.iter().sum(),
-        surveyed: national.0.len(),
-        suppressed: national.0.len() < MIN_CELL,
-        poverty_line: None,
-        measures: BTreeMap::new(),
-        se: BTreeMap::new(),
-        bps_gini: nat_bps.and_then(|b| b.gini),
-        bps_poverty_pct: nat_bps.and_then(|b| b.poverty_pct),
-        notes: Vec::new(),
-    };
-    let mut total_lorenz = None;
-    if !total.suppressed {
-        let opts = options(a, None, if need_lorenz { 1001 } else { 0 });
-        let s = setara_stats::suite(&national.0, Some(&national.1), &opts)
-            .map_err(|e| stats_failure(&e, ctx.lang))?;
-        fill(&mut total, &s, &keys, with_se, ctx.lang);
-        // Poverty against each person's own provincial line: FGT of value/line at line 1.
-        let pov = setara_stats::suite(
-            &national.2,
-            Some(&national.1),
-            &options(a, Some(PovertyLine::Absolute(1.0)), 0),
-        )
-        .map_err(|e| stats_failure(&e, ctx.lang))?;
-        for key in keys
-            .iter()
-            .filter(|k| matches!(k.as_str(), "fgt0" | "fgt1" | "fgt2" | "watts"))
-        {
-            put(&mut total, key, measure(&pov, key), with_se, ctx.lang);
-        }
-        total_lorenz = Some((
-            total.name.clone(),
-            s.gini.as_ref().ok().map(|e| e.value),
-            s.lorenz.clone().unwrap_or_default(),
-        ));
-    }
-    rows.push(total);
 
     if let Some(svg) = &a.lorenz {
         match &total_lorenz {
@@ -947,6 +830,179 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
     Ok(())
 }
 
+/// What to tabulate from the registry.
+pub struct RegionQuery<'a> {
+    pub level: Level,
+    /// Only this region and what lies inside it.
+    pub within: Option<RegionCode>,
+    pub keys: &'a [String],
+    pub se: bool,
+    /// BPS period for the poverty lines and the figures beside the provinces.
+    pub period: &'a str,
+    /// Compute the Lorenz curve of the total.
+    pub lorenz: bool,
+    pub gini_convention: GiniConvention,
+}
+
+/// Rows by region and a total row (the nation, or the selected region), and the total's Lorenz
+/// curve when asked for.
+pub struct RegionTable {
+    pub rows: Vec<RegionRow>,
+    pub lorenz: Option<Curve>,
+}
+
+/// Measures per region from a snapshot: person-weighted over the surveyed households, each
+/// region against its province's BPS poverty line, the total against each person's own line;
+/// regions with fewer than [`MIN_CELL`] surveyed households are suppressed.
+pub fn region_table(snap: &Snapshot, q: &RegionQuery<'_>, lang: Lang) -> Result<RegionTable> {
+    let (level, within, keys, period) = (q.level, q.within, q.keys, q.period);
+    let grouping = group_households(snap, level, within);
+    let regions = Regions::kemendagri_2025();
+    let bps = Bps::shipped();
+    if bps.national(period).is_none() {
+        return Err(Failure::invalid(
+            "bps_period_unknown",
+            format!(
+                "periode BPS {} tidak tersedia; pilihan: {}",
+                period,
+                bps.periods().join(", ")
+            ),
+            format!(
+                "BPS period {} is not available; choose from: {}",
+                period,
+                bps.periods().join(", ")
+            ),
+        ));
+    }
+    // The poverty line of each group: its province's BPS line.
+    let line_of = |code: RegionCode| {
+        bps.province(code.province(), period)
+            .and_then(|b| b.poverty_line)
+    };
+
+    let (members, consumption, weight) = (snap.members(), snap.consumption(), snap.survey_weight());
+    let k = grouping.regions.len();
+    let mut households = vec![0u64; k];
+    let mut persons = vec![0u64; k];
+    let mut samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); k];
+    for (i, g) in grouping.of_row.iter().enumerate() {
+        let Some(g) = *g else { continue };
+        let g = g as usize;
+        let m = members.value(i);
+        households[g] += 1;
+        persons[g] += u64::from(m);
+        if !consumption.is_null(i) && !weight.is_null(i) && m > 0 {
+            samples[g].0.push(consumption.value(i) as f64);
+            samples[g].1.push(weight.value(i) * f64::from(m));
+        }
+    }
+    let with_se = q.se;
+    let need_lorenz = q.lorenz;
+    let options = |line: Option<PovertyLine>, lorenz_points: usize| SuiteOptions {
+        line,
+        standard_errors: q.se,
+        gini_convention: q.gini_convention,
+        lorenz_points,
+    };
+    let mut rows = Vec::with_capacity(k + 1);
+    let mut national = (Vec::new(), Vec::new(), Vec::new()); // values, weights, values / own line
+    for (g, code) in grouping.regions.iter().enumerate() {
+        let (values, weights) = &samples[g];
+        let line = line_of(*code);
+        if let Some(z) = line {
+            national.0.extend_from_slice(values);
+            national.1.extend_from_slice(weights);
+            national.2.extend(values.iter().map(|v| v / z as f64));
+        }
+        let name = regions
+            .get(*code)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let bp = (level == Level::Province)
+            .then(|| bps.province(*code, period))
+            .flatten();
+        let mut row = RegionRow {
+            code: Some(*code),
+            name,
+            households: households[g],
+            persons: persons[g],
+            surveyed: values.len(),
+            suppressed: values.len() < MIN_CELL,
+            poverty_line: line,
+            measures: BTreeMap::new(),
+            se: BTreeMap::new(),
+            bps_gini: bp.and_then(|b| b.gini),
+            bps_poverty_pct: bp.and_then(|b| b.poverty_pct),
+            notes: Vec::new(),
+        };
+        if !row.suppressed {
+            let opts = options(line.map(|z| PovertyLine::Absolute(z as f64)), 0);
+            let s = setara_stats::suite(values, Some(weights), &opts)
+                .map_err(|e| stats_failure(&e, lang))?;
+            fill(&mut row, &s, keys, with_se, lang);
+        }
+        rows.push(row);
+    }
+    // The nation (or the selected region as a whole).
+    let total_name = match within {
+        Some(w) => regions.get(w).map(|r| r.name.clone()).unwrap_or_default(),
+        None => "INDONESIA".to_string(),
+    };
+    let nat_bps = if within.is_none() {
+        bps.national(period)
+    } else {
+        within.and_then(|w| {
+            (w.level() == Level::Province)
+                .then(|| bps.province(w, period))
+                .flatten()
+        })
+    };
+    let mut total = RegionRow {
+        code: within,
+        name: total_name,
+        households: households.iter().sum(),
+        persons: persons.iter().sum(),
+        surveyed: national.0.len(),
+        suppressed: national.0.len() < MIN_CELL,
+        poverty_line: None,
+        measures: BTreeMap::new(),
+        se: BTreeMap::new(),
+        bps_gini: nat_bps.and_then(|b| b.gini),
+        bps_poverty_pct: nat_bps.and_then(|b| b.poverty_pct),
+        notes: Vec::new(),
+    };
+    let mut total_lorenz = None;
+    if !total.suppressed {
+        let opts = options(None, if need_lorenz { 1001 } else { 0 });
+        let s = setara_stats::suite(&national.0, Some(&national.1), &opts)
+            .map_err(|e| stats_failure(&e, lang))?;
+        fill(&mut total, &s, keys, with_se, lang);
+        // Poverty against each person's own provincial line: FGT of value/line at line 1.
+        let pov = setara_stats::suite(
+            &national.2,
+            Some(&national.1),
+            &options(Some(PovertyLine::Absolute(1.0)), 0),
+        )
+        .map_err(|e| stats_failure(&e, lang))?;
+        for key in keys
+            .iter()
+            .filter(|k| matches!(k.as_str(), "fgt0" | "fgt1" | "fgt2" | "watts"))
+        {
+            put(&mut total, key, measure(&pov, key), with_se, lang);
+        }
+        total_lorenz = Some((
+            total.name.clone(),
+            s.gini.as_ref().ok().map(|e| e.value),
+            s.lorenz.clone().unwrap_or_default(),
+        ));
+    }
+    rows.push(total);
+    Ok(RegionTable {
+        rows,
+        lorenz: total_lorenz,
+    })
+}
+
 fn put(
     row: &mut RegionRow,
     key: &str,
@@ -977,7 +1033,7 @@ fn fill(row: &mut RegionRow, s: &Suite, keys: &[String], with_se: bool, lang: La
     }
 }
 
-fn print_region_table(
+pub fn print_region_table(
     ctx: &Context,
     rows: &[RegionRow],
     keys: &[String],
@@ -986,10 +1042,11 @@ fn print_region_table(
     period: &str,
 ) {
     let mut header = format!(
-        "{:<14} {:<30} {:>9} {:>7}",
+        "{:<14} {:<30} {:>9} {:>10} {:>7}",
         ctx.t("Kode", "Code"),
         ctx.t("Wilayah", "Region"),
         ctx.t("KK", "Househ."),
+        ctx.t("Jiwa", "Persons"),
         "n"
     );
     for k in keys {
@@ -1001,10 +1058,11 @@ fn print_region_table(
     println!("{header}");
     for r in rows {
         let mut line = format!(
-            "{:<14} {:<30} {:>9} {:>7}",
+            "{:<14} {:<30} {:>9} {:>10} {:>7}",
             r.code.map(|c| c.to_string()).unwrap_or_default(),
             truncate(&r.name, 30),
             r.households,
+            r.persons,
             r.surveyed
         );
         for k in keys {
@@ -1015,7 +1073,7 @@ fn print_region_table(
                     None => "—".to_string(),
                     Some(v) => {
                         let v = if k == "fgt0" {
-                            format!("{:.2}%", 100.0 * v)
+                            format!("{:.2}", 100.0 * v)
                         } else {
                             fmt_value(k, v)
                         };
