@@ -960,6 +960,35 @@ fn stats_on_the_registry_by_region_with_pictures() {
             .all(|r| r["code"].as_str().unwrap().starts_with("32."))
     );
     assert_eq!(rows.last().unwrap()["name"], "Jawa Barat");
+    // Standard errors come with every registry row, asked for or not.
+    assert!(rows.last().unwrap()["se"]["gini"].as_f64().unwrap() > 0.0);
+    // After a correction the snapshot is older than the registry: a warning says so.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let kk = std::fs::read_to_string(t.data_dir().join("input/households.csv"))
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()[..16]
+        .to_string();
+    let o = t.run(&[
+        "household",
+        "correct",
+        &kk,
+        "--field",
+        "rt",
+        "--value",
+        "999",
+        "--reason",
+        "uji",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let o = t.run_lang("en", &["stats"]);
+    assert!(
+        stderr(&o).contains("changed after this snapshot"),
+        "{}",
+        stderr(&o)
+    );
     // A map needs provinces; an unknown measure is a usage error.
     let o = t.run(&["stats", "--by", "regency", "--map", "x.svg"]);
     assert_eq!(code(&o), 2);

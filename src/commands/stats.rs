@@ -638,6 +638,42 @@ fn write_lorenz(ctx: &Context, path: &Path, curves: &[Curve]) -> Result<()> {
 // Registry mode.
 
 fn open_snapshot(ctx: &Context) -> Result<Snapshot> {
+    let snap = open_latest(ctx)?;
+    warn_if_stale(ctx, &snap);
+    Ok(snap)
+}
+
+/// Say so when the registry changed after the snapshot was taken.
+fn warn_if_stale(ctx: &Context, snap: &Snapshot) {
+    if ctx.quiet || !ctx.store_path().exists() {
+        return;
+    }
+    let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+    let Ok(store) = ctx.open_store() else { return };
+    let (Some(changed), Some(taken)) = (
+        store
+            .last_change_at()
+            .ok()
+            .flatten()
+            .as_deref()
+            .and_then(parse),
+        parse(&snap.manifest().created),
+    ) else {
+        return;
+    };
+    // The snapshot's time has whole seconds.
+    if changed > taken + chrono::Duration::seconds(1) {
+        eprintln!(
+            "{}",
+            ctx.t(
+                "peringatan: registri berubah setelah snapshot ini dibuat; jalankan `setara snapshot` agar statistik memuat perubahan itu",
+                "warning: the registry changed after this snapshot was taken; run `setara snapshot` for statistics that include the change"
+            )
+        );
+    }
+}
+
+fn open_latest(ctx: &Context) -> Result<Snapshot> {
     Snapshot::open_latest(ctx.snapshots_dir()).map_err(|e| {
         Failure::invalid(
             "snapshot_missing",
@@ -747,7 +783,8 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
         level,
         within,
         keys: &keys,
-        se: a.se,
+        // Every row of a registry table carries its standard errors.
+        se: true,
         period: &a.bps_period,
         lorenz: a.lorenz.is_some(),
         gini_convention: if a.gini_convey {

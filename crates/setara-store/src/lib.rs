@@ -68,6 +68,9 @@ pub trait Store: Send {
     /// Record that `actor` read personal data of a household (the access log).
     fn record_access(&mut self, actor: &Actor, action: &str, kk: Kk) -> Result<(), StoreError>;
 
+    /// When the registry last changed (an import finished, or a correction), UTC RFC 3339.
+    fn last_change_at(&self) -> Result<Option<String>, StoreError>;
+
     /// Imports so far, newest last.
     fn imports(&self) -> Result<Vec<ImportInfo>, StoreError>;
 

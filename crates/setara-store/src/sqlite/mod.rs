@@ -527,6 +527,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn last_change_at(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(t) FROM (SELECT MAX(finished_at) AS t FROM imports UNION ALL SELECT MAX(at) FROM changes)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     fn imports(&self) -> Result<Vec<ImportInfo>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT i.id, i.started_at, i.finished_at, i.actor, i.mode, i.households_added, i.persons_added,
