@@ -10,7 +10,7 @@ use setara_core::{Bps, Lang, Level, RegionCode, Regions};
 use setara_registry::writer::{Dialect, csv_writer};
 use setara_snapshot::Snapshot;
 use setara_stats::{
-    Estimate, GiniConvention, PovertyLine, RelativeLine, Sample, StatsError, Suite, SuiteOptions,
+    Estimate, GiniConvention, PovertyLine, RelativeLine, StatsError, Suite, SuiteOptions,
 };
 
 use crate::context::{Context, show_path};
@@ -434,47 +434,48 @@ fn bootstrap_json(
     lang: Lang,
     notes: &mut Vec<String>,
 ) -> Result<serde_json::Value> {
-    let mut se = serde_json::Map::new();
+    // The whole suite once per replicate, without its own standard errors.
+    let o = SuiteOptions {
+        standard_errors: false,
+        lorenz_points: 0,
+        ..opts.clone()
+    };
     let keys: Vec<&str> = MEASURES.iter().map(|m| m.0).collect();
-    for key in keys {
-        // Only measures the suite defines on these options.
-        let probe = setara_stats::suite(
-            values,
-            weights,
-            &SuiteOptions {
-                standard_errors: false,
-                lorenz_points: 0,
-                ..opts.clone()
-            },
-        )
-        .map_err(|e| stats_failure(&e, lang))?;
-        let Some(Ok(_)) = measure(&probe, key) else {
-            continue;
-        };
-        let o = SuiteOptions {
-            standard_errors: false,
-            lorenz_points: 0,
-            ..opts.clone()
-        };
-        let k = key.to_string();
-        let stat = move |s: &Sample<'_>| -> std::result::Result<f64, StatsError> {
-            let r = setara_stats::suite_of(s, &o);
-            match measure(&r, &k) {
+    let results = setara_stats::bootstrap_each(values, weights, replicates, seed, |s| {
+        let r = setara_stats::suite_of(s, &o);
+        keys.iter()
+            .map(|k| match measure(&r, k) {
                 Some(Ok(e)) => Ok(e.value),
                 Some(Err(e)) => Err(e.clone()),
                 None => Err(StatsError::Undefined {
                     measure: "the bootstrapped statistic",
                     reason: "not computed",
                 }),
-            }
+            })
+            .collect()
+    })
+    .map_err(|e| stats_failure(&e, lang))?;
+    let full = setara_stats::suite(values, weights, &o).map_err(|e| stats_failure(&e, lang))?;
+    let mut se = serde_json::Map::new();
+    for (key, r) in keys.iter().zip(results) {
+        // Measures the options do not define (FGT without a line) are left out, and so is a
+        // line that was given rather than estimated.
+        let Some(point) = measure(&full, key) else {
+            continue;
         };
-        match setara_stats::bootstrap(values, weights, replicates, seed, stat) {
-            Ok(b) => {
+        if *key == "poverty_line" && matches!(o.line, Some(PovertyLine::Absolute(_))) {
+            continue;
+        }
+        match (point, r) {
+            (Ok(_), Ok(b)) => {
                 se.insert(key.to_string(), num(b.se));
             }
-            Err(e) => {
+            (Ok(_), Err(e)) => {
                 se.insert(key.to_string(), serde_json::Value::Null);
                 notes.push(format!("bootstrap.{key}: {}", stats_error(&e, lang)));
+            }
+            (Err(_), _) => {
+                se.insert(key.to_string(), serde_json::Value::Null);
             }
         }
     }

@@ -248,6 +248,90 @@ where
         .collect())
 }
 
+/// Bootstrap a statistic that returns several values at once (for example every measure of a
+/// suite), computing it once per replicate. The resampling is the same as [`bootstrap`]'s, and
+/// the same `seed` draws the same replicates.
+///
+/// Each value gets its own result: a value that fails (or is not finite) on the full sample or
+/// on any replicate gets that error (the first replicate's, wrapped in
+/// [`StatsError::BootstrapReplicate`]); the other values are unaffected.
+///
+/// # Errors
+///
+/// Invalid input (see [`Sample::new`]) or fewer than 2 replicates.
+pub fn bootstrap_each<F>(
+    values: &[f64],
+    weights: Option<&[f64]>,
+    replicates: usize,
+    seed: u64,
+    statistic: F,
+) -> Result<Vec<Result<BootstrapResult, StatsError>>, StatsError>
+where
+    F: Fn(&Sample<'_>) -> Vec<Result<f64, StatsError>>,
+{
+    let full = Sample::new(values, weights)?;
+    if replicates < 2 {
+        return Err(StatsError::InvalidParameter {
+            name: "number of bootstrap replicates",
+            value: replicates as f64,
+            requirement: "at least 2",
+        });
+    }
+    let mut results: Vec<Result<BootstrapResult, StatsError>> = statistic(&full)
+        .into_iter()
+        .map(|r| {
+            finite(r).map(|estimate| BootstrapResult {
+                estimate,
+                se: f64::NAN,
+                replicates: Vec::with_capacity(replicates),
+            })
+        })
+        .collect();
+    drop(full);
+    let n = values.len();
+    let mut rng = Xoshiro256StarStar::seed_from_u64(seed);
+    let mut counts = vec![0u32; n];
+    let mut rep_values = Vec::with_capacity(n);
+    let mut rep_weights = Vec::with_capacity(if weights.is_some() { n } else { 0 });
+    for replicate in 0..replicates {
+        counts.fill(0);
+        for _ in 0..n {
+            counts[rng.below(n as u64) as usize] += 1;
+        }
+        rep_values.clear();
+        rep_weights.clear();
+        for (i, &c) in counts.iter().enumerate() {
+            if c > 0 {
+                rep_values.extend(std::iter::repeat_n(values[i], c as usize));
+                if let Some(w) = weights {
+                    rep_weights.extend(std::iter::repeat_n(w[i], c as usize));
+                }
+            }
+        }
+        let sample = Sample::new(
+            &rep_values,
+            weights.is_some().then_some(rep_weights.as_slice()),
+        )?;
+        for (slot, v) in results.iter_mut().zip(statistic(&sample)) {
+            if let Ok(r) = slot {
+                match finite(v) {
+                    Ok(v) => r.replicates.push(v),
+                    Err(e) => {
+                        *slot = Err(StatsError::BootstrapReplicate {
+                            replicate,
+                            source: Box::new(e),
+                        })
+                    }
+                }
+            }
+        }
+    }
+    for r in results.iter_mut().flatten() {
+        r.se = sd(&r.replicates);
+    }
+    Ok(results)
+}
+
 fn finite(r: Result<f64, StatsError>) -> Result<f64, StatsError> {
     match r {
         Ok(v) if !v.is_finite() => Err(StatsError::Undefined {

@@ -117,6 +117,11 @@ impl GroupedEntropySums {
         }
     }
 
+    /// Sums already accumulated per slot (e.g. each group's by its own pass), same spec.
+    pub(crate) fn from_groups(spec: EntropySpec, groups: Vec<EntropySums>) -> Self {
+        GroupedEntropySums { spec, groups }
+    }
+
     /// Add one observation to group `slot`.
     #[allow(
         dead_code,
@@ -537,6 +542,25 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Zero values are in the domain of Theil T; the within/between standard errors must not
+    /// turn into `0·ln 0 = NaN` (reported as 0): they are the limits for values tending to 0.
+    #[test]
+    fn zero_values_have_theil_t_standard_errors() {
+        let g = [1, 2, 1, 2, 1, 2, 1];
+        let at = |eps: f64| {
+            let v = [eps, eps, 1.0, 2.0, 3.0, eps, 5.0];
+            ge_decomposition(&v, None, &g, 1.0).unwrap()
+        };
+        let (zero, tiny) = (at(0.0), at(1e-200));
+        for (a, b) in [
+            (zero.within.se, tiny.within.se),
+            (zero.between.se, tiny.between.se),
+        ] {
+            let (a, b) = (a.unwrap(), b.unwrap());
+            assert!(a > 0.1 && (a - b).abs() < 1e-12 * b, "{a} vs {b}");
         }
     }
 

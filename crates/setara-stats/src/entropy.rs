@@ -384,6 +384,21 @@ impl EntropySpec {
     /// Evaluate the active basis functions on `x` (at most [`CHUNK`] values) into `out`:
     /// the column form of [`EntropySpec::row`], with the same values.
     pub(crate) fn columns(&self, x: &[f64], out: &mut EntropyColumns) {
+        self.columns_with(x, out, |x, ln| {
+            for (l, &xi) in ln.iter_mut().zip(x) {
+                *l = xi.ln();
+            }
+        });
+    }
+
+    /// [`EntropySpec::columns`] with `ln_of(x, out)` computing the logarithms of a chunk (the
+    /// fused passes use a vectorized one, [`crate::fastmath::ln_chunk`]).
+    pub(crate) fn columns_with(
+        &self,
+        x: &[f64],
+        out: &mut EntropyColumns,
+        ln_of: impl Fn(&[f64], &mut [f64]),
+    ) {
         let n = x.len();
         assert!(n <= CHUNK, "a chunk holds at most {CHUNK} values");
         out.len = n;
@@ -392,9 +407,7 @@ impl EntropySpec {
         if self.active[LN] || self.active[X_LN] {
             let (lo, hi) = out.f.split_at_mut(X_LN);
             let ln = &mut lo[LN][..n];
-            for (l, &xi) in ln.iter_mut().zip(x) {
-                *l = xi.ln();
-            }
+            ln_of(x, ln);
             if self.active[X_LN] {
                 for ((t, &l), &xi) in hi[0][..n].iter_mut().zip(ln.iter()).zip(x) {
                     *t = if xi == 0.0 { 0.0 } else { xi * l };
@@ -562,6 +575,11 @@ impl EntropySums {
     /// Weighted total `T = Σ wx`.
     pub(crate) fn total(&self) -> f64 {
         self.sum(X)
+    }
+
+    /// Smallest value added (`+∞` if none).
+    pub(crate) fn min(&self) -> f64 {
+        self.min
     }
 
     /// `true` if every value added is the same (then every measure here is exactly 0).
@@ -789,7 +807,9 @@ impl Linearization {
     pub(crate) fn z(&self, row: &EntropyRow) -> f64 {
         let mut z = 0.0;
         for j in 0..N_BASIS {
-            z += self.c[j] * row.f[j];
+            if self.c[j] != 0.0 {
+                z += self.c[j] * row.f[j];
+            }
         }
         z
     }
@@ -827,12 +847,16 @@ impl Linearization {
         }
     }
 
-    /// `zᵢ` for row `k` of a chunk.
+    /// `zᵢ` for row `k` of a chunk. Basis functions with a zero coefficient are skipped, not
+    /// multiplied: a column may hold `ln 0 = −∞` for a zero value (the `ln x` column is filled
+    /// whenever `x ln x` is active), and `0·∞` would make the sum `NaN`.
     #[inline]
     pub(crate) fn z_at(&self, cols: &EntropyColumns, k: usize) -> f64 {
         let mut z = 0.0;
         for j in 0..N_BASIS {
-            z += self.c[j] * cols.f[j][k];
+            if self.c[j] != 0.0 {
+                z += self.c[j] * cols.f[j][k];
+            }
         }
         z
     }
@@ -912,6 +936,10 @@ impl LinearizedVariance {
         }
         let n = self.n as f64;
         let centred = self.sum_sq - self.sum * self.sum / n;
+        // A NaN (an undefined linearized value) must not become a silent 0.
+        if centred.is_nan() {
+            return None;
+        }
         Some((centred * n / (n - 1.0)).max(0.0).sqrt())
     }
 }

@@ -73,6 +73,27 @@ impl Sample<'_> {
     /// [`StatsError::OutOfDomain`] for a negative value (the index of the first one);
     /// [`StatsError::Undefined`] if every value is zero.
     pub fn gini(&self, convention: GiniConvention) -> Result<Estimate, StatsError> {
+        // The smallest value (found by `Sample::new`) tells whether any is negative; only then
+        // is the first one looked for.
+        if self.range().0 < 0.0 {
+            self.require_non_negative("the Gini coefficient")?;
+        }
+        let sorted = self.sorted();
+        let (value, se) = crate::fused::gini_of_sorted(sorted, self.total_weight(), convention)?;
+        Ok(Estimate {
+            value,
+            se,
+            n: self.len(),
+            total_weight: self.total_weight(),
+        })
+    }
+
+    /// [`Sample::gini`] computed the straightforward way (compensated sums and Welford's update
+    /// per row, one row at a time): the reference the fused passes are tested against.
+    pub(crate) fn gini_reference(
+        &self,
+        convention: GiniConvention,
+    ) -> Result<Estimate, StatsError> {
         self.require_non_negative("the Gini coefficient")?;
         let w_total = self.total_weight();
         // Centred rank of observation i: a·Cᵢ₋₁ + b·Cᵢ + k, so that G = Σ rankᵢ·wᵢxᵢ / (W·T).

@@ -66,10 +66,12 @@
 //!
 //! # Accuracy and scale
 //!
-//! Totals use compensated (Neumaier) summation and the variance a one-pass Welford update, so
-//! results do not drift with `n`. The Gini sorts once (O(n log n): an unstable sort of the values
-//! when unweighted, a stable sort of `(value, weight)` pairs when weighted, matching R's stable
-//! `order()` for ties) and then makes two linear passes; 10 million values take about a second.
+//! Totals use compensated (Neumaier) summation, or blocked summation (plain sums over chunks of
+//! 256 rows added into compensated totals), and variances a Welford-type update, so results do
+//! not drift with `n`. The Gini sorts once (a stable parallel radix sort of the values, or of
+//! `(value, weight)` pairs, ties in input order as R's `order()`) and then makes two linear
+//! passes: 10 million values take about 0.15 s (0.2 s weighted) on two cores. [`suite()`]
+//! computes every measure at once in a few fused passes.
 //!
 //! # Validation
 //!
@@ -101,6 +103,8 @@ mod decomposition;
 mod entropy;
 mod error;
 mod estimate;
+mod fastmath;
+mod fused;
 mod gini;
 mod lorenz;
 mod mean;
@@ -108,12 +112,16 @@ mod mpi;
 mod normal;
 mod poverty;
 mod quantile;
+/// The previous LSD radix sort, kept as a test oracle for [`sort`].
+#[cfg(test)]
 mod radix;
 mod relative;
+mod rows;
 mod sample;
+mod sort;
 mod suite;
 
-pub use bootstrap::{BootstrapResult, bootstrap, bootstrap_many};
+pub use bootstrap::{BootstrapResult, bootstrap, bootstrap_each, bootstrap_many};
 pub use decomposition::{GeDecomposition, GroupEntropy, ge_decomposition};
 pub use entropy::{atkinson, coefficient_of_variation, generalized_entropy, theil_l, theil_t};
 pub use error::StatsError;
@@ -129,3 +137,5 @@ pub use quantile::QuantileRule;
 pub use relative::RelativeLine;
 pub use sample::{Filtered, Sample, drop_negative, drop_non_positive};
 pub use suite::{GroupedSuite, PovertyLine, Suite, SuiteOptions, suite, suite_by_group, suite_of};
+#[doc(hidden)]
+pub use suite::{suite_by_group_reference, suite_reference};

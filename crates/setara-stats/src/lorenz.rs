@@ -11,14 +11,7 @@ const MEASURE_SHARES: &str = "Lorenz shares";
 impl Sample<'_> {
     /// Domain check of the share-based measures: values `>= 0` with a positive total.
     fn require_positive_total(&self, measure: &'static str, total: f64) -> Result<(), StatsError> {
-        if total > 0.0 {
-            Ok(())
-        } else {
-            Err(StatsError::Undefined {
-                measure,
-                reason: "every value is zero (the total income is zero)",
-            })
-        }
+        require_positive_total(measure, total)
     }
 
     /// Lorenz curve ordinates `L(p)`: the share of total income held by the poorest fraction
@@ -256,8 +249,20 @@ impl Sample<'_> {
     }
 }
 
+/// Error unless the total income is positive (the share-based measures).
+pub(crate) fn require_positive_total(measure: &'static str, total: f64) -> Result<(), StatsError> {
+    if total > 0.0 {
+        Ok(())
+    } else {
+        Err(StatsError::Undefined {
+            measure,
+            reason: "every value is zero (the total income is zero)",
+        })
+    }
+}
+
 /// `L(p)` from the partial sum `T(p)`, exact at the ends.
-fn lorenz_ordinate(p: f64, partial: f64, total: f64) -> f64 {
+pub(crate) fn lorenz_ordinate(p: f64, partial: f64, total: f64) -> f64 {
     if p <= 0.0 {
         0.0
     } else if p >= 1.0 {

@@ -42,7 +42,7 @@ impl RelativeLine {
         }
     }
 
-    fn validate(&self) -> Result<(), StatsError> {
+    pub(crate) fn validate(&self) -> Result<(), StatsError> {
         if !(self.share > 0.0 && self.share.is_finite()) {
             return Err(StatsError::InvalidParameter {
                 name: "relative line share",
@@ -72,6 +72,20 @@ pub(crate) struct RelativeThreshold {
     pub(crate) lin: Option<QuantileLinearization>,
     /// Kernel bandwidth of the sample (convey's `h_fun`).
     pub(crate) bandwidth: f64,
+}
+
+/// Error unless every value is `> 0`, naming the first that is not (the check of the Watts
+/// index).
+pub(crate) fn require_positive(values: &[f64], measure: &'static str) -> Result<(), StatsError> {
+    match values.iter().position(|&y| y <= 0.0) {
+        None => Ok(()),
+        Some(index) => Err(StatsError::OutOfDomain {
+            measure,
+            requirement: "> 0 (drop zero and negative values first, e.g. with drop_non_positive)",
+            index,
+            value: values[index],
+        }),
+    }
 }
 
 /// A poverty index that is the weighted mean of a summand `g(y; z)` of income and line.
@@ -286,15 +300,7 @@ impl Sample<'_> {
 
     /// Error unless every value is `> 0`.
     fn require_positive(&self, measure: &'static str) -> Result<(), StatsError> {
-        match self.values().iter().position(|&y| y <= 0.0) {
-            None => Ok(()),
-            Some(index) => Err(StatsError::OutOfDomain {
-                measure,
-                requirement: "> 0 (drop zero and negative values first, e.g. with drop_non_positive)",
-                index,
-                value: self.values()[index],
-            }),
-        }
+        require_positive(self.values(), measure)
     }
 
     /// Estimate and standard error of `index` at `line`; `threshold` is `Some` when the line

@@ -31,6 +31,8 @@ pub struct Sample<'a> {
     values: &'a [f64],
     weights: Option<&'a [f64]>,
     total_weight: f64,
+    /// Smallest and largest value (found while validating; the sort starts from them).
+    range: (f64, f64),
     sorted: OnceLock<Sorted>,
 }
 
@@ -50,19 +52,26 @@ impl<'a> Sample<'a> {
     ///
     /// See the type documentation.
     pub fn new(values: &'a [f64], weights: Option<&'a [f64]>) -> Result<Self, StatsError> {
-        validate_rows(values, weights)?;
+        if let Some(w) = weights
+            && w.len() != values.len()
+        {
+            return Err(StatsError::LengthMismatch {
+                values: values.len(),
+                weights: w.len(),
+            });
+        }
+        // One chunked pass (two threads for large samples) checks every row and sums the
+        // weights; only if a check fails does the row-by-row scan look for the first culprit.
+        let scan = scan_rows(values, weights);
+        if !scan.valid {
+            validate_rows(values, weights)?;
+        }
         if values.is_empty() {
             return Err(StatsError::Empty);
         }
         let total_weight = match weights {
             None => values.len() as f64,
-            Some(w) => {
-                let mut sum = CompensatedSum::default();
-                for &wi in w {
-                    sum.add(wi);
-                }
-                sum.value()
-            }
+            Some(_) => scan.total_weight,
         };
         if !(total_weight > 0.0 && total_weight.is_finite()) {
             return Err(StatsError::InvalidTotalWeight {
@@ -73,6 +82,7 @@ impl<'a> Sample<'a> {
             values,
             weights,
             total_weight,
+            range: (scan.min, scan.max),
             sorted: OnceLock::new(),
         })
     }
@@ -118,32 +128,51 @@ impl<'a> Sample<'a> {
 
     /// The ascending order, computed once (O(n log n)) and cached.
     pub(crate) fn sorted(&self) -> &Sorted {
+        self.sorted_reusing(None, None)
+    }
+
+    /// [`Sample::sorted`], writing into `buffer` (of the sample's kind and length, contents
+    /// irrelevant) if it has to sort: a buffer whose pages are already mapped saves the page
+    /// faults of a fresh allocation. `fine`: the values' fine histogram if already counted.
+    pub(crate) fn sorted_reusing(
+        &self,
+        buffer: Option<Sorted>,
+        fine: Option<crate::sort::FineCounts>,
+    ) -> &Sorted {
+        // A stable radix sort (ties in input order, as R's `order()`), on two threads for
+        // large samples (see `crate::sort`).
         self.sorted.get_or_init(|| match self.weights {
             None => {
-                let mut v: Box<[f64]> = self.values.into();
-                // Equal values are interchangeable when every weight is 1, so an unstable sort
-                // gives the same result as a stable one, faster and without scratch memory.
-                v.sort_unstable_by(f64::total_cmp);
-                Sorted::Unweighted(v)
+                let reuse = match buffer {
+                    Some(Sorted::Unweighted(b)) => Some(b.into_vec()),
+                    _ => None,
+                };
+                Sorted::Unweighted(
+                    crate::sort::sorted_values(self.values, Some(self.range), reuse, fine)
+                        .into_boxed_slice(),
+                )
             }
             Some(w) => {
-                // A stable radix sort (ties in input order, as R's `order()`).
-                Sorted::Weighted(crate::radix::sorted_pairs(self.values, w).into_boxed_slice())
+                let reuse = match buffer {
+                    Some(Sorted::Weighted(b)) => Some(b.into_vec()),
+                    _ => None,
+                };
+                Sorted::Weighted(
+                    crate::sort::sorted_pairs(self.values, w, Some(self.range), reuse, fine)
+                        .into_boxed_slice(),
+                )
             }
         })
     }
 
+    /// Smallest and largest value.
+    pub(crate) fn range(&self) -> (f64, f64) {
+        self.range
+    }
+
     /// Error unless every value is `>= 0`.
     pub(crate) fn require_non_negative(&self, measure: &'static str) -> Result<(), StatsError> {
-        match self.values.iter().position(|&x| x < 0.0) {
-            None => Ok(()),
-            Some(index) => Err(StatsError::OutOfDomain {
-                measure,
-                requirement: ">= 0 (drop or bottom-code negative values first, e.g. with drop_negative)",
-                index,
-                value: self.values[index],
-            }),
-        }
+        require_non_negative(self.values, measure)
     }
 }
 
@@ -166,6 +195,23 @@ impl Sorted {
             Sorted::Unweighted(v) => v.iter().for_each(|&x| f(x, 1.0)),
             Sorted::Weighted(p) => p.iter().for_each(|&(x, w)| f(x, w)),
         }
+    }
+}
+
+/// Error unless every value is `>= 0`, naming the first negative one (the check of the Gini
+/// coefficient and the Lorenz-curve measures).
+pub(crate) fn require_non_negative(
+    values: &[f64],
+    measure: &'static str,
+) -> Result<(), StatsError> {
+    match values.iter().position(|&x| x < 0.0) {
+        None => Ok(()),
+        Some(index) => Err(StatsError::OutOfDomain {
+            measure,
+            requirement: ">= 0 (drop or bottom-code negative values first, e.g. with drop_negative)",
+            index,
+            value: values[index],
+        }),
     }
 }
 
@@ -248,6 +294,97 @@ fn filter_rows(
         weights: kept_weights,
         dropped_weight: dropped_weight.value(),
     })
+}
+
+/// Result of [`scan_rows`].
+struct RowScan {
+    /// Every value finite, every weight finite and `> 0`.
+    valid: bool,
+    /// `Σ w` (meaningful if `valid`).
+    total_weight: f64,
+    min: f64,
+    max: f64,
+}
+
+/// The checks of [`validate_rows`] as a yes/no, the total weight and the range of the values,
+/// block by block: plain four-lane loops (a non-finite value shows as `x·0 ≠ 0`), each
+/// block's sum of the weights added into a compensated total; two threads for large samples.
+fn scan_rows(values: &[f64], weights: Option<&[f64]>) -> RowScan {
+    const LANES: usize = 4;
+    const BLOCK: usize = 1024;
+    /// Per part: finite and positive, total weight, min, max.
+    fn scan(x: &[f64], w: Option<&[f64]>) -> (bool, f64, f64, f64) {
+        let mut nan = [0.0f64; LANES];
+        let mut lo = [f64::INFINITY; LANES];
+        let mut hi = [f64::NEG_INFINITY; LANES];
+        let mut w_min = [f64::INFINITY; LANES];
+        let mut total = CompensatedSum::default();
+        for (b, xb) in x.chunks(BLOCK).enumerate() {
+            let xs = xb.chunks_exact(LANES);
+            let x_rest = xs.remainder();
+            for c in xs {
+                for l in 0..LANES {
+                    nan[l] += c[l] * 0.0;
+                    lo[l] = if c[l] < lo[l] { c[l] } else { lo[l] };
+                    hi[l] = if c[l] > hi[l] { c[l] } else { hi[l] };
+                }
+            }
+            for &v in x_rest {
+                nan[0] += v * 0.0;
+                lo[0] = if v < lo[0] { v } else { lo[0] };
+                hi[0] = if v > hi[0] { v } else { hi[0] };
+            }
+            if let Some(w) = w {
+                let wb = &w[b * BLOCK..b * BLOCK + xb.len()];
+                let mut ws = [0.0f64; LANES];
+                let cs = wb.chunks_exact(LANES);
+                let w_rest = cs.remainder();
+                for c in cs {
+                    for l in 0..LANES {
+                        nan[l] += c[l] * 0.0;
+                        w_min[l] = if c[l] < w_min[l] { c[l] } else { w_min[l] };
+                        ws[l] += c[l];
+                    }
+                }
+                for &v in w_rest {
+                    nan[0] += v * 0.0;
+                    w_min[0] = if v < w_min[0] { v } else { w_min[0] };
+                    ws[0] += v;
+                }
+                total.add((ws[0] + ws[1]) + (ws[2] + ws[3]));
+            }
+        }
+        let finite = nan.iter().all(|&v| v == 0.0);
+        let positive = w.is_none() || w_min.iter().all(|&v| v > 0.0);
+        (
+            finite && positive,
+            total.value(),
+            lo.iter().copied().fold(f64::INFINITY, f64::min),
+            hi.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    }
+    let n = values.len();
+    let threads = crate::sort::threads_for(n);
+    let ranges = crate::sort::split_ranges(n, threads, BLOCK);
+    let parts = crate::sort::run_parts(ranges.len(), |p| {
+        let r = ranges[p].clone();
+        scan(&values[r.clone()], weights.map(|w| &w[r]))
+    });
+    let mut total = CompensatedSum::default();
+    let mut scan = RowScan {
+        valid: true,
+        total_weight: 0.0,
+        min: f64::INFINITY,
+        max: f64::NEG_INFINITY,
+    };
+    for &(valid, t, lo, hi) in &parts {
+        scan.valid &= valid;
+        total.add(t);
+        scan.min = scan.min.min(lo);
+        scan.max = scan.max.max(hi);
+    }
+    scan.total_weight = total.value();
+    scan
 }
 
 /// Row-level checks shared by [`Sample::new`] and the filters.

@@ -96,7 +96,25 @@ pub fn suite(
 }
 
 /// Every measure on a validated sample.
+///
+/// The measures are those of the [`Sample`] methods named in [`Suite`]'s fields, computed in a
+/// few fused passes: one over the rows for every moment-type sum (one `ln` per row shared by
+/// Theil T, Theil L and Atkinson(1)), the sort (cached on the sample), one over the sorted rows
+/// for the Gini coefficient and every quantile and Lorenz point, one over the rows below the
+/// poverty line, and, only with standard errors, the kernel density sums at the thresholds and
+/// one more pass over the sorted rows that evaluates every linearized variable. Large samples
+/// use two threads: 10 million weighted rows take about 0.25 s, 0.5 s with standard errors, on
+/// the project's 2-core machines. The results are those of the methods up to rounding
+/// (`tests/suite.rs` checks 1e-12 relative on the estimates, 1e-10 on the standard errors).
 pub fn suite_of(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
+    crate::fused::suite_of(s, o)
+}
+
+/// [`suite_of`] computed the straightforward way, one [`Sample`] method per measure (each
+/// passing over the data on its own): the reference the fused suite is tested against. Not
+/// part of the stable API.
+#[doc(hidden)]
+pub fn suite_reference(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
     let se = o.standard_errors;
     let plain = |v: Result<f64, StatsError>| {
         v.map(|value| Estimate {
@@ -131,7 +149,7 @@ pub fn suite_of(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
         total_weight: s.total_weight(),
         mean: point_only(Ok(s.mean()), se),
         median: point_only(s.quantile_estimate(0.5, QuantileRule::Lower), se),
-        gini: point_only(s.gini(o.gini_convention), se),
+        gini: point_only(s.gini_reference(o.gini_convention), se),
         theil_t: point_only(s.theil_t(), se),
         theil_l: point_only(s.theil_l(), se),
         ge2: point_only(s.ge(2.0), se),
@@ -152,6 +170,14 @@ pub fn suite_of(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
 /// Every measure overall and per group, and the between/within decompositions of Theil T,
 /// Theil L and GE(2). `groups[i]` is the group id of row `i`.
 ///
+/// The rows are bucketed by group (and value range) once, in a stable counting scatter; each
+/// group's moment sums give the decompositions and, merged, the overall ones; each group is
+/// then sorted and measured in its own fused passes (two groups at a time on two threads), its
+/// variance pass also accumulating the overall and the decompositions' linearized variables
+/// over its rows; the overall suite adds one sort (into the same buffer) and its sorted passes.
+/// 10 million weighted rows in 38 groups take about 0.45 s, 0.9 s with standard errors, on the
+/// project's 2-core machines.
+///
 /// # Errors
 ///
 /// Invalid input as a whole, or `groups` of the wrong length.
@@ -162,6 +188,11 @@ pub fn suite_by_group(
     options: &SuiteOptions,
 ) -> Result<GroupedSuite, StatsError> {
     let s = Sample::new(values, weights)?;
+    check_groups(values, groups)?;
+    Ok(crate::fused::suite_by_group(&s, groups, options))
+}
+
+fn check_groups(values: &[f64], groups: &[u32]) -> Result<(), StatsError> {
     if groups.len() != values.len() {
         return Err(StatsError::SizeMismatch {
             what: "groups",
@@ -169,7 +200,26 @@ pub fn suite_by_group(
             found: groups.len(),
         });
     }
-    let overall = suite_of(&s, options);
+    Ok(())
+}
+
+/// [`suite_by_group`] computed the straightforward way ([`suite_reference`] overall and on a
+/// copy of each group's rows, each decomposition by its own method): the reference the fused
+/// suite is tested against. Not part of the stable API.
+///
+/// # Errors
+///
+/// As [`suite_by_group`].
+#[doc(hidden)]
+pub fn suite_by_group_reference(
+    values: &[f64],
+    weights: Option<&[f64]>,
+    groups: &[u32],
+    options: &SuiteOptions,
+) -> Result<GroupedSuite, StatsError> {
+    let s = Sample::new(values, weights)?;
+    check_groups(values, groups)?;
+    let overall = suite_reference(&s, options);
     let se = options.standard_errors;
     let strip = |d: Result<GeDecomposition, StatsError>| {
         d.map(|mut d| {
@@ -194,7 +244,7 @@ pub fn suite_by_group(
     let mut out = Vec::with_capacity(buckets.len());
     for (id, (gv, gw)) in &buckets {
         let gs = Sample::new(gv, weights.map(|_| gw.as_slice()))?;
-        out.push((*id, suite_of(&gs, options)));
+        out.push((*id, suite_reference(&gs, options)));
     }
     Ok(GroupedSuite {
         overall,

@@ -252,3 +252,39 @@ fn errors() {
         Vec::<BootstrapResult>::new()
     );
 }
+
+#[test]
+fn bootstrap_each_draws_the_same_replicates_as_bootstrap_many() {
+    let values: Vec<f64> = (1..=200).map(|i| f64::from(i).powf(1.3)).collect();
+    let weights: Vec<f64> = (1..=200).map(|i| f64::from(i % 5 + 1)).collect();
+    fn mean(s: &setara_stats::Sample<'_>) -> Result<f64, setara_stats::StatsError> {
+        Ok(s.mean().value)
+    }
+    fn gini(s: &setara_stats::Sample<'_>) -> Result<f64, setara_stats::StatsError> {
+        s.gini(setara_stats::GiniConvention::default())
+            .map(|e| e.value)
+    }
+    type Stat = fn(&setara_stats::Sample<'_>) -> Result<f64, setara_stats::StatsError>;
+    let many = setara_stats::bootstrap_many(
+        &values,
+        Some(&weights),
+        50,
+        7,
+        &[mean as Stat, gini as Stat],
+    )
+    .unwrap();
+    let each =
+        setara_stats::bootstrap_each(&values, Some(&weights), 50, 7, |s| vec![mean(s), gini(s)])
+            .unwrap();
+    for (a, b) in many.iter().zip(&each) {
+        let b = b.as_ref().unwrap();
+        assert_eq!(a.replicates, b.replicates);
+        assert_eq!(a.se, b.se);
+    }
+    // A value that fails on the full sample is an error of its own; the others still come.
+    let each = setara_stats::bootstrap_each(&values, Some(&weights), 10, 7, |s| {
+        vec![mean(s), Err(setara_stats::StatsError::Empty)]
+    })
+    .unwrap();
+    assert!(each[0].is_ok() && each[1].is_err());
+}

@@ -103,7 +103,10 @@ proptest! {
             let (a, b) = (eval(m, &v, Some(&w)), eval(m, &scaled, Some(&w)));
             prop_assert!(close(a.value, b.value, 1e-9, 1e-13), "{m:?}: {} vs {}", a.value, b.value);
             if let (Some(sa), Some(sb)) = (a.se, b.se) {
-                prop_assert!(close(sa, sb, 1e-6, 1e-12), "{m:?} SE {sa} vs {sb}");
+                // An SE that is rounding noise next to a large index (e.g. GE(-1) of two values
+                // 10^7 apart, whose exact SE is 0) only has to be small on the index's scale.
+                let floor = 1e-12 * a.value.abs().max(1.0);
+                prop_assert!(close(sa, sb, 1e-6, floor), "{m:?} SE {sa} vs {sb}");
             }
         }
     }
@@ -118,7 +121,10 @@ proptest! {
             let (a, b) = (eval(m, &v, Some(&w)), eval(m, &v, Some(&scaled)));
             prop_assert!(close(a.value, b.value, 1e-9, 1e-13), "{m:?}: {} vs {}", a.value, b.value);
             if let (Some(sa), Some(sb)) = (a.se, b.se) {
-                prop_assert!(close(sa, sb, 1e-6, 1e-12), "{m:?} SE {sa} vs {sb}");
+                // An SE that is rounding noise next to a large index (e.g. GE(-1) of two values
+                // 10^7 apart, whose exact SE is 0) only has to be small on the index's scale.
+                let floor = 1e-12 * a.value.abs().max(1.0);
+                prop_assert!(close(sa, sb, 1e-6, floor), "{m:?} SE {sa} vs {sb}");
             }
         }
     }
@@ -403,4 +409,17 @@ fn group_ids_must_match_the_values() {
             ..
         })
     ));
+}
+
+/// Regression: two values 10^7 apart, GE(-1), whose exact SE is 0 and computed SE is noise.
+#[test]
+fn scale_invariance_of_a_noise_level_se() {
+    let (w, v, scaled) = ([5.0, 5.0], [9616245.894, 1.0], [9616.245894, 0.001]);
+    let (a, b) = (
+        eval(MEASURES[0], &v, Some(&w)),
+        eval(MEASURES[0], &scaled, Some(&w)),
+    );
+    assert!(close(a.value, b.value, 1e-9, 1e-13));
+    let (sa, sb) = (a.se.unwrap(), b.se.unwrap());
+    assert!(close(sa, sb, 1e-6, 1e-12 * a.value.abs()), "{sa} vs {sb}");
 }
