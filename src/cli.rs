@@ -90,6 +90,16 @@ pub enum Command {
     /// Inequality and poverty measures on any CSV or on the registry by region; Lorenz curves,
     /// province maps and multidimensional poverty.
     Stats(commands::stats::StatsArgs),
+    /// Run the verification rules over the registry and keep their findings (new, open,
+    /// resolved).
+    Verify(commands::verify::VerifyArgs),
+    /// Find duplicate records: the registry's persons (into the review queue) or any CSV file.
+    Dedup(commands::dedup::DedupArgs),
+    /// Link the records of two CSV files that describe the same people.
+    Link(commands::dedup::LinkArgs),
+    /// The review queue of possible duplicates: decide, merge, unmerge.
+    #[command(subcommand)]
+    Review(commands::review::ReviewCommand),
 }
 
 /// Parse the command line, run, print errors, return the exit code.
@@ -150,6 +160,10 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Region(a) => commands::region::run(ctx, a),
         Command::Nik(a) => commands::nik::run(ctx, a),
         Command::Stats(a) => commands::stats::run(ctx, a),
+        Command::Verify(a) => commands::verify::run(ctx, a),
+        Command::Dedup(a) => commands::dedup::run_dedup(ctx, a),
+        Command::Link(a) => commands::dedup::run_link(ctx, a),
+        Command::Review(c) => commands::review::run(ctx, c),
     }
 }
 

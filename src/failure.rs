@@ -121,7 +121,12 @@ impl From<setara_store::StoreError> for Failure {
             | Unchanged { .. }
             | RegionNotCurrent(_)
             | ReasonRequired
-            | UnsupportedBackend(_) => Kind::Invalid,
+            | UnsupportedBackend(_)
+            | PairNotFound(_)
+            | PairDecided { .. }
+            | MergeNotFound(_)
+            | MergeUndone(_)
+            | MergeOverlaps { .. } => Kind::Invalid,
             _ => Kind::Failed,
         };
         Failure::from_localized(kind, &e)

@@ -222,6 +222,108 @@ const TEXTS: &[(&str, &str)] = &[
         "stats.map",
         "Registri: gambar peta ukuran pertama atas 38 provinsi ke berkas SVG ini.",
     ),
+    (
+        "verify",
+        "Jalankan aturan verifikasi atas registri dan simpan temuannya (baru, terbuka, selesai).",
+    ),
+    (
+        "verify.region",
+        "Hanya wilayah ini dan wilayah di dalamnya.",
+    ),
+    (
+        "verify.csv",
+        "Tulis temuan yang terbuka (baru dan terbuka) sebagai CSV ke berkas ini.",
+    ),
+    (
+        "verify.excel",
+        "CSV untuk Excel: pemisah `;` dan BOM UTF-8.",
+    ),
+    (
+        "verify.outlier_sigmas",
+        "Tandai pengeluaran tercatat yang sejauh sekian simpangan baku residu dari perkiraan menurut tempat tinggal dan aset keluarga.",
+    ),
+    (
+        "dedup",
+        "Cari rekaman ganda: anggota keluarga di registri (ke antrean tinjauan) atau berkas CSV apa pun.",
+    ),
+    (
+        "dedup.target",
+        "`persons`: deduplikasi anggota keluarga di registri ke antrean tinjauan. Tanpa ini: berkas dari --input.",
+    ),
+    (
+        "dedup.input",
+        "Berkas CSV atau XLSX apa pun yang dideduplikasi.",
+    ),
+    ("dedup.id", "Kolom pengenal rekaman --input di keluaran."),
+    (
+        "dedup.config",
+        "Konfigurasi pencocokan (TOML; lihat docs/linkage.md). Bawaan untuk persons: yang terpasang.",
+    ),
+    ("dedup.out", "Ke mana pasangan bernilai ditulis (CSV)."),
+    (
+        "dedup.clusters",
+        "Ke mana klaster setiap rekaman ditulis (CSV).",
+    ),
+    (
+        "dedup.region",
+        "Registri: hanya anggota keluarga di wilayah ini.",
+    ),
+    ("dedup.excel", "CSV untuk Excel: pemisah `;` dan BOM UTF-8."),
+    (
+        "link",
+        "Hubungkan rekaman dua berkas CSV yang menggambarkan orang yang sama.",
+    ),
+    ("link.left", "Tabel kiri (CSV atau XLSX)."),
+    ("link.right", "Tabel kanan (CSV atau XLSX)."),
+    ("link.id", "Kolom pengenal rekaman kedua tabel di keluaran."),
+    (
+        "link.config",
+        "Konfigurasi pencocokan (TOML; lihat docs/linkage.md).",
+    ),
+    ("link.out", "Ke mana pasangan bernilai ditulis (CSV)."),
+    (
+        "link.clusters",
+        "Ke mana klaster setiap rekaman ditulis (CSV).",
+    ),
+    ("link.excel", "CSV untuk Excel: pemisah `;` dan BOM UTF-8."),
+    (
+        "review",
+        "Antrean tinjauan kemungkinan rekaman ganda: putuskan, gabungkan, batalkan.",
+    ),
+    (
+        "review.list",
+        "Pasangan yang menunggu keputusan (atau berstatus lain).",
+    ),
+    (
+        "review.list.status",
+        "review, duplicate, same atau different.",
+    ),
+    ("review.list.limit", "Jumlah pasangan paling banyak."),
+    (
+        "review.show",
+        "Satu pasangan berdampingan, dengan bobot setiap kolom.",
+    ),
+    ("review.show.pair", "Nomor pasangan."),
+    (
+        "review.decide",
+        "Putuskan pasangan: orang yang sama (rekaman digabung menjadi satu entitas) atau berbeda.",
+    ),
+    ("review.decide.pair", "Nomor pasangan."),
+    (
+        "review.decide.decision",
+        "same (sama) atau different (berbeda).",
+    ),
+    (
+        "review.decide.reason",
+        "Alasan (wajib): bukti yang mendasari keputusan.",
+    ),
+    ("review.merges", "Penggabungan yang sudah dibuat."),
+    (
+        "review.unmerge",
+        "Batalkan penggabungan: rekaman kembali ke entitasnya sendiri dan pasangan kembali ke tinjauan.",
+    ),
+    ("review.unmerge.merge", "Nomor penggabungan."),
+    ("review.unmerge.reason", "Alasan (wajib)."),
 ];
 
 fn lookup(path: &str, id: Option<&str>) -> Option<&'static str> {

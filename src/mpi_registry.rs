@@ -156,7 +156,7 @@ pub fn registry_deprivations(snap: &Snapshot, on: NaiveDate) -> Deprivations {
         let (mut uninsured, mut insurance_unknown) = (false, false);
         let (mut ill, mut illness_unknown) = (false, true);
         for p in snap.members_of(h) {
-            let born = epoch + chrono::Days::new(birth.value(p).max(0) as u64);
+            let born = epoch + chrono::TimeDelta::days(i64::from(birth.value(p)));
             let age = age_on(born, on);
             if age >= 10
                 && let Some(e) = code(education, p).and_then(Education::from_index)

@@ -1053,3 +1053,431 @@ fn multidimensional_poverty_on_a_registry_computed_by_hand() {
     // Three households in one province: the province row is suppressed.
     assert_eq!(v["rows"][0]["suppressed"], true);
 }
+
+#[test]
+fn verify_finds_keeps_and_resolves() {
+    let t = TestDir::new();
+    // Household 1: two heads, declared size 3 for 2 members, a 9-year-old "head".
+    // Household 2: no head; a child older than the head's spouse and head.
+    // Household 3: clean.
+    t.write(
+        "h.csv",
+        "kk,region,declared_size\n\
+         1101010101200001,11.01.01.2001,3\n\
+         1101010101200002,11.01.01.2001,2\n\
+         1101010101200003,11.01.01.2002,2\n",
+    );
+    t.write(
+        "p.csv",
+        "nik,kk,name,sex,birth_date,relation\n\
+         1101011203800001,1101010101200001,A,L,1980-03-12,head\n\
+         1101010101170001,1101010101200001,B,L,2017-01-01,head\n\
+         1101015203800002,1101010101200002,C,P,1980-03-12,spouse\n\
+         1101011203750002,1101010101200002,D,L,1975-03-12,child\n\
+         1101011203800003,1101010101200003,E,L,1980-03-12,head\n\
+         1101015203820003,1101010101200003,F,P,1982-03-12,spouse\n",
+    );
+    assert_eq!(code(&t.run(&["import", "h.csv", "p.csv"])), 0);
+    let o = t.run(&["--json", "verify", "--csv", "findings.csv"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let by = &v["by_rule"];
+    assert_eq!(by["head_multiple"], 1);
+    assert_eq!(
+        by["head_too_young"],
+        serde_json::Value::Null,
+        "two heads: the age rules need one head"
+    );
+    assert_eq!(by["size_mismatch"], 1);
+    assert_eq!(by["head_missing"], 1);
+    assert_eq!(v["new"], 3);
+    let csv = std::fs::read_to_string(t.path("findings.csv")).unwrap();
+    assert!(
+        csv.contains("head_multiple,error,new,11.01.01.2001,1101010101200001"),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains("1101010101200003"),
+        "the clean household has no finding"
+    );
+
+    // Fix household 1: the child becomes a child; run again: one finding resolved, others open.
+    let o = t.run(&[
+        "household",
+        "correct",
+        "1101010101200001",
+        "--nik",
+        "1101010101170001",
+        "--field",
+        "relation",
+        "--value",
+        "child",
+        "--reason",
+        "KK asli",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = t.run(&["--json", "verify"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (
+            v["new"].as_u64(),
+            v["open"].as_u64(),
+            v["resolved"].as_u64()
+        ),
+        (Some(0), Some(2), Some(1)),
+        "{v}"
+    );
+    let o = t.run(&["--json", "household", "show", "1101010101200001"]);
+    let h: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let statuses: Vec<(String, String)> = h["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("head_multiple".into(), "resolved".into())),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&("size_mismatch".into(), "open".into())),
+        "{statuses:?}"
+    );
+    // A run over another region leaves these alone.
+    let o = t.run(&["--json", "verify", "--region", "11.01.01.2002"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["households"].as_u64(), v["resolved"].as_u64()),
+        (Some(1), Some(0))
+    );
+}
+
+fn febrl(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/setara-linkage/tests/data/febrl")
+        .join(name)
+}
+
+fn config_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/linkage")
+        .join(name)
+}
+
+#[test]
+fn link_and_dedup_any_csv_with_clear_errors() {
+    let t = TestDir::new();
+    let cfg = config_path("febrl.toml");
+    let o = t.run(&[
+        "--json",
+        "link",
+        "--left",
+        febrl("febrl4a.csv").to_str().unwrap(),
+        "--right",
+        febrl("febrl4b.csv").to_str().unwrap(),
+        "--id",
+        "rec_id",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        "pairs.csv",
+        "--clusters",
+        "clusters.csv",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["matches"].as_u64().unwrap() > 4900);
+    // Accuracy against the true pairs (measured here, never used to set anything).
+    let truth: std::collections::HashSet<(String, String)> =
+        std::fs::read_to_string(febrl("febrl4_true_pairs.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let (a, b) = l.split_once(',').unwrap();
+                (a.to_string(), b.to_string())
+            })
+            .collect();
+    let pairs = std::fs::read_to_string(t.path("pairs.csv")).unwrap();
+    let predicted: Vec<(String, String)> = pairs
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(2) == Some("1"))
+        .map(|l| {
+            let mut it = l.split(',');
+            (
+                it.next().unwrap().to_string(),
+                it.next().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let tp = predicted.iter().filter(|p| truth.contains(*p)).count() as f64;
+    let (precision, recall) = (tp / predicted.len() as f64, tp / truth.len() as f64);
+    let f1 = 2.0 * precision * recall / (precision + recall);
+    assert!(f1 >= 0.99, "pairwise F1 {f1}");
+    assert!(
+        std::fs::read_to_string(t.path("clusters.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            == 10_001
+    );
+
+    let o = t.run(&[
+        "--json",
+        "dedup",
+        "--input",
+        febrl("febrl3.csv").to_str().unwrap(),
+        "--id",
+        "rec_id",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        "d.csv",
+        "--excel",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::read(t.path("d.csv"))
+            .unwrap()
+            .starts_with("\u{feff}id_left;id_right;match".as_bytes())
+    );
+
+    // Bad TOML, an unknown column, a missing id, an empty id, a malformed row: each named.
+    t.write("bad.toml", "match_threshold = 0.5\n[[blocking]]\nkeys = [\"surname\"]\n[[comparison]]\ncolumn = \"surname\"\ncomparator = \"jaro\"\n");
+    let o = t.run_lang(
+        "en",
+        &[
+            "dedup",
+            "--input",
+            febrl("febrl1.csv").to_str().unwrap(),
+            "--id",
+            "rec_id",
+            "--config",
+            "bad.toml",
+            "--out",
+            "x.csv",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("bad.toml")
+            && stderr(&o).contains("line 6")
+            && stderr(&o).contains("jaro"),
+        "{}",
+        stderr(&o)
+    );
+    t.write("cols.toml", "[[blocking]]\nkeys = [\"postcode\"]\n[[comparison]]\ncolumn = \"post_code\"\ncomparator = \"exact\"\n");
+    let o = t.run_lang(
+        "en",
+        &[
+            "dedup",
+            "--input",
+            febrl("febrl1.csv").to_str().unwrap(),
+            "--id",
+            "rec_id",
+            "--config",
+            "cols.toml",
+            "--out",
+            "x.csv",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("post_code"), "{}", stderr(&o));
+    let o = t.run_lang(
+        "en",
+        &[
+            "dedup",
+            "--input",
+            febrl("febrl1.csv").to_str().unwrap(),
+            "--id",
+            "recid",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            "x.csv",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("no column \"recid\""), "{}", stderr(&o));
+    t.write(
+        "empty.csv",
+        "id,given_name,surname\na,budi,santoso\n,siti,aminah\n",
+    );
+    let o = t.run_lang(
+        "en",
+        &[
+            "dedup",
+            "--input",
+            "empty.csv",
+            "--id",
+            "id",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            "x.csv",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("empty.csv:3") && stderr(&o).contains("id is empty"),
+        "{}",
+        stderr(&o)
+    );
+    t.write("ragged.csv", "id,given_name\na,budi\nb,siti,extra\n");
+    let o = t.run_lang(
+        "en",
+        &[
+            "dedup",
+            "--input",
+            "ragged.csv",
+            "--id",
+            "id",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            "x.csv",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("ragged.csv:3"), "{}", stderr(&o));
+    t.write("noname.csv", "id,,surname\na,b,c\n");
+    let o = t.run_lang(
+        "en",
+        &[
+            "dedup",
+            "--input",
+            "noname.csv",
+            "--id",
+            "id",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            "x.csv",
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("column 2 has no name"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn registry_dedup_review_merge_unmerge() {
+    let t = TestDir::new();
+    let o = t.run(&["--quiet", "demo", "--households", "3000", "--seed", "2"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = t.run(&["--json", "dedup", "persons"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let flagged = v["duplicates"].as_u64().unwrap();
+    assert!(flagged > 50, "the injected duplicates are flagged: {v}");
+    // Decide the most likely flagged pair: the same person.
+    let o = t.run(&[
+        "--json",
+        "review",
+        "list",
+        "--status",
+        "duplicate",
+        "--limit",
+        "1",
+    ]);
+    let pairs: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let pair = pairs[0]["id"].as_i64().unwrap();
+    let kk_b = pairs[0]["b"]["kk"].as_str().unwrap().to_string();
+    let before = t.run(&["--json", "household", "show", &kk_b]);
+    let o = t.run(&[
+        "--json",
+        "review",
+        "decide",
+        &pair.to_string(),
+        "same",
+        "--reason",
+        "KTP sama",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let merge = d["merge"].as_i64().unwrap();
+    // Deciding again is refused; the records themselves did not change.
+    let o = t.run(&[
+        "review",
+        "decide",
+        &pair.to_string(),
+        "different",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(code(&o), 1);
+    let after = t.run(&["--json", "household", "show", &kk_b]);
+    let members = |o: &Output| {
+        serde_json::from_str::<serde_json::Value>(&stdout(o)).unwrap()["members"].clone()
+    };
+    assert_eq!(
+        members(&before),
+        members(&after),
+        "a merge changes no record"
+    );
+    // Another pair is decided different; a second run keeps both decisions.
+    let o = t.run(&[
+        "--json", "review", "list", "--status", "review", "--limit", "1",
+    ]);
+    let other = serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()[0]["id"]
+        .as_i64()
+        .unwrap();
+    let o = t.run(&[
+        "review",
+        "decide",
+        &other.to_string(),
+        "different",
+        "--reason",
+        "ibu dan anak",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = t.run(&["--json", "dedup", "persons"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        v["already_decided"].as_u64().unwrap() >= 1,
+        "the 'different' pair is found again and kept"
+    );
+    for (id, status) in [(pair, "same"), (other, "different")] {
+        let o = t.run(&["--json", "review", "show", &id.to_string()]);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()["status"],
+            status
+        );
+    }
+    // Unmerge: the pair is back in review, the merge is marked undone, history has both.
+    let o = t.run(&[
+        "review",
+        "unmerge",
+        &merge.to_string(),
+        "--reason",
+        "keliru",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = t.run(&["--json", "review", "show", &pair.to_string()]);
+    let p: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(p["status"], "review");
+    let o = t.run(&["--json", "review", "merges"]);
+    let m: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(m[0]["undone_at"].is_string());
+    let o = t.run(&["--json", "household", "show", &kk_b, "--history"]);
+    let h: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let kinds: Vec<&str> = h["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"merge") && kinds.contains(&"unmerge"),
+        "{kinds:?}"
+    );
+}

@@ -1,10 +1,13 @@
 //! One module per command.
 
+pub mod dedup;
 pub mod demo;
 pub mod generate;
 pub mod household;
 pub mod import;
 pub mod nik;
 pub mod region;
+pub mod review;
 pub mod snapshot;
 pub mod stats;
+pub mod verify;

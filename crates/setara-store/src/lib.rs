@@ -68,6 +68,53 @@ pub trait Store: Send {
     /// Record that `actor` read personal data of a household (the access log).
     fn record_access(&mut self, actor: &Actor, action: &str, kk: Kk) -> Result<(), StoreError>;
 
+    /// Record a verification run over `run.scope`: `findings` is everything the rules found
+    /// there. A finding seen before becomes `open`, a finding not seen before is `new`, and a
+    /// finding of a household in the scope that is no longer seen is `resolved`.
+    fn record_verification(
+        &mut self,
+        run: &VerificationRun,
+        findings: &[RuleFinding],
+    ) -> Result<VerificationSummary, StoreError>;
+
+    /// Stored findings that are not resolved, with the region of their household.
+    fn open_findings(&self) -> Result<Vec<(StoredFinding, String)>, StoreError>;
+
+    /// Person records for the record linker (names included), with their current entity.
+    fn linkage_persons(
+        &self,
+        scope: Option<setara_core::RegionCode>,
+    ) -> Result<Vec<LinkagePerson>, StoreError>;
+
+    /// Record the scored pairs of a deduplication run. A pair an officer has decided keeps its
+    /// decision; other pairs take the run's class (duplicate or review).
+    fn record_dedup(
+        &mut self,
+        run: &DedupRun,
+        pairs: &[ScoredPair],
+    ) -> Result<DedupSummary, StoreError>;
+
+    /// Pairs with this status (`duplicate`, `review`, `same`, `different`; all when `None`),
+    /// most likely first.
+    fn pairs(&self, status: Option<&str>, limit: usize) -> Result<Vec<PairView>, StoreError>;
+
+    fn pair(&self, id: i64) -> Result<Option<PairView>, StoreError>;
+
+    /// An officer's decision on a pair. `Same` merges the two records' entities (no record is
+    /// changed or removed) and returns the merge.
+    fn decide(
+        &mut self,
+        id: i64,
+        decision: Decision,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// Undo a merge: every record gets back the entity it had before; the pair returns to review.
+    fn unmerge(&mut self, merge_id: i64, reason: &str, actor: &Actor) -> Result<(), StoreError>;
+
+    fn merges(&self) -> Result<Vec<MergeView>, StoreError>;
+
     /// When the registry last changed (an import finished, or a correction), UTC RFC 3339.
     fn last_change_at(&self) -> Result<Option<String>, StoreError>;
 
@@ -236,6 +283,148 @@ pub struct StoredFinding {
     pub found_at: String,
 }
 
+/// A verification run to record.
+#[derive(Clone, Debug)]
+pub struct VerificationRun {
+    pub actor: Actor,
+    /// The region checked (with everything inside it), `None` for the whole registry.
+    pub scope: Option<setara_core::RegionCode>,
+    /// Hash of the snapshot the rules ran on.
+    pub snapshot: String,
+    pub households: u64,
+    pub persons: u64,
+}
+
+/// One finding of a rule, as a run reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleFinding {
+    pub rule: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    pub kk: Kk,
+    pub nik: Option<Nik>,
+    pub detail: String,
+}
+
+/// What a verification run changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct VerificationSummary {
+    pub run_id: i64,
+    /// Findings seen for the first time (or again after being resolved).
+    pub new: u64,
+    /// Findings seen before and still there.
+    pub open: u64,
+    /// Findings no longer seen.
+    pub resolved: u64,
+}
+
+/// A person record as the record linker sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkagePerson {
+    /// Row id of the record.
+    pub id: i64,
+    pub kk: Kk,
+    pub nik: Nik,
+    pub name: String,
+    pub sex: setara_core::Sex,
+    pub birth_date: chrono::NaiveDate,
+    /// Region of the household (dotted code as recorded).
+    pub region: String,
+    /// The entity the record belongs to (its own id unless merged).
+    pub entity: i64,
+}
+
+/// How a deduplication run classed a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairClass {
+    /// Above the upper threshold: flagged as a duplicate.
+    Duplicate,
+    /// Between the thresholds: for an officer to decide.
+    Review,
+}
+
+/// A pair of records scored by the linker (`a < b`, record ids).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoredPair {
+    pub a: i64,
+    pub b: i64,
+    pub match_weight: f64,
+    pub match_probability: f64,
+    /// JSON explanation of the weight, field by field.
+    pub explanation: String,
+    pub class: PairClass,
+}
+
+/// A deduplication run to record.
+#[derive(Clone, Debug)]
+pub struct DedupRun {
+    pub actor: Actor,
+    pub scope: Option<setara_core::RegionCode>,
+    /// The configuration used, as TOML text.
+    pub config: String,
+    pub persons: u64,
+    pub pairs_compared: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DedupSummary {
+    pub run_id: i64,
+    pub duplicates: u64,
+    pub review: u64,
+    /// Pairs found again that an officer had already decided (their decision stands).
+    pub already_decided: u64,
+}
+
+/// An officer's decision on a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Same,
+    Different,
+}
+
+/// One side of a pair.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PairSide {
+    pub person_id: i64,
+    pub kk: Kk,
+    pub nik: Nik,
+    pub name: String,
+    pub sex: setara_core::Sex,
+    pub birth_date: String,
+    pub region: String,
+    pub entity: i64,
+}
+
+/// A stored pair.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PairView {
+    pub id: i64,
+    pub status: String,
+    pub match_weight: f64,
+    pub match_probability: f64,
+    pub explanation: serde_json::Value,
+    pub a: PairSide,
+    pub b: PairSide,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A merge.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct MergeView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub reason: String,
+    pub pair_id: Option<i64>,
+    pub entity: i64,
+    pub persons: Vec<i64>,
+    pub undone_at: Option<String>,
+    pub undone_by: Option<String>,
+    pub undo_reason: Option<String>,
+}
+
 /// A correction of one field.
 #[derive(Clone, Debug)]
 pub struct Correction {
@@ -307,6 +496,18 @@ pub enum StoreError {
     ReasonRequired,
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    #[error("pair {0} does not exist")]
+    PairNotFound(i64),
+    #[error("pair {id} was already decided ({status}); undo its merge first to decide again")]
+    PairDecided { id: i64, status: String },
+    #[error("merge {0} does not exist")]
+    MergeNotFound(i64),
+    #[error("merge {0} was already undone")]
+    MergeUndone(i64),
+    #[error(
+        "merge {later} re-assigned these records after merge {merge}: undo merge {later} first"
+    )]
+    MergeOverlaps { merge: i64, later: i64 },
 }
 
 impl Localized for StoreError {
@@ -323,6 +524,11 @@ impl Localized for StoreError {
             StoreError::RegionNotCurrent(_) => "region_not_current",
             StoreError::ReasonRequired => "correction_reason_required",
             StoreError::Corrupt(_) => "store_corrupt",
+            StoreError::PairNotFound(_) => "pair_not_found",
+            StoreError::PairDecided { .. } => "pair_already_decided",
+            StoreError::MergeNotFound(_) => "merge_not_found",
+            StoreError::MergeUndone(_) => "merge_already_undone",
+            StoreError::MergeOverlaps { .. } => "merge_overlaps_later_merge",
         }
     }
 
@@ -356,6 +562,19 @@ impl Localized for StoreError {
             }
             (StoreError::ReasonRequired, Lang::Id) => "setiap koreksi wajib disertai alasan".into(),
             (StoreError::Corrupt(e), Lang::Id) => format!("data tersimpan rusak: {e}"),
+            (StoreError::PairNotFound(id), Lang::Id) => format!("pasangan {id} tidak ada"),
+            (StoreError::PairDecided { id, status }, Lang::Id) => {
+                format!(
+                    "pasangan {id} sudah diputuskan ({status}); batalkan penggabungannya dahulu untuk memutuskan ulang"
+                )
+            }
+            (StoreError::MergeNotFound(id), Lang::Id) => format!("penggabungan {id} tidak ada"),
+            (StoreError::MergeUndone(id), Lang::Id) => {
+                format!("penggabungan {id} sudah dibatalkan")
+            }
+            (StoreError::MergeOverlaps { merge, later }, Lang::Id) => format!(
+                "penggabungan {later} mengubah rekaman ini setelah penggabungan {merge}: batalkan penggabungan {later} dahulu"
+            ),
         }
     }
 }

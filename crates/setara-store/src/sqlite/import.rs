@@ -273,7 +273,7 @@ impl<'c> SqliteImport<'c> {
                     (SELECT group_concat(printf('%016d', h2.kk), ' ')
                        FROM persons p2 JOIN households h2 ON h2.id = p2.household_id
                       WHERE p2.nik = p.nik AND p2.id <> p.id),
-                    ?2, 'open', ?3
+                    ?2, 'new', ?3
              FROM persons p JOIN households h ON h.id = p.household_id
              WHERE p.nik IN (SELECT nik FROM persons GROUP BY nik HAVING COUNT(*) > 1)",
             params![
@@ -484,7 +484,7 @@ impl ImportSession for SqliteImport<'_> {
     fn findings(&mut self, findings: &[Finding]) -> Result<(), StoreError> {
         let mut stmt = self.stmt(
             "INSERT OR IGNORE INTO findings (rule, kk, nik, detail, import_id, status, found_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, 'new', ?6)",
         )?;
         let mut n = 0;
         for f in findings {

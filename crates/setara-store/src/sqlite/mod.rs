@@ -13,16 +13,27 @@ use sha2::{Digest, Sha256};
 
 use crate::*;
 
+mod dedup;
 mod import;
 pub(crate) mod rows;
 
 use rows::*;
 
 /// Migrations in order; the index + 1 is the schema version.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "registry",
-    include_str!("../../migrations/sqlite/0001_registry.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "registry",
+        include_str!("../../migrations/sqlite/0001_registry.sql"),
+    ),
+    (
+        "verification",
+        include_str!("../../migrations/sqlite/0002_verification.sql"),
+    ),
+    (
+        "dedup",
+        include_str!("../../migrations/sqlite/0003_dedup.sql"),
+    ),
+];
 
 /// The registry in a SQLite file.
 pub struct SqliteStore {
@@ -525,6 +536,164 @@ impl Store for SqliteStore {
             params![now(), actor.0, action, kk.as_u64() as i64],
         )?;
         Ok(())
+    }
+
+    fn record_verification(
+        &mut self,
+        run: &VerificationRun,
+        findings: &[RuleFinding],
+    ) -> Result<VerificationSummary, StoreError> {
+        let at = now();
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS current_findings (
+                rule TEXT NOT NULL, kk INTEGER NOT NULL, nik INTEGER NOT NULL, severity TEXT NOT NULL,
+                detail TEXT NOT NULL, PRIMARY KEY (rule, kk, nik));
+             DELETE FROM current_findings;",
+        )?;
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO current_findings (rule, kk, nik, severity, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for f in findings {
+                ins.execute(params![
+                    f.rule,
+                    f.kk.as_u64() as i64,
+                    f.nik.map(|n| n.as_u64() as i64).unwrap_or(0),
+                    f.severity,
+                    f.detail
+                ])?;
+            }
+        }
+        let open = tx.execute(
+            "UPDATE findings SET
+                 status = CASE WHEN status = 'resolved' THEN 'new' ELSE 'open' END,
+                 last_seen_at = ?1, resolved_at = NULL,
+                 severity = (SELECT c.severity FROM current_findings c
+                             WHERE c.rule = findings.rule AND c.kk = findings.kk AND c.nik = findings.nik),
+                 detail = (SELECT c.detail FROM current_findings c
+                           WHERE c.rule = findings.rule AND c.kk = findings.kk AND c.nik = findings.nik)
+             WHERE EXISTS (SELECT 1 FROM current_findings c
+                           WHERE c.rule = findings.rule AND c.kk = findings.kk AND c.nik = findings.nik)",
+            [&at],
+        )? as u64;
+        let reopened: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM findings WHERE status = 'new' AND last_seen_at = ?1",
+            [&at],
+            |r| r.get(0),
+        )?;
+        let new = tx.execute(
+            "INSERT INTO findings (rule, kk, nik, detail, import_id, status, found_at, severity, last_seen_at)
+             SELECT c.rule, c.kk, c.nik, c.detail, NULL, 'new', ?1, c.severity, ?1 FROM current_findings c
+             WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.rule = c.rule AND f.kk = c.kk AND f.nik = c.nik)",
+            [&at],
+        )? as u64;
+        let scope = run.scope.map(|r| r.to_string());
+        let resolved = tx.execute(
+            "UPDATE findings SET status = 'resolved', resolved_at = ?1
+             WHERE status <> 'resolved'
+               AND NOT EXISTS (SELECT 1 FROM current_findings c
+                               WHERE c.rule = findings.rule AND c.kk = findings.kk AND c.nik = findings.nik)
+               AND kk IN (SELECT kk FROM households
+                          WHERE ?2 IS NULL OR region = ?2 OR region LIKE ?2 || '.%')",
+            params![at, scope],
+        )? as u64;
+        let summary = VerificationSummary {
+            run_id: 0,
+            new: new + reopened as u64,
+            open: open - reopened as u64,
+            resolved,
+        };
+        tx.execute(
+            "INSERT INTO verify_runs (at, actor, scope, snapshot, households, persons, new, open, resolved)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                at,
+                run.actor.0,
+                scope,
+                run.snapshot,
+                run.households as i64,
+                run.persons as i64,
+                summary.new as i64,
+                summary.open as i64,
+                summary.resolved as i64
+            ],
+        )?;
+        let run_id = tx.last_insert_rowid();
+        tx.execute_batch("DELETE FROM current_findings;")?;
+        tx.commit()?;
+        Ok(VerificationSummary { run_id, ..summary })
+    }
+
+    fn open_findings(&self) -> Result<Vec<(StoredFinding, String)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT f.rule, f.kk, f.nik, f.detail, f.status, f.found_at, COALESCE(h.region, '')
+             FROM findings f LEFT JOIN households h ON h.kk = f.kk
+             WHERE f.status <> 'resolved' ORDER BY h.region, f.kk, f.rule, f.nik",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let kk: i64 = r.get(1)?;
+            let nik: i64 = r.get(2)?;
+            out.push((
+                StoredFinding {
+                    rule: r.get(0)?,
+                    kk: Kk::from_u64(kk as u64).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    nik: if nik == 0 {
+                        None
+                    } else {
+                        Nik::from_u64(nik as u64).ok()
+                    },
+                    detail: r.get(3)?,
+                    status: r.get(4)?,
+                    found_at: r.get(5)?,
+                },
+                r.get(6)?,
+            ));
+        }
+        Ok(out)
+    }
+
+    fn linkage_persons(
+        &self,
+        scope: Option<setara_core::RegionCode>,
+    ) -> Result<Vec<LinkagePerson>, StoreError> {
+        dedup::linkage_persons(&self.conn, scope)
+    }
+
+    fn record_dedup(
+        &mut self,
+        run: &DedupRun,
+        pairs: &[ScoredPair],
+    ) -> Result<DedupSummary, StoreError> {
+        dedup::record_dedup(&mut self.conn, run, pairs)
+    }
+
+    fn pairs(&self, status: Option<&str>, limit: usize) -> Result<Vec<PairView>, StoreError> {
+        dedup::pairs(&self.conn, status, limit)
+    }
+
+    fn pair(&self, id: i64) -> Result<Option<PairView>, StoreError> {
+        dedup::pair(&self.conn, id)
+    }
+
+    fn decide(
+        &mut self,
+        id: i64,
+        decision: Decision,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<Option<i64>, StoreError> {
+        dedup::decide(&mut self.conn, id, decision, reason, actor)
+    }
+
+    fn unmerge(&mut self, merge_id: i64, reason: &str, actor: &Actor) -> Result<(), StoreError> {
+        dedup::unmerge(&mut self.conn, merge_id, reason, actor)
+    }
+
+    fn merges(&self) -> Result<Vec<MergeView>, StoreError> {
+        dedup::merges(&self.conn)
     }
 
     fn last_change_at(&self) -> Result<Option<String>, StoreError> {
