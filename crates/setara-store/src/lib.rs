@@ -123,6 +123,47 @@ pub trait Store: Send {
 
     /// SHA-256 over the whole logical content (every table, every row, in key order).
     fn content_digest(&self) -> Result<String, StoreError>;
+
+    /// Store a ranking run and every household's score and desil under it (one transaction).
+    fn record_ranking(&mut self, run: &RankingRun, rows: &[DesilRow]) -> Result<i64, StoreError>;
+    /// Ranking runs, newest first.
+    fn rankings(&self) -> Result<Vec<RankingInfo>, StoreError>;
+    /// The fitted model of a ranking run (JSON).
+    fn ranking_model(&self, id: i64) -> Result<Option<String>, StoreError>;
+    /// A household's scores and desil in every ranking run, oldest first.
+    fn desil_history(&self, kk: Kk) -> Result<Vec<DesilHistory>, StoreError>;
+
+    /// Create or update a programme (a new version, with who and why), its owner and partners.
+    fn save_programme(
+        &mut self,
+        programme: &setara_targeting::Programme,
+        actor: &Actor,
+        reason: &str,
+        mode: SaveMode,
+    ) -> Result<SavedProgramme, StoreError>;
+    fn programme(&self, code: &str) -> Result<Option<StoredProgramme>, StoreError>;
+    fn programmes(&self) -> Result<Vec<StoredProgramme>, StoreError>;
+    /// Every version of a programme, oldest first.
+    fn programme_history(&self, code: &str) -> Result<Vec<ProgrammeVersion>, StoreError>;
+
+    /// Freeze a cycle's beneficiary list and propose an entitlement for each member (one
+    /// transaction). A cycle is frozen once.
+    fn freeze_selection(
+        &mut self,
+        selection: &NewSelection,
+        members: &[SelectionMember],
+    ) -> Result<i64, StoreError>;
+    /// A frozen selection and its members in priority order.
+    fn selection(
+        &self,
+        programme: &str,
+        cycle: u32,
+    ) -> Result<Option<(SelectionInfo, Vec<SelectionMember>)>, StoreError>;
+    /// The frozen selections of a programme, by cycle.
+    fn selections(&self, programme: &str) -> Result<Vec<SelectionInfo>, StoreError>;
+    /// Entitlements that are not rejected, suspended or cancelled, in each programme's latest
+    /// frozen cycle: who is being served now.
+    fn live_entitlements(&self) -> Result<Vec<LiveEntitlement>, StoreError>;
 }
 
 /// One import in progress. Dropping it without [`ImportSession::commit`] rolls back.
@@ -462,6 +503,148 @@ pub struct ImportInfo {
     pub findings: u64,
 }
 
+/// A ranking run to record.
+#[derive(Clone, Debug)]
+pub struct RankingRun {
+    pub actor: Actor,
+    pub snapshot: String,
+    pub model_json: String,
+    pub households: u64,
+    pub surveyed: u64,
+    pub r2: f64,
+    pub r2_out_of_sample: Option<f64>,
+    pub rmse_out_of_sample: Option<f64>,
+    /// The ranking's columns, relative to the data directory.
+    pub file: String,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RankingInfo {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub snapshot: String,
+    pub households: u64,
+    pub surveyed: u64,
+    pub r2: f64,
+    pub r2_out_of_sample: Option<f64>,
+    pub rmse_out_of_sample: Option<f64>,
+    pub file: String,
+}
+
+/// A household's place in one ranking run.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct DesilRow {
+    pub kk: Kk,
+    pub score: f64,
+    pub rank: u32,
+    pub desil: u8,
+    pub desil_province: u8,
+    pub desil_regency: u8,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DesilHistory {
+    pub run_id: i64,
+    pub at: String,
+    pub snapshot: String,
+    #[serde(flatten)]
+    pub row: DesilRow,
+}
+
+/// Whether [`Store::save_programme`] may create, update, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveMode {
+    Create,
+    Update,
+    CreateOrUpdate,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedProgramme {
+    pub version: u32,
+    pub created: bool,
+    /// Fields changed from the previous version: (field, old, new).
+    pub changes: Vec<(String, String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredProgramme {
+    pub programme: setara_targeting::Programme,
+    pub version: u32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgrammeVersion {
+    pub version: u32,
+    pub at: String,
+    pub actor: String,
+    pub reason: String,
+    pub programme: setara_targeting::Programme,
+}
+
+/// A beneficiary list to freeze.
+#[derive(Clone, Debug)]
+pub struct NewSelection {
+    pub programme: String,
+    pub cycle: u32,
+    pub snapshot: String,
+    pub ranking_run: i64,
+    pub rule: String,
+    pub actor: Actor,
+    pub eligible: u64,
+    pub persons: u64,
+    pub cost: i64,
+    pub budget: i64,
+    /// Where the budget or quota cut fell (JSON).
+    pub cut: Option<String>,
+    pub content_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SelectionMember {
+    pub position: u32,
+    pub kk: Kk,
+    pub region: String,
+    pub members: u16,
+    pub desil: u8,
+    pub score: f64,
+    pub amount: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SelectionInfo {
+    pub id: i64,
+    pub programme: String,
+    pub programme_version: u32,
+    pub cycle: u32,
+    pub snapshot: String,
+    pub ranking_run: i64,
+    pub rule: String,
+    pub at: String,
+    pub actor: String,
+    pub eligible: u64,
+    pub households: u64,
+    pub persons: u64,
+    pub cost: i64,
+    pub budget: i64,
+    pub cut: Option<String>,
+    pub content_hash: String,
+}
+
+/// An entitlement being served now (see [`Store::live_entitlements`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveEntitlement {
+    pub programme: String,
+    pub owner_type: String,
+    pub cycle: u32,
+    pub kk: Kk,
+    pub amount: i64,
+    pub state: String,
+}
+
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -508,6 +691,26 @@ pub enum StoreError {
         "merge {later} re-assigned these records after merge {merge}: undo merge {later} first"
     )]
     MergeOverlaps { merge: i64, later: i64 },
+    #[error("programme {0} already exists; edit it instead")]
+    ProgrammeExists(String),
+    #[error("programme {0} does not exist")]
+    ProgrammeNotFound(String),
+    #[error("programme {0} is unchanged; nothing to save")]
+    ProgrammeUnchanged(String),
+    #[error("organisation {code} is already registered as {stored}, not {given}")]
+    OrganisationConflict {
+        code: String,
+        stored: String,
+        given: String,
+    },
+    #[error(
+        "cycle {cycle} of programme {programme} is already frozen (selection {id}); a frozen list is never replaced"
+    )]
+    SelectionExists {
+        programme: String,
+        cycle: u32,
+        id: i64,
+    },
 }
 
 impl Localized for StoreError {
@@ -529,6 +732,11 @@ impl Localized for StoreError {
             StoreError::MergeNotFound(_) => "merge_not_found",
             StoreError::MergeUndone(_) => "merge_already_undone",
             StoreError::MergeOverlaps { .. } => "merge_overlaps_later_merge",
+            StoreError::ProgrammeExists(_) => "programme_exists",
+            StoreError::ProgrammeNotFound(_) => "programme_not_found",
+            StoreError::ProgrammeUnchanged(_) => "programme_unchanged",
+            StoreError::OrganisationConflict { .. } => "organisation_conflict",
+            StoreError::SelectionExists { .. } => "selection_exists",
         }
     }
 
@@ -574,6 +782,31 @@ impl Localized for StoreError {
             }
             (StoreError::MergeOverlaps { merge, later }, Lang::Id) => format!(
                 "penggabungan {later} mengubah rekaman ini setelah penggabungan {merge}: batalkan penggabungan {later} dahulu"
+            ),
+            (StoreError::ProgrammeExists(c), Lang::Id) => {
+                format!("program {c} sudah ada; ubah program itu saja")
+            }
+            (StoreError::ProgrammeNotFound(c), Lang::Id) => format!("program {c} tidak ada"),
+            (StoreError::ProgrammeUnchanged(c), Lang::Id) => {
+                format!("program {c} tidak berubah; tidak ada yang disimpan")
+            }
+            (
+                StoreError::OrganisationConflict {
+                    code,
+                    stored,
+                    given,
+                },
+                Lang::Id,
+            ) => format!("organisasi {code} sudah terdaftar sebagai {stored}, bukan {given}"),
+            (
+                StoreError::SelectionExists {
+                    programme,
+                    cycle,
+                    id,
+                },
+                Lang::Id,
+            ) => format!(
+                "siklus {cycle} program {programme} sudah dibekukan (penetapan {id}); daftar yang sudah dibekukan tidak pernah diganti"
             ),
         }
     }

@@ -16,6 +16,7 @@ use crate::*;
 mod dedup;
 mod import;
 pub(crate) mod rows;
+mod targeting;
 
 use rows::*;
 
@@ -32,6 +33,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "dedup",
         include_str!("../../migrations/sqlite/0003_dedup.sql"),
+    ),
+    (
+        "targeting",
+        include_str!("../../migrations/sqlite/0004_targeting.sql"),
     ),
 ];
 
@@ -660,6 +665,68 @@ impl Store for SqliteStore {
         scope: Option<setara_core::RegionCode>,
     ) -> Result<Vec<LinkagePerson>, StoreError> {
         dedup::linkage_persons(&self.conn, scope)
+    }
+
+    fn record_ranking(&mut self, run: &RankingRun, rows: &[DesilRow]) -> Result<i64, StoreError> {
+        targeting::record_ranking(&mut self.conn, run, rows)
+    }
+
+    fn rankings(&self) -> Result<Vec<RankingInfo>, StoreError> {
+        targeting::rankings(&self.conn)
+    }
+
+    fn ranking_model(&self, id: i64) -> Result<Option<String>, StoreError> {
+        targeting::ranking_model(&self.conn, id)
+    }
+
+    fn desil_history(&self, kk: Kk) -> Result<Vec<DesilHistory>, StoreError> {
+        targeting::desil_history(&self.conn, kk)
+    }
+
+    fn save_programme(
+        &mut self,
+        programme: &setara_targeting::Programme,
+        actor: &Actor,
+        reason: &str,
+        mode: SaveMode,
+    ) -> Result<SavedProgramme, StoreError> {
+        targeting::save_programme(&mut self.conn, programme, actor, reason, mode)
+    }
+
+    fn programme(&self, code: &str) -> Result<Option<StoredProgramme>, StoreError> {
+        targeting::programme(&self.conn, code)
+    }
+
+    fn programmes(&self) -> Result<Vec<StoredProgramme>, StoreError> {
+        targeting::programmes(&self.conn)
+    }
+
+    fn programme_history(&self, code: &str) -> Result<Vec<ProgrammeVersion>, StoreError> {
+        targeting::programme_history(&self.conn, code)
+    }
+
+    fn freeze_selection(
+        &mut self,
+        selection: &NewSelection,
+        members: &[SelectionMember],
+    ) -> Result<i64, StoreError> {
+        targeting::freeze_selection(&mut self.conn, selection, members)
+    }
+
+    fn selection(
+        &self,
+        programme: &str,
+        cycle: u32,
+    ) -> Result<Option<(SelectionInfo, Vec<SelectionMember>)>, StoreError> {
+        targeting::selection(&self.conn, programme, cycle)
+    }
+
+    fn selections(&self, programme: &str) -> Result<Vec<SelectionInfo>, StoreError> {
+        targeting::selections(&self.conn, programme)
+    }
+
+    fn live_entitlements(&self) -> Result<Vec<LiveEntitlement>, StoreError> {
+        targeting::live_entitlements(&self.conn)
     }
 
     fn record_dedup(

@@ -1,0 +1,477 @@
+//! Ranking runs and desil history, programmes with versions, frozen selections and the
+//! entitlements they propose, in SQLite.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use setara_core::Kk;
+use setara_targeting::Programme;
+
+use super::now;
+use crate::*;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn kk(v: i64) -> Result<Kk, StoreError> {
+    Kk::from_u64(v as u64).map_err(corrupt)
+}
+
+pub(crate) fn record_ranking(
+    conn: &mut Connection,
+    run: &RankingRun,
+    rows: &[DesilRow],
+) -> Result<i64, StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO ranking_runs (at, actor, snapshot, model, households, surveyed, r2,
+             r2_out_of_sample, rmse_out_of_sample, file)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            now(),
+            run.actor.0,
+            run.snapshot,
+            run.model_json,
+            run.households as i64,
+            run.surveyed as i64,
+            run.r2,
+            run.r2_out_of_sample,
+            run.rmse_out_of_sample,
+            run.file
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO household_desil (kk, run_id, score, rank, desil, desil_province, desil_regency)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for r in rows {
+            stmt.execute(params![
+                r.kk.as_u64() as i64,
+                id,
+                r.score,
+                r.rank,
+                r.desil,
+                r.desil_province,
+                r.desil_regency
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+fn ranking_info(r: &Row<'_>) -> rusqlite::Result<RankingInfo> {
+    Ok(RankingInfo {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        snapshot: r.get(3)?,
+        households: r.get::<_, i64>(4)? as u64,
+        surveyed: r.get::<_, i64>(5)? as u64,
+        r2: r.get(6)?,
+        r2_out_of_sample: r.get(7)?,
+        rmse_out_of_sample: r.get(8)?,
+        file: r.get(9)?,
+    })
+}
+
+pub(crate) fn rankings(conn: &Connection) -> Result<Vec<RankingInfo>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, snapshot, households, surveyed, r2, r2_out_of_sample,
+                rmse_out_of_sample, file
+         FROM ranking_runs ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map([], ranking_info)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn ranking_model(conn: &Connection, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT model FROM ranking_runs WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub(crate) fn desil_history(conn: &Connection, of: Kk) -> Result<Vec<DesilHistory>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT d.run_id, r.at, r.snapshot, d.score, d.rank, d.desil, d.desil_province, d.desil_regency
+         FROM household_desil d JOIN ranking_runs r ON r.id = d.run_id
+         WHERE d.kk = ?1 ORDER BY d.run_id",
+    )?;
+    let mut rows = stmt.query([of.as_u64() as i64])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(DesilHistory {
+            run_id: r.get(0)?,
+            at: r.get(1)?,
+            snapshot: r.get(2)?,
+            row: DesilRow {
+                kk: of,
+                score: r.get(3)?,
+                rank: r.get(4)?,
+                desil: r.get(5)?,
+                desil_province: r.get(6)?,
+                desil_regency: r.get(7)?,
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The organisation's id, registering it or updating its name; its type may not change.
+fn organisation(
+    tx: &Connection,
+    code: &str,
+    name: &str,
+    org_type: setara_targeting::OrgType,
+) -> Result<i64, StoreError> {
+    let found: Option<(i64, String, String)> = tx
+        .query_row(
+            "SELECT id, name, type FROM organisations WHERE code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match found {
+        Some((id, _, stored)) if stored != org_type.code() => {
+            let _ = id;
+            Err(StoreError::OrganisationConflict {
+                code: code.to_string(),
+                stored,
+                given: org_type.code().to_string(),
+            })
+        }
+        Some((id, stored_name, _)) => {
+            if stored_name != name {
+                tx.execute(
+                    "UPDATE organisations SET name = ?1 WHERE id = ?2",
+                    params![name, id],
+                )?;
+            }
+            Ok(id)
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO organisations (code, name, type) VALUES (?1, ?2, ?3)",
+                params![code, name, org_type.code()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        }
+    }
+}
+
+fn parse_definition(text: &str) -> Result<Programme, StoreError> {
+    Programme::from_toml(text).map_err(corrupt)
+}
+
+pub(crate) fn save_programme(
+    conn: &mut Connection,
+    p: &Programme,
+    actor: &Actor,
+    reason: &str,
+    mode: SaveMode,
+) -> Result<SavedProgramme, StoreError> {
+    let tx = conn.transaction()?;
+    let existing: Option<(i64, i64, String)> = tx
+        .query_row(
+            "SELECT id, version, definition FROM programmes WHERE code = ?1",
+            [&p.code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let at = now();
+    let definition = p.to_toml();
+    let owner = organisation(&tx, &p.owner.code, &p.owner.name, p.owner.org_type)?;
+    let (id, version, created, changes) = match (existing, mode) {
+        (Some(_), SaveMode::Create) => return Err(StoreError::ProgrammeExists(p.code.clone())),
+        (None, SaveMode::Update) => return Err(StoreError::ProgrammeNotFound(p.code.clone())),
+        (Some((id, version, old)), _) => {
+            let old = parse_definition(&old)?;
+            let changes = old.diff(p);
+            if changes.is_empty() {
+                return Err(StoreError::ProgrammeUnchanged(p.code.clone()));
+            }
+            let version = version + 1;
+            tx.execute(
+                "UPDATE programmes SET owner_id = ?1, version = ?2, definition = ?3, updated_at = ?4
+                 WHERE id = ?5",
+                params![owner, version, definition, at, id],
+            )?;
+            (id, version, false, changes)
+        }
+        (None, _) => {
+            tx.execute(
+                "INSERT INTO programmes (code, owner_id, version, definition, created_at, updated_at)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?4)",
+                params![p.code, owner, definition, at],
+            )?;
+            (tx.last_insert_rowid(), 1, true, Vec::new())
+        }
+    };
+    tx.execute(
+        "INSERT INTO programme_versions (programme_id, version, at, actor, reason, definition)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, version, at, actor.0, reason, definition],
+    )?;
+    tx.execute(
+        "DELETE FROM programme_partners WHERE programme_id = ?1",
+        [id],
+    )?;
+    for partner in &p.partners {
+        let org = organisation(&tx, &partner.code, &partner.name, partner.org_type)?;
+        tx.execute(
+            "INSERT INTO programme_partners (programme_id, organisation_id, role, contribution_per_cycle)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![id, org, partner.role.code(), partner.contribution_per_cycle],
+        )?;
+    }
+    tx.commit()?;
+    Ok(SavedProgramme {
+        version: version as u32,
+        created,
+        changes,
+    })
+}
+
+fn stored(r: &Row<'_>) -> rusqlite::Result<(String, i64, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn to_stored(
+    (definition, version, created_at, updated_at): (String, i64, String, String),
+) -> Result<StoredProgramme, StoreError> {
+    Ok(StoredProgramme {
+        programme: parse_definition(&definition)?,
+        version: version as u32,
+        created_at,
+        updated_at,
+    })
+}
+
+pub(crate) fn programme(
+    conn: &Connection,
+    code: &str,
+) -> Result<Option<StoredProgramme>, StoreError> {
+    conn.query_row(
+        "SELECT definition, version, created_at, updated_at FROM programmes WHERE code = ?1",
+        [code],
+        stored,
+    )
+    .optional()?
+    .map(to_stored)
+    .transpose()
+}
+
+pub(crate) fn programmes(conn: &Connection) -> Result<Vec<StoredProgramme>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT definition, version, created_at, updated_at FROM programmes ORDER BY code",
+    )?;
+    let rows = stmt.query_map([], stored)?;
+    rows.map(|r| to_stored(r?)).collect()
+}
+
+pub(crate) fn programme_history(
+    conn: &Connection,
+    code: &str,
+) -> Result<Vec<ProgrammeVersion>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT v.version, v.at, v.actor, v.reason, v.definition
+         FROM programme_versions v JOIN programmes p ON p.id = v.programme_id
+         WHERE p.code = ?1 ORDER BY v.version",
+    )?;
+    let mut rows = stmt.query([code])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let definition: String = r.get(4)?;
+        out.push(ProgrammeVersion {
+            version: r.get::<_, i64>(0)? as u32,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            reason: r.get(3)?,
+            programme: parse_definition(&definition)?,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn freeze_selection(
+    conn: &mut Connection,
+    s: &NewSelection,
+    members: &[SelectionMember],
+) -> Result<i64, StoreError> {
+    let tx = conn.transaction()?;
+    let (programme_id, version): (i64, i64) = tx
+        .query_row(
+            "SELECT id, version FROM programmes WHERE code = ?1",
+            [&s.programme],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::ProgrammeNotFound(s.programme.clone()))?;
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM selections WHERE programme_id = ?1 AND cycle = ?2",
+            params![programme_id, s.cycle],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Err(StoreError::SelectionExists {
+            programme: s.programme.clone(),
+            cycle: s.cycle,
+            id,
+        });
+    }
+    let at = now();
+    tx.execute(
+        "INSERT INTO selections (programme_id, programme_version, cycle, snapshot, ranking_run, rule,
+             at, actor, eligible, households, persons, cost, budget, cut, content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            programme_id,
+            version,
+            s.cycle,
+            s.snapshot,
+            s.ranking_run,
+            s.rule,
+            at,
+            s.actor.0,
+            s.eligible as i64,
+            members.len() as i64,
+            s.persons as i64,
+            s.cost,
+            s.budget,
+            s.cut,
+            s.content_hash
+        ],
+    )?;
+    let selection = tx.last_insert_rowid();
+    {
+        let mut member = tx.prepare(
+            "INSERT INTO selection_members (selection_id, position, kk, region, members, desil, score, amount)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut entitlement = tx.prepare(
+            "INSERT INTO entitlements (programme_id, cycle, kk, selection_id, amount, state, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'proposed', ?6, ?6)",
+        )?;
+        let mut event = tx.prepare(
+            "INSERT INTO entitlement_events (entitlement_id, at, actor, from_state, to_state, reason)
+             VALUES (?1, ?2, ?3, NULL, 'proposed', ?4)",
+        )?;
+        let reason = format!("selection {selection}, cycle {}", s.cycle);
+        for m in members {
+            let k = m.kk.as_u64() as i64;
+            member.execute(params![
+                selection, m.position, k, m.region, m.members, m.desil, m.score, m.amount
+            ])?;
+            entitlement.execute(params![programme_id, s.cycle, k, selection, m.amount, at])?;
+            let e = tx.last_insert_rowid();
+            event.execute(params![e, at, s.actor.0, reason])?;
+        }
+    }
+    tx.commit()?;
+    Ok(selection)
+}
+
+const SELECTION_COLUMNS: &str =
+    "s.id, p.code, s.programme_version, s.cycle, s.snapshot, s.ranking_run, s.rule, s.at,
+    s.actor, s.eligible, s.households, s.persons, s.cost, s.budget, s.cut, s.content_hash";
+
+fn selection_info(r: &Row<'_>) -> rusqlite::Result<SelectionInfo> {
+    Ok(SelectionInfo {
+        id: r.get(0)?,
+        programme: r.get(1)?,
+        programme_version: r.get::<_, i64>(2)? as u32,
+        cycle: r.get::<_, i64>(3)? as u32,
+        snapshot: r.get(4)?,
+        ranking_run: r.get(5)?,
+        rule: r.get(6)?,
+        at: r.get(7)?,
+        actor: r.get(8)?,
+        eligible: r.get::<_, i64>(9)? as u64,
+        households: r.get::<_, i64>(10)? as u64,
+        persons: r.get::<_, i64>(11)? as u64,
+        cost: r.get(12)?,
+        budget: r.get(13)?,
+        cut: r.get(14)?,
+        content_hash: r.get(15)?,
+    })
+}
+
+pub(crate) fn selection(
+    conn: &Connection,
+    programme: &str,
+    cycle: u32,
+) -> Result<Option<(SelectionInfo, Vec<SelectionMember>)>, StoreError> {
+    let info = conn
+        .query_row(
+            &format!(
+                "SELECT {SELECTION_COLUMNS} FROM selections s JOIN programmes p ON p.id = s.programme_id
+                 WHERE p.code = ?1 AND s.cycle = ?2"
+            ),
+            params![programme, cycle],
+            selection_info,
+        )
+        .optional()?;
+    let Some(info) = info else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare(
+        "SELECT position, kk, region, members, desil, score, amount FROM selection_members
+         WHERE selection_id = ?1 ORDER BY position",
+    )?;
+    let mut rows = stmt.query([info.id])?;
+    let mut members = Vec::new();
+    while let Some(r) = rows.next()? {
+        members.push(SelectionMember {
+            position: r.get(0)?,
+            kk: kk(r.get(1)?)?,
+            region: r.get(2)?,
+            members: r.get(3)?,
+            desil: r.get(4)?,
+            score: r.get(5)?,
+            amount: r.get(6)?,
+        });
+    }
+    Ok(Some((info, members)))
+}
+
+pub(crate) fn selections(
+    conn: &Connection,
+    programme: &str,
+) -> Result<Vec<SelectionInfo>, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {SELECTION_COLUMNS} FROM selections s JOIN programmes p ON p.id = s.programme_id
+         WHERE p.code = ?1 ORDER BY s.cycle"
+    ))?;
+    let rows = stmt.query_map([programme], selection_info)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn live_entitlements(conn: &Connection) -> Result<Vec<LiveEntitlement>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT p.code, o.type, e.cycle, e.kk, e.amount, e.state
+         FROM entitlements e
+         JOIN programmes p ON p.id = e.programme_id
+         JOIN organisations o ON o.id = p.owner_id
+         WHERE e.state NOT IN ('rejected', 'suspended', 'cancelled')
+           AND e.cycle = (SELECT MAX(s.cycle) FROM selections s WHERE s.programme_id = e.programme_id)
+         ORDER BY p.code, e.kk",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(LiveEntitlement {
+            programme: r.get(0)?,
+            owner_type: r.get(1)?,
+            cycle: r.get::<_, i64>(2)? as u32,
+            kk: kk(r.get(3)?)?,
+            amount: r.get(4)?,
+            state: r.get(5)?,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,167 @@
+//! Programmes keep every version; a frozen selection never changes and proposes entitlements.
+
+use setara_core::Kk;
+use setara_store::*;
+use setara_targeting::Programme;
+
+const PROGRAMME: &str = r#"
+code = "PKH-3204"
+name = "Program Keluarga Harapan Kabupaten Bandung"
+area = "32.04"
+budget_per_cycle = 1_500_000
+cycles = 4
+rule = "desil <= 4"
+
+[owner]
+code = "dinsos-3204"
+name = "Dinas Sosial Kabupaten Bandung"
+type = "government"
+
+[benefit]
+kind = "cash"
+rupiah_per_household = 750_000
+
+[[partners]]
+code = "bank-x"
+name = "PT Bank X Tbk"
+type = "csr"
+role = "funder"
+contribution_per_cycle = 500_000
+"#;
+
+fn actor() -> Actor {
+    Actor("petugas-uji".into())
+}
+
+fn store() -> (tempfile::TempDir, Box<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path().join("setara.sqlite").to_str().unwrap()).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn programmes_are_versioned_with_who_and_why() {
+    let (_d, mut store) = store();
+    let p = Programme::from_toml(PROGRAMME).unwrap();
+    let saved = store
+        .save_programme(&p, &actor(), "dibuat", SaveMode::Create)
+        .unwrap();
+    assert_eq!((saved.version, saved.created), (1, true));
+    assert!(matches!(
+        store.save_programme(&p, &actor(), "lagi", SaveMode::Create),
+        Err(StoreError::ProgrammeExists(_))
+    ));
+    assert!(matches!(
+        store.save_programme(&p, &actor(), "sama", SaveMode::Update),
+        Err(StoreError::ProgrammeUnchanged(_))
+    ));
+    let mut q = p.clone();
+    q.budget_per_cycle = 3_000_000;
+    let saved = store
+        .save_programme(&q, &Actor("kabid".into()), "APBD-P", SaveMode::Update)
+        .unwrap();
+    assert_eq!(saved.version, 2);
+    assert_eq!(
+        saved.changes,
+        [(
+            "budget_per_cycle".to_string(),
+            "1500000".to_string(),
+            "3000000".to_string()
+        )]
+    );
+    let history = store.programme_history("PKH-3204").unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].programme, p);
+    assert_eq!(history[1].programme, q);
+    assert_eq!(history[1].actor, "kabid");
+    assert_eq!(history[1].reason, "APBD-P");
+    assert_eq!(store.programme("PKH-3204").unwrap().unwrap().version, 2);
+
+    // An organisation keeps its type.
+    let mut r = Programme::from_toml(PROGRAMME).unwrap();
+    r.code = "OTHER".into();
+    r.owner.org_type = setara_targeting::OrgType::Ngo;
+    assert!(matches!(
+        store.save_programme(&r, &actor(), "x", SaveMode::Create),
+        Err(StoreError::OrganisationConflict { .. })
+    ));
+    assert!(store.programme("OTHER").unwrap().is_none());
+}
+
+#[test]
+fn a_frozen_selection_is_kept_and_proposes_entitlements() {
+    let (_d, mut store) = store();
+    let p = Programme::from_toml(PROGRAMME).unwrap();
+    store
+        .save_programme(&p, &actor(), "dibuat", SaveMode::Create)
+        .unwrap();
+    let run = store
+        .record_ranking(
+            &RankingRun {
+                actor: actor(),
+                snapshot: "abc".into(),
+                model_json: "{}".into(),
+                households: 2,
+                surveyed: 1,
+                r2: 0.5,
+                r2_out_of_sample: Some(0.45),
+                rmse_out_of_sample: Some(0.4),
+                file: "rankings/1.arrow".into(),
+            },
+            &[DesilRow {
+                kk: Kk::from_u64(3204050101200001).unwrap(),
+                score: 13.1,
+                rank: 1,
+                desil: 1,
+                desil_province: 1,
+                desil_regency: 2,
+            }],
+        )
+        .unwrap();
+    let members: Vec<SelectionMember> = [3204050101200001u64, 3204050101200002]
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| SelectionMember {
+            position: i as u32 + 1,
+            kk: Kk::from_u64(k).unwrap(),
+            region: "32.04.05.2001".into(),
+            members: 4,
+            desil: 1,
+            score: 13.0,
+            amount: 750_000,
+        })
+        .collect();
+    let new = NewSelection {
+        programme: "PKH-3204".into(),
+        cycle: 1,
+        snapshot: "abc".into(),
+        ranking_run: run,
+        rule: p.rule.clone(),
+        actor: actor(),
+        eligible: 3,
+        persons: 8,
+        cost: 1_500_000,
+        budget: 1_500_000,
+        cut: None,
+        content_hash: "h".into(),
+    };
+    store.freeze_selection(&new, &members).unwrap();
+    assert!(matches!(
+        store.freeze_selection(&new, &members),
+        Err(StoreError::SelectionExists { cycle: 1, .. })
+    ));
+    let (info, stored) = store.selection("PKH-3204", 1).unwrap().unwrap();
+    assert_eq!(info.households, 2);
+    assert_eq!(stored, members);
+    let live = store.live_entitlements().unwrap();
+    assert_eq!(live.len(), 2);
+    assert!(
+        live.iter()
+            .all(|e| e.state == "proposed" && e.amount == 750_000 && e.owner_type == "government")
+    );
+    let history = store
+        .desil_history(Kk::from_u64(3204050101200001).unwrap())
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].row.desil_regency, 2);
+}
