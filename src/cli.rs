@@ -100,6 +100,19 @@ pub enum Command {
     /// The review queue of possible duplicates: decide, merge, unmerge.
     #[command(subcommand)]
     Review(commands::review::ReviewCommand),
+    /// Welfare ranking: fit the proxy means test, score every household, assign desil.
+    Rank(commands::rank::RankArgs),
+    /// Programmes: create, edit (with history), show, list.
+    #[command(subcommand)]
+    Programme(commands::programme::ProgrammeCommand),
+    /// Targeting: preview a programme's rule, select and freeze a cycle, compare rules, export.
+    Target(commands::target::TargetArgs),
+    /// Why a household is or is not a programme's beneficiary.
+    Explain(commands::explain::ExplainArgs),
+    /// Households served by several programmes, and poor households served by none.
+    Overlap(commands::overlap::OverlapArgs),
+    /// A programme's reach for its partners: by region and desil, without personal data.
+    Reach(commands::overlap::ReachArgs),
 }
 
 /// Parse the command line, run, print errors, return the exit code.
@@ -164,6 +177,12 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Dedup(a) => commands::dedup::run_dedup(ctx, a),
         Command::Link(a) => commands::dedup::run_link(ctx, a),
         Command::Review(c) => commands::review::run(ctx, c),
+        Command::Rank(a) => commands::rank::run(ctx, a),
+        Command::Programme(c) => commands::programme::run(ctx, c),
+        Command::Target(a) => commands::target::run(ctx, a),
+        Command::Explain(a) => commands::explain::run(ctx, a),
+        Command::Overlap(a) => commands::overlap::run_overlap(ctx, a),
+        Command::Reach(a) => commands::overlap::run_reach(ctx, a),
     }
 }
 

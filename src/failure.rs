@@ -126,7 +126,12 @@ impl From<setara_store::StoreError> for Failure {
             | PairDecided { .. }
             | MergeNotFound(_)
             | MergeUndone(_)
-            | MergeOverlaps { .. } => Kind::Invalid,
+            | MergeOverlaps { .. }
+            | ProgrammeExists(_)
+            | ProgrammeNotFound(_)
+            | ProgrammeUnchanged(_)
+            | OrganisationConflict { .. }
+            | SelectionExists { .. } => Kind::Invalid,
             _ => Kind::Failed,
         };
         Failure::from_localized(kind, &e)
@@ -140,6 +145,12 @@ impl From<setara_snapshot::Error> for Failure {
             format!("snapshot: {e}"),
             format!("snapshot: {e}"),
         )
+    }
+}
+
+impl From<setara_targeting::Error> for Failure {
+    fn from(e: setara_targeting::Error) -> Failure {
+        Failure::from_localized(Kind::Invalid, &e)
     }
 }
 

@@ -6,6 +6,234 @@ use clap::{Arg, ArgAction, Command};
 /// it, `"*.seed"` an argument wherever it appears.
 const TEXTS: &[(&str, &str)] = &[
     (
+        "rank",
+        "Peringkat kesejahteraan: mengestimasi PMT, menilai setiap keluarga, menetapkan desil.",
+    ),
+    (
+        "rank.folds",
+        "Jumlah lipatan validasi silang untuk galat di luar sampel.",
+    ),
+    (
+        "rank.top",
+        "Cetak sekian koefisien (efek terbesar dahulu); 0 untuk tidak ada.",
+    ),
+    (
+        "rank.household",
+        "Jangan memeringkat: tampilkan skor dan desil keluarga ini di setiap peringkat sejauh ini.",
+    ),
+    (
+        "programme",
+        "Program: membuat, mengubah (dengan riwayat), menampilkan, mendaftar.",
+    ),
+    (
+        "programme.create",
+        "Membuat program dari berkas TOML (docs/programmes.md) atau dari opsi.",
+    ),
+    (
+        "programme.edit",
+        "Mengubah program: versi baru, dicatat dengan siapa, kapan dan mengapa.",
+    ),
+    (
+        "programme.show",
+        "Menampilkan program: pemilik, mitra, kanvas, manfaat, anggaran, kuota, aturan, versi.",
+    ),
+    ("programme.list", "Daftar program."),
+    (
+        "programme.create.file",
+        "Berkas program (TOML). Opsi yang juga diberikan menimpa isinya.",
+    ),
+    (
+        "programme.create.code",
+        "Kode program (dengan opsi, bukan dengan --file).",
+    ),
+    (
+        "programme.create.reason",
+        "Alasan program dibuat (dicatat pada versi 1).",
+    ),
+    ("programme.edit.programme", "Kode program."),
+    (
+        "programme.edit.file",
+        "Definisi baru seluruhnya (TOML); kodenya harus sama.",
+    ),
+    (
+        "programme.edit.reason",
+        "Alasan (wajib): dicatat pada versi baru.",
+    ),
+    ("programme.show.programme", "Kode program."),
+    (
+        "programme.show.history",
+        "Setiap versi dengan siapa, kapan, mengapa dan apa yang berubah.",
+    ),
+    (
+        "programme.show.toml",
+        "Cetak definisi sebagai TOML (format yang dibaca `create --file`).",
+    ),
+    ("programme.create.name", "Nama program."),
+    (
+        "programme.create.owner_code",
+        "Organisasi pemilik: kodenya.",
+    ),
+    (
+        "programme.create.owner_name",
+        "Organisasi pemilik: namanya.",
+    ),
+    (
+        "programme.create.owner_type",
+        "Organisasi pemilik: government, csr, social_enterprise, campus, ngo atau community.",
+    ),
+    (
+        "programme.create.area",
+        "Wilayah yang dilayani (subpohon wilayah), mis. 32.04; ID untuk seluruh Indonesia.",
+    ),
+    (
+        "programme.create.benefit",
+        "Manfaat tunai: rupiah per keluarga per siklus.",
+    ),
+    (
+        "programme.create.in_kind",
+        "Manfaat barang/jasa: BARANG:JUMLAH:NILAI_PER_UNIT, mis. \"Beras 10 kg:2:140000\".",
+    ),
+    ("programme.create.budget", "Anggaran per siklus, rupiah."),
+    ("programme.create.cycles", "Jumlah siklus (tahap)."),
+    ("programme.create.rule", "Aturan kelayakan (docs/rules.md)."),
+    (
+        "programme.create.priority",
+        "Urutan prioritas, dipisah koma: desil, score, vulnerability, members.",
+    ),
+    (
+        "programme.create.quotas",
+        "Kuota WILAYAH=JUMLAH_KELUARGA (boleh berulang; menggantikan kuota yang ada).",
+    ),
+    ("programme.create.clear_quotas", "Hapus semua kuota."),
+    (
+        "programme.create.partners",
+        "Mitra KODE:JENIS:PERAN[:KONTRIBUSI_PER_SIKLUS]:NAMA (boleh berulang; menambah mitra).",
+    ),
+    (
+        "programme.create.remove_partners",
+        "Hapus mitra dengan kode ini (boleh berulang).",
+    ),
+    (
+        "programme.create.canvas",
+        "Blok Kanvas Model Bisnis BLOK=TEKS (boleh berulang), mis. value_propositions=\"…\".",
+    ),
+    ("programme.create.description", "Uraian program."),
+    ("programme.edit.name", "Nama program."),
+    ("programme.edit.owner_code", "Organisasi pemilik: kodenya."),
+    ("programme.edit.owner_name", "Organisasi pemilik: namanya."),
+    (
+        "programme.edit.owner_type",
+        "Organisasi pemilik: government, csr, social_enterprise, campus, ngo atau community.",
+    ),
+    (
+        "programme.edit.area",
+        "Wilayah yang dilayani (subpohon wilayah), mis. 32.04; ID untuk seluruh Indonesia.",
+    ),
+    (
+        "programme.edit.benefit",
+        "Manfaat tunai: rupiah per keluarga per siklus.",
+    ),
+    (
+        "programme.edit.in_kind",
+        "Manfaat barang/jasa: BARANG:JUMLAH:NILAI_PER_UNIT, mis. \"Beras 10 kg:2:140000\".",
+    ),
+    ("programme.edit.budget", "Anggaran per siklus, rupiah."),
+    ("programme.edit.cycles", "Jumlah siklus (tahap)."),
+    ("programme.edit.rule", "Aturan kelayakan (docs/rules.md)."),
+    (
+        "programme.edit.priority",
+        "Urutan prioritas, dipisah koma: desil, score, vulnerability, members.",
+    ),
+    (
+        "programme.edit.quotas",
+        "Kuota WILAYAH=JUMLAH_KELUARGA (boleh berulang; menggantikan kuota yang ada).",
+    ),
+    ("programme.edit.clear_quotas", "Hapus semua kuota."),
+    (
+        "programme.edit.partners",
+        "Mitra KODE:JENIS:PERAN[:KONTRIBUSI_PER_SIKLUS]:NAMA (boleh berulang; menambah mitra).",
+    ),
+    (
+        "programme.edit.remove_partners",
+        "Hapus mitra dengan kode ini (boleh berulang).",
+    ),
+    (
+        "programme.edit.canvas",
+        "Blok Kanvas Model Bisnis BLOK=TEKS (boleh berulang), mis. value_propositions=\"…\".",
+    ),
+    ("programme.edit.description", "Uraian program."),
+    (
+        "target",
+        "Penargetan: pratinjau aturan program, menetapkan dan membekukan satu siklus, membandingkan aturan, ekspor.",
+    ),
+    ("target.programme", "Kode program."),
+    (
+        "target.cycle",
+        "Siklus yang ditetapkan atau diekspor (bawaan: siklus berikutnya yang belum dibekukan; untuk ekspor, yang terakhir dibekukan).",
+    ),
+    (
+        "target.preview",
+        "Keluarga dan jiwa yang layak per wilayah dan biayanya terhadap anggaran.",
+    ),
+    (
+        "target.select",
+        "Mengisi anggaran dan kuota siklus menurut prioritas, membekukan daftar dan mengusulkan hak bantuan untuk setiap keluarga terpilih.",
+    ),
+    (
+        "target.compare",
+        "Aturan alternatif untuk dibandingkan dengan aturan program (boleh berulang): jumlah, biaya, cakupan 40% termiskin, galat inklusi/eksklusi terhadap kesejahteraan sebenarnya.",
+    ),
+    (
+        "target.export",
+        "Tulis daftar penerima siklus yang dibekukan untuk petugas lapangan ke berkas ini.",
+    ),
+    (
+        "target.excel",
+        "Dengan --export: CSV ramah Excel (`;`, BOM UTF-8).",
+    ),
+    (
+        "target.truth",
+        "Konsumsi sebenarnya per keluarga untuk --compare: truth/households.csv dari generator sintetis. Bawaan: DATA_DIR/input/truth/households.csv bila ada, jika tidak keluarga yang disurvei dengan bobotnya.",
+    ),
+    (
+        "target.bps_period",
+        "Periode BPS garis kemiskinan provinsi yang mendefinisikan miskin untuk --compare.",
+    ),
+    (
+        "target.very_poor",
+        "Sangat miskin: di bawah bagian garis kemiskinan ini (--compare).",
+    ),
+    (
+        "explain",
+        "Mengapa sebuah keluarga menerima atau tidak menerima bantuan suatu program.",
+    ),
+    ("explain.household", "Nomor KK keluarga."),
+    ("explain.programme", "Kode program."),
+    (
+        "explain.cycle",
+        "Siklus (bawaan: siklus terakhir yang dibekukan, jika tidak apa yang terjadi bila ditetapkan sekarang).",
+    ),
+    (
+        "overlap",
+        "Keluarga yang dilayani beberapa program, dan keluarga miskin yang tidak dilayani program mana pun.",
+    ),
+    ("overlap.by", "Baris per provinsi atau kabupaten/kota."),
+    ("overlap.region", "Hanya keluarga di dalam wilayah ini."),
+    (
+        "overlap.poor_desil",
+        "Keluarga miskin adalah desil 1 sampai desil ini.",
+    ),
+    (
+        "reach",
+        "Jangkauan program untuk mitranya: per wilayah dan desil, tanpa data pribadi.",
+    ),
+    ("reach.programme", "Kode program."),
+    ("reach.cycle", "Siklus (bawaan: yang terakhir dibekukan)."),
+    (
+        "reach.by",
+        "Baris per provinsi, kabupaten/kota atau kecamatan.",
+    ),
+    (
         "",
         "Setara: satu registri keluarga, penargetan yang adil, ketimpangan yang terukur.",
     ),

@@ -10,3 +10,4 @@ pub mod import;
 pub mod mpi_registry;
 pub mod stats_input;
 mod stats_text;
+pub mod targeting;

@@ -2,12 +2,17 @@
 
 pub mod dedup;
 pub mod demo;
+pub mod explain;
 pub mod generate;
 pub mod household;
 pub mod import;
 pub mod nik;
+pub mod overlap;
+pub mod programme;
+pub mod rank;
 pub mod region;
 pub mod review;
 pub mod snapshot;
 pub mod stats;
+pub mod target;
 pub mod verify;

@@ -1,0 +1,703 @@
+//! `setara programme`: create, edit (a new version with who and why), show and list programmes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use setara_core::Regions;
+use setara_store::{SaveMode, Store};
+use setara_targeting::{Benefit, Partner, Priority, Programme, rupiah};
+
+use crate::context::{Context, show_path};
+use crate::failure::{Failure, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum ProgrammeCommand {
+    /// Create a programme from a TOML file (docs/programmes.md) or from flags.
+    Create(CreateArgs),
+    /// Change a programme: a new version, recorded with who, when and why.
+    Edit(EditArgs),
+    /// Show a programme: owner, partners, canvas, benefit, budget, quotas, rule, versions.
+    Show(ShowArgs),
+    /// List the programmes.
+    List,
+}
+
+/// Fields that can be given as flags, on create and on edit.
+#[derive(Debug, Args, Default)]
+pub struct Fields {
+    /// Programme name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Owner organisation: its code.
+    #[arg(long)]
+    pub owner_code: Option<String>,
+    /// Owner organisation: its name.
+    #[arg(long)]
+    pub owner_name: Option<String>,
+    /// Owner organisation: government, csr, social_enterprise, campus, ngo or community.
+    #[arg(long)]
+    pub owner_type: Option<String>,
+    /// Region subtree served, e.g. 32.04.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Cash benefit: rupiah per household per cycle.
+    #[arg(long, conflicts_with = "in_kind")]
+    pub benefit: Option<i64>,
+    /// In-kind benefit: ITEM:UNITS:UNIT_VALUE, e.g. "Beras 10 kg:2:140000".
+    #[arg(long)]
+    pub in_kind: Option<String>,
+    /// Budget per cycle, rupiah.
+    #[arg(long)]
+    pub budget: Option<i64>,
+    /// Number of cycles.
+    #[arg(long)]
+    pub cycles: Option<u32>,
+    /// Eligibility rule (docs/rules.md).
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// Priority order, comma-separated: desil, score, vulnerability, members.
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Quota REGION=HOUSEHOLDS (repeatable; replaces the quotas).
+    #[arg(long = "quota")]
+    pub quotas: Vec<String>,
+    /// Remove all quotas.
+    #[arg(long)]
+    pub clear_quotas: bool,
+    /// Partner CODE:TYPE:ROLE[:CONTRIBUTION_PER_CYCLE]:NAME (repeatable; adds a partner).
+    #[arg(long = "partner")]
+    pub partners: Vec<String>,
+    /// Remove the partner with this code (repeatable).
+    #[arg(long = "remove-partner")]
+    pub remove_partners: Vec<String>,
+    /// Business Model Canvas block BLOCK=TEXT (repeatable), e.g. value_propositions="…".
+    #[arg(long = "canvas")]
+    pub canvas: Vec<String>,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Programme file (TOML). Flags given too override its fields.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Programme code (with flags, not with --file).
+    #[arg(long)]
+    pub code: Option<String>,
+    #[command(flatten)]
+    pub fields: Fields,
+    /// Why the programme is created (recorded with version 1).
+    #[arg(long, default_value = "created")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Programme code.
+    pub programme: String,
+    /// The whole new definition (TOML); its code must be the same.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub fields: Fields,
+    /// Why (required): recorded with the new version.
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Programme code.
+    pub programme: String,
+    /// Every version with who, when, why and what changed.
+    #[arg(long)]
+    pub history: bool,
+    /// Print the definition as TOML (the format `create --file` reads).
+    #[arg(long)]
+    pub toml: bool,
+}
+
+fn bad(code: &'static str, id: String, en: String) -> Failure {
+    Failure::invalid(code, id, en)
+}
+
+fn read_toml(path: &std::path::Path) -> Result<Programme> {
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::io(path, &e))?;
+    Programme::from_toml(&text).map_err(|e| {
+        let f = Failure::from(e);
+        Failure::invalid(
+            "programme_toml",
+            format!("{}: {}", show_path(path), f.id),
+            format!("{}: {}", show_path(path), f.en),
+        )
+    })
+}
+
+/// Apply the flags to a programme.
+fn apply(p: &mut Programme, f: &Fields) -> Result<()> {
+    if let Some(v) = &f.name {
+        p.name = v.clone();
+    }
+    if let Some(v) = &f.description {
+        p.description = v.clone();
+    }
+    if let Some(v) = &f.owner_code {
+        p.owner.code = v.clone();
+    }
+    if let Some(v) = &f.owner_name {
+        p.owner.name = v.clone();
+    }
+    if let Some(v) = &f.owner_type {
+        p.owner.org_type = v.parse()?;
+    }
+    if let Some(v) = &f.area {
+        p.area = v.clone();
+    }
+    if let Some(v) = f.benefit {
+        p.benefit = Benefit::Cash {
+            rupiah_per_household: v,
+        };
+    }
+    if let Some(v) = &f.in_kind {
+        let parts: Vec<&str> = v.rsplitn(3, ':').collect();
+        let parsed = match parts.as_slice() {
+            [value, units, item] => value
+                .trim()
+                .replace(['.', '_'], "")
+                .parse::<i64>()
+                .ok()
+                .zip(units.trim().parse::<i64>().ok())
+                .map(|(unit_value, units)| Benefit::InKind {
+                    item: item.trim().to_string(),
+                    units,
+                    unit_value,
+                }),
+            _ => None,
+        };
+        p.benefit = parsed.ok_or_else(|| {
+            bad(
+                "programme_in_kind",
+                format!("--in-kind {v:?}: tulis BARANG:JUMLAH:NILAI_PER_UNIT, mis. \"Beras 10 kg:2:140000\""),
+                format!("--in-kind {v:?}: write ITEM:UNITS:UNIT_VALUE, e.g. \"Beras 10 kg:2:140000\""),
+            )
+        })?;
+    }
+    if let Some(v) = f.budget {
+        p.budget_per_cycle = v;
+    }
+    if let Some(v) = f.cycles {
+        p.cycles = v;
+    }
+    if let Some(v) = &f.rule {
+        p.rule = v.clone();
+    }
+    if let Some(v) = &f.priority {
+        p.priority = v
+            .split(',')
+            .map(|s| {
+                let s = s.trim();
+                [
+                    Priority::Desil,
+                    Priority::Score,
+                    Priority::Vulnerability,
+                    Priority::Members,
+                ]
+                .into_iter()
+                .find(|p| p.code() == s)
+                .ok_or_else(|| {
+                    bad(
+                        "programme_priority",
+                        format!("prioritas {s:?} tidak dikenal; pilihan: desil, score, vulnerability, members"),
+                        format!("unknown priority {s:?}; valid: desil, score, vulnerability, members"),
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
+    }
+    if f.clear_quotas {
+        p.quotas.clear();
+    }
+    if !f.quotas.is_empty() {
+        p.quotas.clear();
+        for q in &f.quotas {
+            let parsed = q
+                .split_once('=')
+                .and_then(|(r, n)| Some((r.trim().to_string(), n.trim().parse::<u64>().ok()?)));
+            let (region, n) = parsed.ok_or_else(|| {
+                bad(
+                    "programme_quota",
+                    format!("--quota {q:?}: tulis WILAYAH=JUMLAH_KELUARGA, mis. 32.04.05=120"),
+                    format!("--quota {q:?}: write REGION=HOUSEHOLDS, e.g. 32.04.05=120"),
+                )
+            })?;
+            p.quotas.insert(region, n);
+        }
+    }
+    for code in &f.remove_partners {
+        let before = p.partners.len();
+        p.partners.retain(|x| &x.code != code);
+        if p.partners.len() == before {
+            return Err(bad(
+                "programme_partner_not_found",
+                format!("{code} bukan mitra program {}", p.code),
+                format!("{code} is not a partner of programme {}", p.code),
+            ));
+        }
+    }
+    for spec in &f.partners {
+        p.partners.push(parse_partner(spec)?);
+    }
+    for c in &f.canvas {
+        let Some((key, text)) = c.split_once('=') else {
+            return Err(bad(
+                "programme_canvas",
+                format!("--canvas {c:?}: tulis BLOK=TEKS"),
+                format!("--canvas {c:?}: write BLOCK=TEXT"),
+            ));
+        };
+        let canvas = &mut p.canvas;
+        let slot = match key.trim() {
+            "customer_segments" => &mut canvas.customer_segments,
+            "value_propositions" => &mut canvas.value_propositions,
+            "channels" => &mut canvas.channels,
+            "customer_relationships" => &mut canvas.customer_relationships,
+            "revenue_streams" => &mut canvas.revenue_streams,
+            "key_resources" => &mut canvas.key_resources,
+            "key_activities" => &mut canvas.key_activities,
+            "key_partners" => &mut canvas.key_partners,
+            "cost_structure" => &mut canvas.cost_structure,
+            other => {
+                let valid = canvas.blocks().map(|(k, ..)| k).join(", ");
+                return Err(bad(
+                    "programme_canvas",
+                    format!("blok kanvas {other:?} tidak dikenal; pilihan: {valid}"),
+                    format!("unknown canvas block {other:?}; valid: {valid}"),
+                ));
+            }
+        };
+        *slot = text.trim().to_string();
+    }
+    Ok(())
+}
+
+fn parse_partner(spec: &str) -> Result<Partner> {
+    let parts: Vec<&str> = spec.splitn(5, ':').collect();
+    let err = || {
+        bad(
+            "programme_partner",
+            format!(
+                "--partner {spec:?}: tulis KODE:JENIS:PERAN[:KONTRIBUSI]:NAMA, mis. unpad:campus:evaluator:Universitas Padjadjaran"
+            ),
+            format!(
+                "--partner {spec:?}: write CODE:TYPE:ROLE[:CONTRIBUTION]:NAME, e.g. unpad:campus:evaluator:Universitas Padjadjaran"
+            ),
+        )
+    };
+    let (code, org_type, role, contribution, name) = match parts.as_slice() {
+        [c, t, r, n] => (*c, *t, *r, None, *n),
+        [c, t, r, money, n] => {
+            let m = money.trim().replace(['.', '_'], "");
+            match m.parse::<i64>() {
+                Ok(v) => (*c, *t, *r, Some(v), *n),
+                // A name with a colon in it.
+                Err(_) => (*c, *t, *r, None, &spec[c.len() + t.len() + r.len() + 3..]),
+            }
+        }
+        _ => return Err(err()),
+    };
+    if code.trim().is_empty() || name.trim().is_empty() {
+        return Err(err());
+    }
+    Ok(Partner {
+        code: code.trim().to_string(),
+        name: name.trim().to_string(),
+        org_type: org_type.parse()?,
+        role: role.parse()?,
+        contribution_per_cycle: contribution,
+    })
+}
+
+/// Check a programme fully before it is stored: its fields, and its rule against the attribute
+/// schema and the programmes `receives(...)` may name.
+fn check(store: &dyn Store, p: &Programme) -> Result<()> {
+    p.check(Regions::kemendagri_2025())?;
+    let mut known: Vec<String> = store
+        .programmes()?
+        .into_iter()
+        .map(|s| s.programme.code)
+        .collect();
+    if !known.contains(&p.code) {
+        known.push(p.code.clone());
+    }
+    crate::targeting::check_rule(&p.rule, &known)?;
+    Ok(())
+}
+
+pub fn run(ctx: &Context, c: ProgrammeCommand) -> Result<()> {
+    match c {
+        ProgrammeCommand::Create(a) => create(ctx, a),
+        ProgrammeCommand::Edit(a) => edit(ctx, a),
+        ProgrammeCommand::Show(a) => show(ctx, a),
+        ProgrammeCommand::List => list(ctx),
+    }
+}
+
+fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
+    let mut p = match (&a.file, &a.code) {
+        (Some(path), None) => read_toml(path)?,
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "programme_code_twice",
+                "--code tidak dipakai bersama --file: kode ada di dalam berkas".into(),
+                "--code is not used with --file: the code is in the file".into(),
+            ));
+        }
+        (None, Some(code)) => {
+            let missing: Vec<&str> = [
+                ("--name", a.fields.name.is_none()),
+                ("--owner-code", a.fields.owner_code.is_none()),
+                ("--owner-name", a.fields.owner_name.is_none()),
+                ("--owner-type", a.fields.owner_type.is_none()),
+                ("--area", a.fields.area.is_none()),
+                (
+                    "--benefit/--in-kind",
+                    a.fields.benefit.is_none() && a.fields.in_kind.is_none(),
+                ),
+                ("--budget", a.fields.budget.is_none()),
+                ("--cycles", a.fields.cycles.is_none()),
+                ("--rule", a.fields.rule.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(f, m)| m.then_some(f))
+            .collect();
+            if !missing.is_empty() {
+                let m = missing.join(", ");
+                return Err(Failure::new(
+                    crate::failure::Kind::Usage,
+                    "programme_flags_missing",
+                    format!("tanpa --file, program memerlukan {m}"),
+                    format!("without --file, a programme needs {m}"),
+                ));
+            }
+            Programme {
+                code: code.clone(),
+                name: String::new(),
+                description: String::new(),
+                owner: setara_targeting::Organisation {
+                    code: String::new(),
+                    name: String::new(),
+                    org_type: setara_targeting::OrgType::Government,
+                },
+                partners: Vec::new(),
+                canvas: Default::default(),
+                area: String::new(),
+                benefit: Benefit::Cash {
+                    rupiah_per_household: 0,
+                },
+                budget_per_cycle: 0,
+                cycles: 0,
+                quotas: Default::default(),
+                rule: String::new(),
+                priority: vec![Priority::Desil, Priority::Score, Priority::Vulnerability],
+            }
+        }
+        (None, None) => {
+            return Err(Failure::new(
+                crate::failure::Kind::Usage,
+                "programme_no_definition",
+                "berikan --file PROGRAM.toml, atau --code beserta opsi lainnya".to_string(),
+                "give --file PROGRAMME.toml, or --code with the other flags".to_string(),
+            ));
+        }
+    };
+    apply(&mut p, &a.fields)?;
+    let mut store = ctx.open_store()?;
+    check(store.as_ref(), &p)?;
+    let saved = store.save_programme(&p, &ctx.actor, &a.reason, SaveMode::Create)?;
+    if ctx.json {
+        println!(
+            "{}",
+            serde_json::json!({ "programme": p.code, "version": saved.version, "created": true })
+        );
+    } else {
+        ctx.say(format!(
+            "{} {} ({}) {} {}",
+            ctx.t("Program", "Programme"),
+            p.code,
+            p.name,
+            ctx.t("dibuat, versi", "created, version"),
+            saved.version
+        ));
+    }
+    Ok(())
+}
+
+fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
+    if a.reason.trim().is_empty() {
+        return Err(bad(
+            "programme_reason_required",
+            "setiap perubahan program wajib disertai alasan (--reason)".into(),
+            "every programme change needs a reason (--reason)".into(),
+        ));
+    }
+    let mut store = ctx.open_store()?;
+    let current = store
+        .programme(&a.programme)?
+        .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(a.programme.clone()))?;
+    let mut p = match &a.file {
+        Some(path) => {
+            let p = read_toml(path)?;
+            if p.code != a.programme {
+                return Err(bad(
+                    "programme_code_differs",
+                    format!(
+                        "berkas berisi program {}, bukan {}; kode program tidak dapat diubah",
+                        p.code, a.programme
+                    ),
+                    format!(
+                        "the file holds programme {}, not {}; a programme's code cannot change",
+                        p.code, a.programme
+                    ),
+                ));
+            }
+            p
+        }
+        None => current.programme.clone(),
+    };
+    apply(&mut p, &a.fields)?;
+    check(store.as_ref(), &p)?;
+    let saved = store.save_programme(&p, &ctx.actor, &a.reason, SaveMode::Update)?;
+    if ctx.json {
+        let changes: Vec<_> = saved
+            .changes
+            .iter()
+            .map(|(f, o, n)| serde_json::json!({ "field": f, "old": o, "new": n }))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({ "programme": p.code, "version": saved.version, "changes": changes })
+        );
+    } else {
+        ctx.say(format!(
+            "{} {} {} {}:",
+            ctx.t("Program", "Programme"),
+            p.code,
+            ctx.t("sekarang versi", "is now version"),
+            saved.version
+        ));
+        for (field, old, new) in &saved.changes {
+            ctx.say(format!("  {field}: {} → {}", short(old), short(new)));
+        }
+    }
+    Ok(())
+}
+
+fn short(s: &str) -> String {
+    let one_line = s.replace('\n', " ");
+    if one_line.chars().count() > 80 {
+        format!("{}…", one_line.chars().take(79).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
+    let store = ctx.open_store()?;
+    let stored = store
+        .programme(&a.programme)?
+        .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(a.programme.clone()))?;
+    let p = &stored.programme;
+    if a.toml {
+        print!("{}", p.to_toml());
+        return Ok(());
+    }
+    let history = if a.history {
+        store.programme_history(&p.code)?
+    } else {
+        Vec::new()
+    };
+    let selections = store.selections(&p.code)?;
+    if ctx.json {
+        let versions: Vec<_> = history
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let changes: Vec<_> = if i == 0 {
+                    Vec::new()
+                } else {
+                    history[i - 1]
+                        .programme
+                        .diff(&v.programme)
+                        .into_iter()
+                        .map(|(f, o, n)| serde_json::json!({ "field": f, "old": o, "new": n }))
+                        .collect()
+                };
+                serde_json::json!({ "version": v.version, "at": v.at, "actor": v.actor, "reason": v.reason, "changes": changes })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({
+                "programme": p,
+                "version": stored.version,
+                "created_at": stored.created_at,
+                "updated_at": stored.updated_at,
+                "rupiah_per_household": p.benefit.rupiah_per_household(),
+                "co_funding_per_cycle": p.co_funding_per_cycle(),
+                "selections": selections,
+                "history": versions,
+            })
+        );
+        return Ok(());
+    }
+    let lang = ctx.lang;
+    println!("{} — {}", p.code, p.name);
+    if !p.description.is_empty() {
+        println!("  {}", p.description);
+    }
+    println!(
+        "  {}: {} ({}), {} {} {} {}",
+        ctx.t("Pemilik", "Owner"),
+        p.owner.name,
+        p.owner.org_type.label(lang),
+        ctx.t("versi", "version"),
+        stored.version,
+        ctx.t("sejak", "since"),
+        stored.updated_at
+    );
+    for partner in &p.partners {
+        let money = partner
+            .contribution_per_cycle
+            .map(|c| format!(", {}/{}", rupiah(c), ctx.t("siklus", "cycle")))
+            .unwrap_or_default();
+        println!(
+            "  {}: {} ({}) — {}{money}",
+            ctx.t("Mitra", "Partner"),
+            partner.name,
+            partner.org_type.label(lang),
+            partner.role.label(lang)
+        );
+    }
+    println!("  {}: {}", ctx.t("Wilayah", "Area"), p.area);
+    println!(
+        "  {}: {} {}",
+        ctx.t("Manfaat", "Benefit"),
+        p.benefit.describe(lang),
+        ctx.t("per keluarga per siklus", "per household per cycle")
+    );
+    println!(
+        "  {}: {} × {} {} ({} {})",
+        ctx.t("Anggaran", "Budget"),
+        rupiah(p.budget_per_cycle),
+        p.cycles,
+        ctx.t("siklus", "cycles"),
+        ctx.t("pendanaan bersama", "co-funding"),
+        rupiah(p.co_funding_per_cycle())
+    );
+    for (region, n) in &p.quotas {
+        println!(
+            "  {} {region}: {n} {}",
+            ctx.t("Kuota", "Quota"),
+            ctx.t("keluarga", "households")
+        );
+    }
+    println!("  {}: {}", ctx.t("Aturan", "Rule"), p.rule.trim());
+    println!(
+        "  {}: {}",
+        ctx.t("Prioritas", "Priority"),
+        p.priority
+            .iter()
+            .map(|x| x.label(lang))
+            .collect::<Vec<_>>()
+            .join(" → ")
+    );
+    let blocks: Vec<_> = p
+        .canvas
+        .blocks()
+        .into_iter()
+        .filter(|(.., text)| !text.is_empty())
+        .collect();
+    if !blocks.is_empty() {
+        println!(
+            "  {}:",
+            ctx.t("Kanvas model bisnis", "Business Model Canvas")
+        );
+        for (_, id, en, text) in blocks {
+            println!("    {}: {}", lang.pick(id, en), text);
+        }
+    }
+    for s in &selections {
+        println!(
+            "  {} {}: {} {}, {}, {} {} ({})",
+            ctx.t("Siklus", "Cycle"),
+            s.cycle,
+            s.households,
+            ctx.t("keluarga dibekukan", "households frozen"),
+            rupiah(s.cost),
+            ctx.t("oleh", "by"),
+            s.actor,
+            s.at
+        );
+    }
+    if a.history {
+        println!("{}:", ctx.t("Riwayat", "History"));
+        for (i, v) in history.iter().enumerate() {
+            println!(
+                "  {} {}  {}  {}  {}",
+                ctx.t("versi", "version"),
+                v.version,
+                v.at,
+                v.actor,
+                v.reason
+            );
+            if i > 0 {
+                for (field, old, new) in history[i - 1].programme.diff(&v.programme) {
+                    println!("      {field}: {} → {}", short(&old), short(&new));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn list(ctx: &Context) -> Result<()> {
+    let store = ctx.open_store()?;
+    let all = store.programmes()?;
+    if ctx.json {
+        let rows: Vec<_> = all
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "code": s.programme.code, "name": s.programme.name,
+                    "owner": s.programme.owner.code, "owner_type": s.programme.owner.org_type,
+                    "area": s.programme.area, "version": s.version,
+                    "budget_per_cycle": s.programme.budget_per_cycle,
+                    "rupiah_per_household": s.programme.benefit.rupiah_per_household(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
+    if all.is_empty() {
+        ctx.say(ctx.t(
+            "Belum ada program; buat dengan `setara programme create --file PROGRAM.toml`",
+            "No programmes yet; create one with `setara programme create --file PROGRAMME.toml`",
+        ));
+    }
+    for s in &all {
+        let p = &s.programme;
+        println!(
+            "{:<16} {:<10} {:<18} {:>16} {:>14}  {}",
+            p.code,
+            p.area,
+            p.owner.org_type.label(ctx.lang),
+            rupiah(p.budget_per_cycle),
+            rupiah(p.benefit.rupiah_per_household()),
+            p.name
+        );
+    }
+    Ok(())
+}
