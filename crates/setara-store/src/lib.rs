@@ -164,6 +164,30 @@ pub trait Store: Send {
     /// Entitlements that are not rejected, suspended or cancelled, in each programme's latest
     /// frozen cycle: who is being served now.
     fn live_entitlements(&self) -> Result<Vec<LiveEntitlement>, StoreError>;
+
+    /// Entitlements matching the filter, by id.
+    fn entitlements(&self, filter: &EntitlementFilter) -> Result<Vec<EntitlementView>, StoreError>;
+    /// One entitlement and its events, oldest first.
+    fn entitlement(
+        &self,
+        id: i64,
+    ) -> Result<Option<(EntitlementView, Vec<EntitlementEvent>)>, StoreError>;
+    /// Move entitlements to `to` in one transaction: each must allow it (else nothing changes).
+    /// A disbursement or a return gives each entitlement's ledger index (same order as `ids`).
+    fn transition(
+        &mut self,
+        ids: &[i64],
+        to: setara_targeting::entitlement::State,
+        via: setara_targeting::entitlement::Via,
+        actor: &Actor,
+        reason: &str,
+        ledger: Option<&[u64]>,
+    ) -> Result<usize, StoreError>;
+    /// Keep a commitment nonce (hex) with each entitlement that has none yet.
+    fn set_nonces(&mut self, nonces: &[(i64, String)]) -> Result<(), StoreError>;
+    /// How many ledger entries are reflected in the entitlements.
+    fn ledger_applied(&self) -> Result<u64, StoreError>;
+    fn set_ledger_applied(&mut self, entries: u64) -> Result<(), StoreError>;
 }
 
 /// One import in progress. Dropping it without [`ImportSession::commit`] rolls back.
@@ -645,6 +669,43 @@ pub struct LiveEntitlement {
     pub state: String,
 }
 
+/// Which entitlements to list.
+#[derive(Clone, Debug, Default)]
+pub struct EntitlementFilter {
+    pub programme: Option<String>,
+    pub cycle: Option<u32>,
+    pub state: Option<setara_targeting::entitlement::State>,
+    pub kk: Option<Kk>,
+    /// 0: no limit.
+    pub limit: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EntitlementView {
+    pub id: i64,
+    pub programme: String,
+    pub cycle: u32,
+    pub kk: Kk,
+    pub amount: i64,
+    pub state: setara_targeting::entitlement::State,
+    pub paid_amount: i64,
+    pub ledger_index: Option<u64>,
+    /// Hex; present once the entitlement was disbursed (or prepared for it).
+    pub nonce: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EntitlementEvent {
+    pub at: String,
+    pub actor: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: String,
+    pub ledger_index: Option<u64>,
+}
+
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -703,6 +764,17 @@ pub enum StoreError {
         stored: String,
         given: String,
     },
+    #[error("entitlement {0} does not exist")]
+    EntitlementNotFound(i64),
+    #[error("entitlement {id} is {from}; it cannot become {to}{}", allowed_hint(.allowed))]
+    TransitionNotAllowed {
+        id: i64,
+        from: String,
+        to: String,
+        allowed: Vec<String>,
+    },
+    #[error("entitlement {id}: becoming {to} needs a reason")]
+    TransitionReasonRequired { id: i64, to: String },
     #[error(
         "cycle {cycle} of programme {programme} is already frozen (selection {id}); a frozen list is never replaced"
     )]
@@ -711,6 +783,14 @@ pub enum StoreError {
         cycle: u32,
         id: i64,
     },
+}
+
+fn allowed_hint(allowed: &[String]) -> String {
+    if allowed.is_empty() {
+        " (it is final)".to_string()
+    } else {
+        format!(" (allowed: {})", allowed.join(", "))
+    }
 }
 
 impl Localized for StoreError {
@@ -737,6 +817,9 @@ impl Localized for StoreError {
             StoreError::ProgrammeUnchanged(_) => "programme_unchanged",
             StoreError::OrganisationConflict { .. } => "organisation_conflict",
             StoreError::SelectionExists { .. } => "selection_exists",
+            StoreError::EntitlementNotFound(_) => "entitlement_not_found",
+            StoreError::TransitionNotAllowed { .. } => "entitlement_transition_not_allowed",
+            StoreError::TransitionReasonRequired { .. } => "entitlement_reason_required",
         }
     }
 
@@ -808,6 +891,28 @@ impl Localized for StoreError {
             ) => format!(
                 "siklus {cycle} program {programme} sudah dibekukan (penetapan {id}); daftar yang sudah dibekukan tidak pernah diganti"
             ),
+            (StoreError::EntitlementNotFound(id), Lang::Id) => {
+                format!("hak bantuan {id} tidak ada")
+            }
+            (
+                StoreError::TransitionNotAllowed {
+                    id,
+                    from,
+                    to,
+                    allowed,
+                },
+                Lang::Id,
+            ) => format!(
+                "hak bantuan {id} berstatus {from}; tidak dapat menjadi {to}{}",
+                if allowed.is_empty() {
+                    " (status akhir)".to_string()
+                } else {
+                    format!(" (yang boleh: {})", allowed.join(", "))
+                }
+            ),
+            (StoreError::TransitionReasonRequired { id, to }, Lang::Id) => {
+                format!("hak bantuan {id}: menjadi {to} wajib disertai alasan")
+            }
         }
     }
 }

@@ -164,4 +164,107 @@ fn a_frozen_selection_is_kept_and_proposes_entitlements() {
         .unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].row.desil_regency, 2);
+
+    // The entitlements' life: every transition checked, recorded, all or nothing.
+    use setara_targeting::entitlement::{State, Via};
+    let all = store.entitlements(&EntitlementFilter::default()).unwrap();
+    let ids: Vec<i64> = all.iter().map(|e| e.id).collect();
+    assert!(all.iter().all(|e| e.state == State::Proposed));
+    store
+        .transition(&ids, State::Verified, Via::Officer, &actor(), "", None)
+        .unwrap();
+    // Paying a verified (not approved) entitlement is refused, and nothing changes.
+    let err = store
+        .transition(
+            &ids,
+            State::Paid,
+            Via::Disbursement,
+            &actor(),
+            "",
+            Some(&[7, 8]),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::TransitionNotAllowed { .. }),
+        "{err}"
+    );
+    store
+        .transition(
+            &ids[..1],
+            State::Approved,
+            Via::Officer,
+            &actor(),
+            "ok",
+            None,
+        )
+        .unwrap();
+    // A batch with one entitlement that may not move changes none of them.
+    assert!(
+        store
+            .transition(
+                &ids,
+                State::Paid,
+                Via::Disbursement,
+                &actor(),
+                "",
+                Some(&[7, 8])
+            )
+            .is_err()
+    );
+    assert_eq!(
+        store.entitlement(ids[0]).unwrap().unwrap().0.state,
+        State::Approved
+    );
+    // Suspending needs a reason.
+    assert!(matches!(
+        store.transition(
+            &ids[1..],
+            State::Suspended,
+            Via::Officer,
+            &actor(),
+            " ",
+            None
+        ),
+        Err(StoreError::TransitionReasonRequired { .. })
+    ));
+    store
+        .transition(
+            &ids[..1],
+            State::Paid,
+            Via::Disbursement,
+            &actor(),
+            "disbursed",
+            Some(&[41]),
+        )
+        .unwrap();
+    let (paid, events) = store.entitlement(ids[0]).unwrap().unwrap();
+    assert_eq!(paid.state, State::Paid);
+    assert_eq!(paid.paid_amount, 750_000);
+    assert_eq!(paid.ledger_index, Some(41));
+    let states: Vec<&str> = events.iter().map(|e| e.to.as_str()).collect();
+    assert_eq!(states, ["proposed", "verified", "approved", "paid"]);
+    assert_eq!(events[3].ledger_index, Some(41));
+    // A paid entitlement cannot be cancelled: the money moved; a return entry comes first.
+    assert!(
+        store
+            .transition(
+                &ids[..1],
+                State::Cancelled,
+                Via::Officer,
+                &actor(),
+                "x",
+                None
+            )
+            .is_err()
+    );
+    store.set_nonces(&[(ids[0], "ab".repeat(32))]).unwrap();
+    store.set_nonces(&[(ids[0], "cd".repeat(32))]).unwrap();
+    assert_eq!(
+        store.entitlement(ids[0]).unwrap().unwrap().0.nonce,
+        Some("ab".repeat(32)),
+        "a nonce, once kept, never changes"
+    );
+    assert_eq!(store.ledger_applied().unwrap(), 0);
+    store.set_ledger_applied(42).unwrap();
+    assert_eq!(store.ledger_applied().unwrap(), 42);
 }

@@ -5,12 +5,14 @@
 //!   budget, cycles, quotas (kuota), eligibility rule and priority order — read from TOML and
 //!   checked.
 //! * [`select`]: fill a cycle's budget and quotas by priority.
+//! * [`entitlement`]: the states of an entitlement and the transitions allowed between them.
 //! * [`accuracy`]: inclusion and exclusion errors against true welfare (Alatas et al. 2012,
 //!   Table 3).
 //!
 //! Pure logic: no file, database or snapshot access. Money is integer rupiah.
 
 pub mod accuracy;
+pub mod entitlement;
 mod error;
 pub mod programme;
 pub mod select;

@@ -38,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "targeting",
         include_str!("../../migrations/sqlite/0004_targeting.sql"),
     ),
+    (
+        "ledger",
+        include_str!("../../migrations/sqlite/0005_ledger.sql"),
+    ),
 ];
 
 /// The registry in a SQLite file.
@@ -727,6 +731,49 @@ impl Store for SqliteStore {
 
     fn live_entitlements(&self) -> Result<Vec<LiveEntitlement>, StoreError> {
         targeting::live_entitlements(&self.conn)
+    }
+
+    fn entitlements(&self, filter: &EntitlementFilter) -> Result<Vec<EntitlementView>, StoreError> {
+        targeting::entitlements(&self.conn, filter)
+    }
+
+    fn entitlement(
+        &self,
+        id: i64,
+    ) -> Result<Option<(EntitlementView, Vec<EntitlementEvent>)>, StoreError> {
+        targeting::entitlement(&self.conn, id)
+    }
+
+    fn transition(
+        &mut self,
+        ids: &[i64],
+        to: setara_targeting::entitlement::State,
+        via: setara_targeting::entitlement::Via,
+        actor: &Actor,
+        reason: &str,
+        ledger: Option<&[u64]>,
+    ) -> Result<usize, StoreError> {
+        targeting::transition(&mut self.conn, ids, to, via, actor, reason, ledger)
+    }
+
+    fn set_nonces(&mut self, nonces: &[(i64, String)]) -> Result<(), StoreError> {
+        targeting::set_nonces(&mut self.conn, nonces)
+    }
+
+    fn ledger_applied(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT entries FROM ledger_applied WHERE id = 1", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+
+    fn set_ledger_applied(&mut self, entries: u64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE ledger_applied SET entries = ?1 WHERE id = 1",
+            [entries as i64],
+        )?;
+        Ok(())
     }
 
     fn record_dedup(

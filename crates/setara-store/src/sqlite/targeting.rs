@@ -475,3 +475,172 @@ pub(crate) fn live_entitlements(conn: &Connection) -> Result<Vec<LiveEntitlement
     }
     Ok(out)
 }
+
+const ENTITLEMENT_COLUMNS: &str =
+    "e.id, p.code, e.cycle, e.kk, e.amount, e.state, e.paid_amount, e.ledger_index,
+    e.nonce, e.created_at, e.updated_at";
+
+fn entitlement_view(r: &Row<'_>) -> Result<EntitlementView, StoreError> {
+    let state: String = r.get(5)?;
+    Ok(EntitlementView {
+        id: r.get(0)?,
+        programme: r.get(1)?,
+        cycle: r.get::<_, i64>(2)? as u32,
+        kk: kk(r.get(3)?)?,
+        amount: r.get(4)?,
+        state: state.parse().map_err(corrupt)?,
+        paid_amount: r.get(6)?,
+        ledger_index: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
+        nonce: r.get(8)?,
+        created_at: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
+}
+
+pub(crate) fn entitlements(
+    conn: &Connection,
+    f: &EntitlementFilter,
+) -> Result<Vec<EntitlementView>, StoreError> {
+    let limit = if f.limit == 0 {
+        i64::MAX
+    } else {
+        f.limit as i64
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTITLEMENT_COLUMNS} FROM entitlements e JOIN programmes p ON p.id = e.programme_id
+         WHERE (?1 IS NULL OR p.code = ?1) AND (?2 IS NULL OR e.cycle = ?2)
+           AND (?3 IS NULL OR e.state = ?3) AND (?4 IS NULL OR e.kk = ?4)
+         ORDER BY e.id LIMIT ?5"
+    ))?;
+    let mut rows = stmt.query(params![
+        f.programme,
+        f.cycle,
+        f.state.map(|s| s.code()),
+        f.kk.map(|k| k.as_u64() as i64),
+        limit
+    ])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(entitlement_view(r)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn entitlement(
+    conn: &Connection,
+    id: i64,
+) -> Result<Option<(EntitlementView, Vec<EntitlementEvent>)>, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTITLEMENT_COLUMNS} FROM entitlements e JOIN programmes p ON p.id = e.programme_id
+         WHERE e.id = ?1"
+    ))?;
+    let mut rows = stmt.query([id])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let view = entitlement_view(r)?;
+    let mut stmt = conn.prepare(
+        "SELECT at, actor, from_state, to_state, reason, ledger_index FROM entitlement_events
+         WHERE entitlement_id = ?1 ORDER BY id",
+    )?;
+    let events = stmt
+        .query_map([id], |r| {
+            Ok(EntitlementEvent {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                from: r.get(2)?,
+                to: r.get(3)?,
+                reason: r.get(4)?,
+                ledger_index: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Some((view, events)))
+}
+
+pub(crate) fn transition(
+    conn: &mut Connection,
+    ids: &[i64],
+    to: setara_targeting::entitlement::State,
+    via: setara_targeting::entitlement::Via,
+    actor: &Actor,
+    reason: &str,
+    ledger: Option<&[u64]>,
+) -> Result<usize, StoreError> {
+    use setara_targeting::entitlement::{Refusal, State, Via, check};
+    if let Some(l) = ledger {
+        assert_eq!(l.len(), ids.len(), "one ledger index per entitlement");
+    }
+    let at = now();
+    let tx = conn.transaction()?;
+    {
+        let mut get =
+            tx.prepare_cached("SELECT state, amount, paid_amount FROM entitlements WHERE id = ?1")?;
+        let mut set = tx.prepare_cached(
+            "UPDATE entitlements SET state = ?1, paid_amount = ?2,
+                 ledger_index = COALESCE(?3, ledger_index), updated_at = ?4 WHERE id = ?5",
+        )?;
+        let mut event = tx.prepare_cached(
+            "INSERT INTO entitlement_events (entitlement_id, at, actor, from_state, to_state, reason, ledger_index)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (n, &id) in ids.iter().enumerate() {
+            let (state, amount, paid): (String, i64, i64) = get
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?
+                .ok_or(StoreError::EntitlementNotFound(id))?;
+            let from: State = state.parse().map_err(corrupt)?;
+            match check(from, to, via, reason) {
+                Ok(()) => {}
+                Err(Refusal::NotAllowed { .. }) => {
+                    return Err(StoreError::TransitionNotAllowed {
+                        id,
+                        from: from.code().into(),
+                        to: to.code().into(),
+                        allowed: from.next().iter().map(|s| s.code().to_string()).collect(),
+                    });
+                }
+                Err(Refusal::ReasonRequired(_)) => {
+                    return Err(StoreError::TransitionReasonRequired {
+                        id,
+                        to: to.code().into(),
+                    });
+                }
+            }
+            let paid = match via {
+                Via::Disbursement => paid + amount,
+                Via::Reversal => paid - amount,
+                Via::Officer => paid,
+            };
+            let index = ledger.map(|l| l[n] as i64);
+            set.execute(params![to.code(), paid, index, at, id])?;
+            event.execute(params![
+                id,
+                at,
+                actor.0,
+                from.code(),
+                to.code(),
+                reason,
+                index
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(ids.len())
+}
+
+pub(crate) fn set_nonces(
+    conn: &mut Connection,
+    nonces: &[(i64, String)],
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx
+            .prepare_cached("UPDATE entitlements SET nonce = ?1 WHERE id = ?2 AND nonce IS NULL")?;
+        for (id, nonce) in nonces {
+            stmt.execute(params![nonce, id])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
