@@ -113,6 +113,14 @@ pub enum Command {
     Overlap(commands::overlap::OverlapArgs),
     /// A programme's reach for its partners: by region and desil, without personal data.
     Reach(commands::overlap::ReachArgs),
+    /// Entitlements: list, show, move through their states.
+    #[command(subcommand)]
+    Entitlement(commands::entitlement::EntitlementCommand),
+    /// Pay a cycle's approved entitlements: ledger entries, entitlements paid, a new checkpoint.
+    Disburse(commands::ledger::DisburseArgs),
+    /// The tamper-evident ledger: funds, checkpoints, proofs, receipts, audit.
+    #[command(subcommand)]
+    Ledger(commands::ledger::LedgerCommand),
 }
 
 /// Parse the command line, run, print errors, return the exit code.
@@ -183,6 +191,9 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Explain(a) => commands::explain::run(ctx, a),
         Command::Overlap(a) => commands::overlap::run_overlap(ctx, a),
         Command::Reach(a) => commands::overlap::run_reach(ctx, a),
+        Command::Entitlement(c) => commands::entitlement::run(ctx, c),
+        Command::Disburse(a) => commands::ledger::run_disburse(ctx, a),
+        Command::Ledger(c) => commands::ledger::run(ctx, c),
     }
 }
 

@@ -131,7 +131,10 @@ impl From<setara_store::StoreError> for Failure {
             | ProgrammeNotFound(_)
             | ProgrammeUnchanged(_)
             | OrganisationConflict { .. }
-            | SelectionExists { .. } => Kind::Invalid,
+            | SelectionExists { .. }
+            | EntitlementNotFound(_)
+            | TransitionNotAllowed { .. }
+            | TransitionReasonRequired { .. } => Kind::Invalid,
             _ => Kind::Failed,
         };
         Failure::from_localized(kind, &e)

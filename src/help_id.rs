@@ -6,6 +6,175 @@ use clap::{Arg, ArgAction, Command};
 /// it, `"*.seed"` an argument wherever it appears.
 const TEXTS: &[(&str, &str)] = &[
     (
+        "disburse",
+        "Membayar hak bantuan yang disetujui dalam satu siklus: entri buku besar, status dibayarkan, checkpoint baru.",
+    ),
+    ("disburse.programme", "Kode program."),
+    (
+        "disburse.cycle",
+        "Siklus yang hak bantuannya (berstatus approved) dibayarkan.",
+    ),
+    (
+        "disburse.channel",
+        "Saluran pembayaran yang dicatat di setiap entri: bank_transfer, pos, cash, in_kind, …",
+    ),
+    (
+        "ledger",
+        "Buku besar yang tahan manipulasi: dana, checkpoint, bukti, tanda terima, audit.",
+    ),
+    (
+        "ledger.fund",
+        "Mencatat dana masuk untuk program: budget, csr_contribution atau donation.",
+    ),
+    ("ledger.fund.programme", "Kode program."),
+    (
+        "ledger.fund.kind",
+        "budget, csr_contribution atau donation.",
+    ),
+    ("ledger.fund.amount", "Rupiah."),
+    (
+        "ledger.fund.cycle",
+        "Siklus tujuan dana (0: program secara keseluruhan).",
+    ),
+    (
+        "ledger.fund.from",
+        "Asal dana (kode organisasi atau catatan).",
+    ),
+    ("ledger.fund.channel", "Saluran dana."),
+    (
+        "ledger.checkpoint",
+        "Menandatangani dan menerbitkan checkpoint buku besar saat ini.",
+    ),
+    (
+        "ledger.prove",
+        "Bukti inklusi satu entri dalam pohon berukuran tertentu.",
+    ),
+    ("ledger.prove.index", "Indeks entri."),
+    (
+        "ledger.prove.size",
+        "Ukuran pohon (bawaan: ukuran checkpoint terakhir).",
+    ),
+    (
+        "ledger.receipt",
+        "Tanda terima pembayaran suatu hak bantuan, dapat diperiksa tanpa jaringan.",
+    ),
+    ("ledger.receipt.entitlement", "Nomor hak bantuan."),
+    (
+        "ledger.receipt.out",
+        "Tulis tanda terima ke berkas ini (bawaan: stdout).",
+    ),
+    (
+        "ledger.verify-receipt",
+        "Memeriksa tanda terima tanpa jaringan dengan kunci verifikasi buku besar.",
+    ),
+    ("ledger.verify-receipt.file", "Tanda terima (JSON)."),
+    (
+        "ledger.verify-receipt.vkey",
+        "Kunci verifikasi buku besar (`setara ledger vkey`).",
+    ),
+    (
+        "ledger.verify-receipt.kk",
+        "KK keluarga: periksa juga bahwa entri terikat pada keluarga ini.",
+    ),
+    (
+        "ledger.consistency",
+        "Bukti konsistensi antara dua ukuran pohon (buku besar hanya bertambah).",
+    ),
+    (
+        "ledger.consistency.from",
+        "Ukuran lama (ukuran checkpoint yang diterbitkan).",
+    ),
+    (
+        "ledger.consistency.to",
+        "Ukuran baru (bawaan: checkpoint terakhir).",
+    ),
+    (
+        "ledger.consistency.saved",
+        "Checkpoint yang disimpan auditor sebelumnya (catatan bertanda tangan): periksa bahwa buku besar saat ini masih memuatnya — buku besar yang ditulis ulang dan ditandatangani ulang gagal di sini.",
+    ),
+    (
+        "ledger.consistency.vkey",
+        "Kunci verifikasi untuk --saved (bawaan: vkey.txt buku besar).",
+    ),
+    (
+        "ledger.audit",
+        "Menghitung ulang pohon dari penyimpanan dan memeriksa setiap checkpoint yang diterbitkan serta keseimbangan dana.",
+    ),
+    (
+        "ledger.return",
+        "Uang hak bantuan yang sudah dibayarkan kembali: pembayarannya dibalik dengan entri baru dan hak bantuan kembali disetujui.",
+    ),
+    (
+        "ledger.return-funds",
+        "Uang keluar dari program kembali ke pemberi dana (anggaran tak terpakai): entri return.",
+    ),
+    ("ledger.return-funds.programme", "Kode program."),
+    ("ledger.return-funds.amount", "Rupiah."),
+    (
+        "ledger.return-funds.cycle",
+        "Siklus (0: program secara keseluruhan).",
+    ),
+    (
+        "ledger.return-funds.to",
+        "Kepada siapa (kode organisasi atau catatan).",
+    ),
+    ("ledger.return-funds.channel", "Saluran."),
+    ("ledger.return.entitlement", "Nomor hak bantuan."),
+    ("ledger.return.reason", "Alasan uang kembali (wajib)."),
+    (
+        "ledger.reverse",
+        "Membalik entri yang salah dengan entri baru yang meniadakannya (entri tidak pernah diubah).",
+    ),
+    ("ledger.reverse.index", "Indeks entri yang dibalik."),
+    ("ledger.reverse.reason", "Alasan (wajib)."),
+    (
+        "ledger.vkey",
+        "Kunci verifikasi (terbitkan; tanda terima diperiksa dengannya).",
+    ),
+    (
+        "entitlement",
+        "Hak bantuan: daftar, tampilkan, pindahkan statusnya.",
+    ),
+    (
+        "entitlement.list",
+        "Hak bantuan suatu program, siklus, status atau keluarga.",
+    ),
+    ("entitlement.list.programme", "Kode program."),
+    ("entitlement.list.cycle", "Siklus."),
+    (
+        "entitlement.list.state",
+        "proposed, verified, approved, paid, received, rejected, suspended atau cancelled.",
+    ),
+    ("entitlement.list.household", "Hanya keluarga ini (KK)."),
+    ("entitlement.list.limit", "Paling banyak sekian (0: semua)."),
+    (
+        "entitlement.show",
+        "Satu hak bantuan dengan riwayat dan entri buku besarnya.",
+    ),
+    ("entitlement.show.entitlement", "Nomor hak bantuan."),
+    (
+        "entitlement.transition",
+        "Memindahkan hak bantuan ke status baru (verified, approved, rejected, suspended, cancelled, received): per nomor, atau semua dalam satu siklus program dengan status tertentu.",
+    ),
+    (
+        "entitlement.transition.entitlements",
+        "Nomor hak bantuan (atau pakai --programme, --cycle dan --from untuk satu siklus).",
+    ),
+    ("entitlement.transition.to", "Status baru."),
+    (
+        "entitlement.transition.reason",
+        "Alasan (wajib untuk rejected, suspended dan cancelled).",
+    ),
+    (
+        "entitlement.transition.programme",
+        "Dengan --cycle dan --from: semua hak bantuan siklus program ini dengan status itu.",
+    ),
+    ("entitlement.transition.cycle", "Siklus."),
+    (
+        "entitlement.transition.from",
+        "Status hak bantuan saat ini (dengan --programme).",
+    ),
+    (
         "rank",
         "Peringkat kesejahteraan: mengestimasi PMT, menilai setiap keluarga, menetapkan desil.",
     ),

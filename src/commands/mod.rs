@@ -2,10 +2,12 @@
 
 pub mod dedup;
 pub mod demo;
+pub mod entitlement;
 pub mod explain;
 pub mod generate;
 pub mod household;
 pub mod import;
+pub mod ledger;
 pub mod nik;
 pub mod overlap;
 pub mod programme;

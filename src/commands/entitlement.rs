@@ -1,0 +1,246 @@
+//! `setara entitlement list|show|transition`: the life of each household × programme × cycle
+//! entitlement, every step recorded with who, when and why.
+
+use clap::{Args, Subcommand};
+use setara_core::Kk;
+use setara_store::EntitlementFilter;
+use setara_targeting::entitlement::{State, Via};
+use setara_targeting::rupiah;
+
+use crate::context::Context;
+use crate::failure::{Failure, Kind, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum EntitlementCommand {
+    /// Entitlements of a programme, cycle, state or household.
+    List(ListArgs),
+    /// One entitlement with its history and its ledger entry.
+    Show(ShowArgs),
+    /// Move entitlements to a new state (verified, approved, rejected, suspended, cancelled,
+    /// received): by id, or all of a programme's cycle in a given state.
+    Transition(TransitionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub programme: Option<String>,
+    #[arg(long)]
+    pub cycle: Option<u32>,
+    /// proposed, verified, approved, paid, received, rejected, suspended or cancelled.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only this household (KK).
+    #[arg(long)]
+    pub household: Option<String>,
+    /// At most this many (0: all).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entitlement's number.
+    pub entitlement: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct TransitionArgs {
+    /// Entitlement numbers (or use --programme, --cycle and --from for a whole cycle).
+    pub entitlements: Vec<i64>,
+    /// The new state.
+    #[arg(long)]
+    pub to: String,
+    /// Why (required for rejected, suspended and cancelled).
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    /// With --cycle and --from: every entitlement of this programme's cycle in that state.
+    #[arg(long, requires_all = ["cycle", "from"])]
+    pub programme: Option<String>,
+    #[arg(long)]
+    pub cycle: Option<u32>,
+    /// The state the entitlements are in now (with --programme).
+    #[arg(long)]
+    pub from: Option<String>,
+}
+
+fn state(s: &str) -> Result<State> {
+    s.parse::<State>().map_err(|e| {
+        Failure::new(
+            Kind::Usage,
+            "entitlement_state_unknown",
+            format!(
+                "status {s:?} tidak dikenal; pilihan: {}",
+                State::ALL.map(State::code).join(", ")
+            ),
+            e,
+        )
+    })
+}
+
+pub fn run(ctx: &Context, c: EntitlementCommand) -> Result<()> {
+    match c {
+        EntitlementCommand::List(a) => list(ctx, a),
+        EntitlementCommand::Show(a) => show(ctx, a),
+        EntitlementCommand::Transition(a) => transition(ctx, a),
+    }
+}
+
+fn list(ctx: &Context, a: ListArgs) -> Result<()> {
+    let store = ctx.open_store()?;
+    let filter = EntitlementFilter {
+        programme: a.programme.clone(),
+        cycle: a.cycle,
+        state: a.state.as_deref().map(state).transpose()?,
+        kk: a
+            .household
+            .as_deref()
+            .map(|k| Kk::parse(k).map_err(|e| Failure::from_localized(Kind::Invalid, &e)))
+            .transpose()?,
+        limit: a.limit,
+    };
+    let rows = store.entitlements(&filter)?;
+    if ctx.json {
+        println!("{}", serde_json::to_value(&rows).expect("serializes"));
+        return Ok(());
+    }
+    if rows.is_empty() {
+        ctx.say(ctx.t(
+            "Tidak ada hak bantuan yang cocok.",
+            "No entitlement matches.",
+        ));
+    }
+    for e in &rows {
+        println!(
+            "{:>8}  {:<14} {} {:<3} KK {}  {:>14}  {:<12} {}",
+            e.id,
+            e.programme,
+            ctx.t("siklus", "cycle"),
+            e.cycle,
+            e.kk,
+            rupiah(e.amount),
+            e.state.label(ctx.lang),
+            e.ledger_index
+                .map(|i| format!("{} #{i}", ctx.t("buku besar", "ledger")))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let (e, events) = store
+        .entitlement(a.entitlement)?
+        .ok_or(setara_store::StoreError::EntitlementNotFound(a.entitlement))?;
+    store.record_access(&ctx.actor, "entitlement_show", e.kk)?;
+    if ctx.json {
+        println!(
+            "{}",
+            serde_json::json!({ "entitlement": e, "events": events, "next": e.state.next() })
+        );
+        return Ok(());
+    }
+    println!(
+        "{} {} — {} {} {}, KK {}",
+        ctx.t("Hak bantuan", "Entitlement"),
+        e.id,
+        e.programme,
+        ctx.t("siklus", "cycle"),
+        e.cycle,
+        e.kk
+    );
+    println!(
+        "  {}: {} ({} {}); {}: {}",
+        ctx.t("Nilai", "Amount"),
+        rupiah(e.amount),
+        ctx.t("dibayarkan", "paid"),
+        rupiah(e.paid_amount),
+        ctx.t("status", "state"),
+        e.state.label(ctx.lang)
+    );
+    if let Some(i) = e.ledger_index {
+        println!(
+            "  {} #{i}: `setara ledger receipt --entitlement {}`",
+            ctx.t("Entri buku besar", "Ledger entry"),
+            e.id
+        );
+    }
+    for ev in &events {
+        println!(
+            "  {}  {:<14} {} → {}  {}{}",
+            ev.at,
+            ev.actor,
+            ev.from.as_deref().unwrap_or("—"),
+            ev.to,
+            ev.reason,
+            ev.ledger_index
+                .map(|i| format!(" (#{i})"))
+                .unwrap_or_default()
+        );
+    }
+    let next = e.state.next();
+    if !next.is_empty() {
+        println!(
+            "  {}: {}",
+            ctx.t("Langkah berikutnya", "Next steps"),
+            next.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn transition(ctx: &Context, a: TransitionArgs) -> Result<()> {
+    let to = state(&a.to)?;
+    if matches!(to, State::Paid | State::Proposed) {
+        return Err(Failure::invalid(
+            "entitlement_transition_reserved",
+            "status paid hanya diberikan oleh `setara disburse` (uang tercatat di buku besar); proposed hanya oleh penetapan",
+            "paid is set only by `setara disburse` (the money goes through the ledger); proposed only by a selection",
+        ));
+    }
+    let mut store = ctx.open_store()?;
+    let ids: Vec<i64> = match (&a.programme, a.entitlements.is_empty()) {
+        (Some(p), true) => {
+            let from = state(a.from.as_deref().expect("clap requires --from"))?;
+            store
+                .entitlements(&EntitlementFilter {
+                    programme: Some(p.clone()),
+                    cycle: a.cycle,
+                    state: Some(from),
+                    kk: None,
+                    limit: 0,
+                })?
+                .into_iter()
+                .map(|e| e.id)
+                .collect()
+        }
+        (None, false) => a.entitlements.clone(),
+        _ => {
+            return Err(Failure::new(
+                Kind::Usage,
+                "entitlement_transition_which",
+                "sebutkan nomor hak bantuan, atau --programme, --cycle dan --from (tidak keduanya)",
+                "name entitlement numbers, or --programme, --cycle and --from (not both)",
+            ));
+        }
+    };
+    if ids.is_empty() {
+        ctx.say(ctx.t(
+            "Tidak ada hak bantuan yang cocok; tidak ada yang diubah.",
+            "No entitlement matches; nothing changed.",
+        ));
+        return Ok(());
+    }
+    let n = store.transition(&ids, to, Via::Officer, &ctx.actor, &a.reason, None)?;
+    if ctx.json {
+        println!("{}", serde_json::json!({ "changed": n, "to": to }));
+    } else {
+        ctx.say(format!(
+            "{n} {} {}",
+            ctx.t("hak bantuan kini", "entitlements are now"),
+            to.label(ctx.lang)
+        ));
+    }
+    Ok(())
+}

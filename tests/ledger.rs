@@ -1,0 +1,375 @@
+//! Entitlements and the ledger end to end on a demo registry: approve, fund, disburse, receipt
+//! checked offline, a return, tampering caught by the audit, and a disbursement interrupted
+//! between the ledger and the store repaired from the ledger (never paid twice).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Demo {
+    dir: tempfile::TempDir,
+}
+
+impl Demo {
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_setara"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .env("SETARA_LANG", "en")
+            .env("SETARA_ACTOR", "petugas-uji")
+            .env_remove("SETARA_STORE")
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?} failed: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.ok(&all);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?} should fail with 1");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    }
+}
+
+/// A demo registry with PKH-JABAR selected for cycle 1 and every entitlement approved.
+fn approved() -> (Demo, u64) {
+    let d = Demo {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    d.ok(&["demo", "--households", "20000", "--quiet"]);
+    d.ok(&["rank", "--quiet"]);
+    let toml = format!(
+        "{}/examples/programmes/pkh-jabar.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    d.ok(&["programme", "create", "--file", &toml]);
+    let sel = d.json(&["target", "--programme", "PKH-JABAR", "--select"]);
+    let selected = sel["selected"].as_u64().unwrap();
+    // Approving before verifying is refused, for the whole batch.
+    let e = d.fails(&[
+        "entitlement",
+        "transition",
+        "--programme",
+        "PKH-JABAR",
+        "--cycle",
+        "1",
+        "--from",
+        "proposed",
+        "--to",
+        "approved",
+    ]);
+    assert!(e.contains("cannot become approved"), "{e}");
+    for (from, to) in [("proposed", "verified"), ("verified", "approved")] {
+        let r = d.json(&[
+            "entitlement",
+            "transition",
+            "--programme",
+            "PKH-JABAR",
+            "--cycle",
+            "1",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--reason",
+            "verval lapangan",
+        ]);
+        assert_eq!(r["changed"].as_u64().unwrap(), selected);
+    }
+    (d, selected)
+}
+
+#[test]
+fn pay_receipts_returns_and_tampering() {
+    let (d, selected) = approved();
+    // No money in the ledger yet: nothing is paid.
+    let e = d.fails(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
+    assert!(e.contains("not enough"), "{e}");
+    d.ok(&[
+        "ledger",
+        "fund",
+        "--programme",
+        "PKH-JABAR",
+        "--kind",
+        "budget",
+        "--amount",
+        "3000000000",
+        "--from",
+        "APBD-Jabar-2026",
+    ]);
+    let first = d.json(&["ledger", "checkpoint"]);
+    let first_size = first["size"].as_u64().unwrap();
+    assert_eq!(first_size, 1);
+
+    let paid = d.json(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
+    assert_eq!(paid["paid"].as_u64().unwrap(), selected);
+    assert_eq!(paid["rupiah"].as_i64().unwrap(), selected as i64 * 750_000);
+    assert!(
+        paid["checkpoint"]
+            .as_str()
+            .unwrap()
+            .starts_with("setara.local/ledger\n")
+    );
+    // Paying again finds nothing approved.
+    d.fails(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
+
+    let list = d.json(&[
+        "entitlement",
+        "list",
+        "--programme",
+        "PKH-JABAR",
+        "--state",
+        "paid",
+        "--limit",
+        "0",
+    ]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len() as u64, selected);
+    let id = list[0]["id"].as_i64().unwrap();
+    let kk = list[0]["kk"].as_str().unwrap().to_string();
+
+    // The receipt checks offline, for this household only, and not once altered.
+    let receipt = d.dir.path().join("receipt.json");
+    d.ok(&[
+        "ledger",
+        "receipt",
+        "--entitlement",
+        &id.to_string(),
+        "--out",
+        receipt.to_str().unwrap(),
+    ]);
+    let vkey = d.ok(&["ledger", "vkey"]).trim().to_string();
+    let v = d.json(&[
+        "ledger",
+        "verify-receipt",
+        receipt.to_str().unwrap(),
+        "--vkey",
+        &vkey,
+        "--kk",
+        &kk,
+    ]);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["amount"], 750_000);
+    let other_kk = list[1]["kk"].as_str().unwrap().to_string();
+    let e = d.fails(&[
+        "ledger",
+        "verify-receipt",
+        receipt.to_str().unwrap(),
+        "--vkey",
+        &vkey,
+        "--kk",
+        &other_kk,
+    ]);
+    assert!(e.contains("INVALID"), "{e}");
+    let text = std::fs::read_to_string(&receipt).unwrap();
+    let tampered = d.dir.path().join("tampered.json");
+    std::fs::write(&tampered, text.replacen("750000", "7500000", 1)).unwrap();
+    let e = d.fails(&[
+        "ledger",
+        "verify-receipt",
+        tampered.to_str().unwrap(),
+        "--vkey",
+        &vkey,
+    ]);
+    assert!(e.contains("INVALID"), "{e}");
+
+    // The household confirms; money coming back is a new entry, never an edit.
+    d.ok(&[
+        "entitlement",
+        "transition",
+        &id.to_string(),
+        "--to",
+        "received",
+    ]);
+    let id2 = list[1]["id"].as_i64().unwrap();
+    d.ok(&[
+        "ledger",
+        "return",
+        "--entitlement",
+        &id2.to_string(),
+        "--reason",
+        "rekening ditutup",
+    ]);
+    let shown = d.json(&["entitlement", "show", &id2.to_string()]);
+    assert_eq!(shown["entitlement"]["state"], "approved");
+    assert_eq!(shown["entitlement"]["paid_amount"], 0);
+
+    // The audit recomputes everything and finds the log intact; the log only grew.
+    let audit = d.json(&["ledger", "audit"]);
+    assert_eq!(audit["ok"], true, "{audit}");
+    assert_eq!(audit["entries"].as_u64().unwrap(), 1 + selected + 1);
+    let latest = d.json(&["ledger", "checkpoint"]);
+    let size = latest["size"].as_u64().unwrap();
+    d.ok(&[
+        "ledger",
+        "consistency",
+        "--from",
+        &first_size.to_string(),
+        "--to",
+        &size.to_string(),
+    ]);
+
+    // Changing one stored byte is caught, with the first bad index.
+    let ledger_dir = d.data_dir().join("ledger");
+    let mut segments: Vec<PathBuf> = std::fs::read_dir(&ledger_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "seg"))
+        .collect();
+    segments.sort();
+    assert!(!segments.is_empty(), "no segment files in {ledger_dir:?}");
+    let seg = &segments[0];
+    let mut bytes = std::fs::read(seg).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(seg, &bytes).unwrap();
+    let o = d.run(&["ledger", "audit", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let bad = report["first_bad_index"].as_u64().unwrap();
+    assert!(bad > 0 && bad < size, "{report}");
+}
+
+/// "Not even the operator": an auditor who saved a checkpoint catches a log rewritten and
+/// re-signed with the same key, although the rewritten log is consistent in itself.
+#[test]
+fn a_rewritten_history_is_caught_by_a_saved_checkpoint() {
+    let (d, _) = approved();
+    d.ok(&[
+        "ledger",
+        "fund",
+        "--programme",
+        "PKH-JABAR",
+        "--kind",
+        "budget",
+        "--amount",
+        "3000000000",
+    ]);
+    d.ok(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
+    // The auditor keeps today's checkpoint.
+    let saved = d.dir.path().join("saved-checkpoint.txt");
+    let cp = d.json(&["ledger", "checkpoint"]);
+    std::fs::write(&saved, cp["note"].as_str().unwrap()).unwrap();
+    let size = cp["size"].as_u64().unwrap();
+    d.ok(&["ledger", "consistency", "--saved", saved.to_str().unwrap()]);
+
+    // The operator rebuilds the log with one disbursement smaller, keeps the same key, and
+    // appends one more entry so that a newer checkpoint exists.
+    let dir = d.data_dir().join("ledger");
+    let rewritten = d.dir.path().join("rewritten");
+    let original = setara_ledger::open_read_only(&dir).unwrap();
+    let mut entries: Vec<setara_ledger::Entry> =
+        (0..size).map(|i| original.entry(i).unwrap()).collect();
+    drop(original);
+    entries[2].amount -= 100_000;
+    {
+        drop(setara_ledger::Ledger::init(&rewritten, "setara.local/ledger").unwrap());
+        for f in ["signing.key", "vkey.txt"] {
+            std::fs::copy(dir.join(f), rewritten.join(f)).unwrap();
+        }
+        let mut fake = setara_ledger::Ledger::open(&rewritten).unwrap();
+        fake.append_batch(&entries).unwrap();
+        fake.checkpoint().unwrap();
+        let mut more = entries[0].clone();
+        more.amount = 1;
+        fake.append_batch(&[more]).unwrap();
+        fake.checkpoint().unwrap();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::rename(&rewritten, &dir).unwrap();
+    // The rewritten log passes its own audit: it is consistent with what it signed...
+    let audit = d.json(&["ledger", "audit"]);
+    assert_eq!(audit["ok"], true, "{audit}");
+    // ...but not with the checkpoint the auditor saved.
+    let e = d.fails(&["ledger", "consistency", "--saved", saved.to_str().unwrap()]);
+    assert!(e.contains("FAILED"), "{e}");
+}
+
+#[test]
+fn an_interrupted_disbursement_is_repaired_from_the_ledger() {
+    let (d, _) = approved();
+    d.ok(&[
+        "ledger",
+        "fund",
+        "--programme",
+        "PKH-JABAR",
+        "--kind",
+        "budget",
+        "--amount",
+        "3000000000",
+    ]);
+    let list = d.json(&[
+        "entitlement",
+        "list",
+        "--programme",
+        "PKH-JABAR",
+        "--state",
+        "approved",
+        "--limit",
+        "1",
+    ]);
+    let e = &list[0];
+    let id = e["id"].as_i64().unwrap();
+    // As if `disburse` died after the ledger's fsync and before the store recorded it.
+    {
+        let mut ledger = setara_ledger::Ledger::open(&d.data_dir().join("ledger")).unwrap();
+        let nonce = setara_ledger::new_nonce();
+        ledger
+            .append_batch(&[setara_ledger::Entry {
+                kind: setara_ledger::EntryKind::Disbursement,
+                programme: "PKH-JABAR".into(),
+                cycle: 1,
+                amount: 750_000,
+                channel: "bank_transfer".into(),
+                time: 1_790_000_000,
+                household: Some(setara_ledger::commitment(e["kk"].as_str().unwrap(), &nonce)),
+                reference: Some(format!("entitlement:{id}")),
+            }])
+            .unwrap();
+    }
+    let before = d.json(&["entitlement", "show", &id.to_string()]);
+    assert_eq!(before["entitlement"]["state"], "approved");
+    // The next ledger command applies it: the entitlement is paid, with that leaf.
+    d.ok(&["ledger", "checkpoint"]);
+    let after = d.json(&["entitlement", "show", &id.to_string()]);
+    assert_eq!(after["entitlement"]["state"], "paid");
+    assert_eq!(after["entitlement"]["ledger_index"], 1);
+    // And a disbursement now pays the others, not this one again.
+    let paid = d.json(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
+    let all = d.json(&[
+        "entitlement",
+        "list",
+        "--programme",
+        "PKH-JABAR",
+        "--state",
+        "paid",
+        "--limit",
+        "0",
+    ]);
+    assert_eq!(
+        all.as_array().unwrap().len() as u64,
+        paid["paid"].as_u64().unwrap() + 1
+    );
+}
