@@ -25,29 +25,15 @@ use std::time::Instant;
 
 use arrow_array::Array;
 use chrono::NaiveDate;
-use setara_core::{Household, Person, RegionCode};
+use setara_core::RegionCode;
 use setara_rules::{Bitmap, Inputs, Ranking, Rule, count_persons};
 use setara_snapshot::{Snapshot, SnapshotBuilder};
-use setara_synth::{Config, Sink};
+use setara_synth::{Config, SnapshotSink};
 use setara_welfare::{Design, PmtModel, desil};
-
-struct BuilderSink(SnapshotBuilder);
-
-impl Sink for BuilderSink {
-    fn household(
-        &mut self,
-        household: &Household,
-        members: &[Person],
-    ) -> Result<(), setara_synth::Error> {
-        self.0
-            .add(household, members)
-            .map_err(|e| setara_synth::Error::Generation(e.to_string()))
-    }
-}
 
 fn make(dir: &Path, households: u64) {
     let t = Instant::now();
-    let mut sink = BuilderSink(SnapshotBuilder::with_capacity(
+    let mut sink = SnapshotSink(SnapshotBuilder::with_capacity(
         households as usize,
         households as usize * 4,
     ));

@@ -440,19 +440,6 @@ fn fund(ctx: &Context, a: FundArgs) -> Result<()> {
             ));
         }
     };
-    if a.amount <= 0 {
-        return Err(Failure::invalid(
-            "ledger_amount",
-            "jumlah harus lebih dari Rp0",
-            "the amount must be more than Rp0",
-        ));
-    }
-    let mut store = ctx.open_store()?;
-    if store.programme(&a.programme)?.is_none() {
-        return Err(setara_store::StoreError::ProgrammeNotFound(a.programme.clone()).into());
-    }
-    let mut ledger = open_writer(ctx)?;
-    apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
     let entry = Entry {
         kind,
         programme: a.programme.clone(),
@@ -463,6 +450,25 @@ fn fund(ctx: &Context, a: FundArgs) -> Result<()> {
         household: None,
         reference: (!a.from.is_empty()).then(|| format!("from:{}", a.from)),
     };
+    append_programme_money(ctx, entry, ctx.t("dicatat untuk", "recorded for"))
+}
+
+/// Append one funds entry (in, or returned to a funder) of an existing programme, and publish a
+/// checkpoint.
+fn append_programme_money(ctx: &Context, entry: Entry, done: &str) -> Result<()> {
+    if entry.amount <= 0 {
+        return Err(Failure::invalid(
+            "ledger_amount",
+            "jumlah harus lebih dari Rp0",
+            "the amount must be more than Rp0",
+        ));
+    }
+    let mut store = ctx.open_store()?;
+    if store.programme(&entry.programme)?.is_none() {
+        return Err(setara_store::StoreError::ProgrammeNotFound(entry.programme.clone()).into());
+    }
+    let mut ledger = open_writer(ctx)?;
+    apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
     let range = ledger
         .append_batch(std::slice::from_ref(&entry))
         .map_err(|e| ledger_failure(&e))?;
@@ -475,10 +481,9 @@ fn fund(ctx: &Context, a: FundArgs) -> Result<()> {
         );
     } else {
         ctx.say(format!(
-            "{} {} {} {} #{}",
-            rupiah(a.amount),
-            ctx.t("dicatat untuk", "recorded for"),
-            a.programme,
+            "{} {done} {} {} #{}",
+            rupiah(entry.amount),
+            entry.programme,
             ctx.t("sebagai entri", "as entry"),
             range.start
         ));
@@ -842,19 +847,6 @@ fn reverse(ctx: &Context, a: ReverseArgs) -> Result<()> {
 }
 
 fn return_funds(ctx: &Context, a: ReturnFundsArgs) -> Result<()> {
-    if a.amount <= 0 {
-        return Err(Failure::invalid(
-            "ledger_amount",
-            "jumlah harus lebih dari Rp0",
-            "the amount must be more than Rp0",
-        ));
-    }
-    let mut store = ctx.open_store()?;
-    if store.programme(&a.programme)?.is_none() {
-        return Err(setara_store::StoreError::ProgrammeNotFound(a.programme.clone()).into());
-    }
-    let mut ledger = open_writer(ctx)?;
-    apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
     let entry = Entry {
         kind: EntryKind::Return,
         programme: a.programme.clone(),
@@ -865,19 +857,5 @@ fn return_funds(ctx: &Context, a: ReturnFundsArgs) -> Result<()> {
         household: None,
         reference: (!a.to.is_empty()).then(|| format!("to:{}", a.to)),
     };
-    let range = ledger
-        .append_batch(std::slice::from_ref(&entry))
-        .map_err(|e| ledger_failure(&e))?;
-    store.set_ledger_applied(ledger.len())?;
-    let c = ledger.checkpoint().map_err(|e| ledger_failure(&e))?;
-    ctx.say(format!(
-        "{} {} #{}",
-        rupiah(a.amount),
-        ctx.t("dikembalikan, entri", "returned, entry"),
-        range.start
-    ));
-    if !ctx.json {
-        print!("{}", c.to_note());
-    }
-    Ok(())
+    append_programme_money(ctx, entry, ctx.t("dikembalikan dari", "returned from"))
 }

@@ -12,27 +12,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use setara_core::{Household, Person};
 use setara_rules::{Bitmap, Context, Inputs, Ranking, Rule, count_persons};
 use setara_snapshot::{Snapshot, SnapshotBuilder};
+use setara_synth::SnapshotSink;
 
 const RULE: &str =
     r#"desil <= 4 and members.any(age < 6) and region in "32.04" and not receives("PKH")"#;
-
-/// A synthetic-registry sink that adds every household to a snapshot builder.
-struct BuilderSink(SnapshotBuilder);
-
-impl setara_synth::Sink for BuilderSink {
-    fn household(
-        &mut self,
-        household: &Household,
-        members: &[Person],
-    ) -> Result<(), setara_synth::Error> {
-        self.0
-            .add(household, members)
-            .map_err(|e| setara_synth::Error::Generation(e.to_string()))
-    }
-}
 
 struct Data {
     _dir: tempfile::TempDir,
@@ -53,7 +38,7 @@ fn data() -> &'static Data {
         let t = std::time::Instant::now();
         let mut config = setara_synth::Config::new(households, 7);
         config.rates = setara_synth::ProblemRates::none();
-        let mut sink = BuilderSink(SnapshotBuilder::new());
+        let mut sink = SnapshotSink(SnapshotBuilder::new());
         setara_synth::generate(&config, &mut sink, &mut |_| {}).expect("generate");
         let dir = tempfile::tempdir().expect("temporary directory");
         sink.0.write(dir.path()).expect("write snapshot");

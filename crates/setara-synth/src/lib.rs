@@ -113,7 +113,9 @@ use setara_core::{Household, Kk, Nik, Person, RegionCode, Rupiah};
 
 pub use consumption::{BPS_PERIOD, ConsumptionModel};
 pub use population::{RegencyPlan, plan_national, plan_province};
-pub use sink::{Chunk, CsvOutputs, CsvSink, MemorySink, RenderFn, TRUTH_FILES, render_csv};
+pub use sink::{
+    Chunk, CsvOutputs, CsvSink, MemorySink, RenderFn, SnapshotSink, TRUTH_FILES, render_csv,
+};
 
 /// Version written into the manifest.
 pub const GENERATOR_VERSION: &str = concat!("setara-synth ", env!("CARGO_PKG_VERSION"));

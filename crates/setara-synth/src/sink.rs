@@ -352,6 +352,18 @@ impl<W: Write> Sink for CsvSink<W> {
     }
 }
 
+/// Adds every generated household straight to a columnar snapshot builder: a registry of
+/// millions of households for benchmarks without a copy of it in memory or a store.
+pub struct SnapshotSink(pub setara_snapshot::SnapshotBuilder);
+
+impl Sink for SnapshotSink {
+    fn household(&mut self, household: &Household, members: &[Person]) -> Result<(), Error> {
+        self.0
+            .add(household, members)
+            .map_err(|e| Error::Generation(e.to_string()))
+    }
+}
+
 /// Keeps everything in memory (for tests and small runs).
 #[derive(Default)]
 pub struct MemorySink {

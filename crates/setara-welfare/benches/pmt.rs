@@ -16,28 +16,12 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use divan::{Bencher, black_box};
-use setara_core::{Household, Person};
 use setara_snapshot::{Snapshot, SnapshotBuilder};
-use setara_synth::{Config, Sink};
+use setara_synth::{Config, SnapshotSink};
 use setara_welfare::{PmtModel, desil};
 
 fn main() {
     divan::main();
-}
-
-/// A sink that adds every generated household to a snapshot builder.
-struct BuilderSink(SnapshotBuilder);
-
-impl Sink for BuilderSink {
-    fn household(
-        &mut self,
-        household: &Household,
-        members: &[Person],
-    ) -> Result<(), setara_synth::Error> {
-        self.0
-            .add(household, members)
-            .map_err(|e| setara_synth::Error::Generation(e.to_string()))
-    }
 }
 
 struct Fixture {
@@ -57,7 +41,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         .and_then(|v| v.replace('_', "").parse().ok())
         .unwrap_or(200_000);
     let t = Instant::now();
-    let mut sink = BuilderSink(SnapshotBuilder::new());
+    let mut sink = SnapshotSink(SnapshotBuilder::new());
     setara_synth::generate(&Config::new(n, 42), &mut sink, &mut |_| {}).expect("generate");
     let dir = tempfile::tempdir().expect("temp dir");
     let info = sink.0.write(dir.path()).expect("write snapshot");
