@@ -231,5 +231,13 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
         ),
         ctx.t("coba", "try")
     );
+    println!(
+        "{}: setara rank; setara programme create --file examples/programmes/pkh-jabar.toml; setara target --programme PKH-JABAR --preview ({})",
+        ctx.t("Berikutnya", "Next"),
+        ctx.t(
+            "lihat docs/targeting.md dan docs/ledger.md",
+            "see docs/targeting.md and docs/ledger.md"
+        )
+    );
     Ok(())
 }
