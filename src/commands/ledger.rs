@@ -378,8 +378,15 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
         range.end.saturating_sub(1)
     ));
     ctx.say(ctx.t("Checkpoint baru:", "New checkpoint:"));
-    print!("{}", checkpoint.to_note());
+    show_note(ctx, &checkpoint);
     Ok(())
+}
+
+/// Print a new checkpoint for people (not with `--quiet` or `--json`).
+fn show_note(ctx: &Context, c: &setara_ledger::Checkpoint) {
+    if !ctx.quiet && !ctx.json {
+        print!("{}", c.to_note());
+    }
 }
 
 fn nonce_bytes(hex_nonce: Option<&str>) -> Result<[u8; 32]> {
@@ -402,7 +409,7 @@ pub fn run(ctx: &Context, c: LedgerCommand) -> Result<()> {
                     serde_json::json!({ "size": c.size, "note": c.to_note() })
                 );
             } else {
-                print!("{}", c.to_note());
+                show_note(ctx, &c);
             }
             Ok(())
         }
@@ -487,7 +494,7 @@ fn append_programme_money(ctx: &Context, entry: Entry, done: &str) -> Result<()>
             ctx.t("sebagai entri", "as entry"),
             range.start
         ));
-        print!("{}", c.to_note());
+        show_note(ctx, &c);
     }
     Ok(())
 }
@@ -696,11 +703,11 @@ fn audit(ctx: &Context) -> Result<()> {
         );
     } else {
         ctx.say(format!(
-            "{} {} {}, {} checkpoint",
-            ctx.t("Audit:", "Audit:"),
+            "Audit: {} {}, {} {}",
             report.entries,
             ctx.t("entri dihitung ulang", "entries recomputed"),
-            report.checkpoints_checked
+            report.checkpoints_checked,
+            ctx.t("checkpoint diperiksa", "checkpoints checked")
         ));
         if let Some(i) = report.first_bad_index {
             println!(
@@ -842,7 +849,7 @@ fn reverse(ctx: &Context, a: ReverseArgs) -> Result<()> {
         ))
         .unwrap_or_default()
     ));
-    print!("{}", c.to_note());
+    show_note(ctx, &c);
     Ok(())
 }
 

@@ -51,6 +51,8 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
     let mut store = ctx.open_store()?;
     let info = super::snapshot::take_snapshot(ctx, store.as_ref())?;
     let snap = Snapshot::open(&info.dir)?;
+    let snapshot_seconds = started.elapsed().as_secs_f64();
+    let fitting = Instant::now();
     let on = reference_date(&snap);
     let bar = ctx.progress(0, ctx.t("mengestimasi PMT", "fitting the PMT"));
     let model = PmtModel::fit_with(
@@ -76,7 +78,7 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
         desil_regency: desil.regency,
     };
     bar.finish_and_clear();
-    let fitted_in = started.elapsed();
+    let fitted_in = fitting.elapsed();
 
     // The columns go beside the data, the history into the store.
     let runs_before = store.rankings()?.first().map_or(0, |r| r.id);
@@ -214,11 +216,15 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
             .join("  ")
     ));
     ctx.say(format!(
-        "  {} {} ({:.1} s {}, {:.1} s {})",
+        "  {} {} ({:.1} s snapshot, {:.1} s {}, {:.1} s {})",
         ctx.t("Kolom peringkat:", "Ranking columns:"),
         show_path(&ctx.data_dir.join(&file)),
+        snapshot_seconds,
         fitted_in.as_secs_f64(),
-        ctx.t("estimasi dan penilaian", "fitting and scoring"),
+        ctx.t(
+            "estimasi, penilaian dan desil",
+            "fitting, scoring and desil"
+        ),
         started.elapsed().as_secs_f64(),
         ctx.t("seluruhnya", "in all")
     ));
