@@ -236,6 +236,23 @@ pub fn run(ctx: &Context, a: ExplainArgs) -> Result<()> {
         ),
     };
     lines.push(status);
+    if let Some((info, _)) = &selection
+        && (info.ranking_run != ranked.info.id || info.snapshot != ranked.info.snapshot)
+    {
+        lines.push(format!(
+            "{} {}; {} {}.",
+            ctx.t(
+                "Catatan: daftar siklus ini dibekukan dengan peringkat",
+                "Note: this cycle's list was frozen with ranking"
+            ),
+            info.ranking_run,
+            ctx.t(
+                "skor, desil, urutan nasional dan klausul di atas berasal dari peringkat terbaru,",
+                "the score, desil, national rank and clauses above come from the latest ranking,"
+            ),
+            ranked.info.id
+        ));
+    }
     lines.push(format!(
         "{}: {}.",
         ctx.t("Urutan prioritas", "Priority order"),

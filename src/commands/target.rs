@@ -77,19 +77,13 @@ pub fn load_programme(store: &dyn Store, code: &str) -> Result<Loaded> {
 
 /// Compile `rule` within the programme's area: the rule's own errors point into the rule.
 pub fn compile_in_area(rule: &str, area: Option<RegionCode>, codes: &[String]) -> Result<Rule> {
-    check_rule(rule, codes)?;
+    let own = check_rule(rule, codes)?;
     let Some(area) = area else {
-        return check_rule(rule, codes);
+        return Ok(own);
     };
-    let combined = format!("({rule}\n) and region in \"{area}\"");
-    setara_rules::Rule::compile(
-        &combined,
-        &setara_rules::Context {
-            programmes: codes.to_vec(),
-            ranking: true,
-        },
-    )
-    .map_err(|e| rule_failure(&combined, &e))
+    // The rule's own errors were reported against its own text above; the area is added as
+    // one more clause, so that explanations show it too.
+    check_rule(&format!("({rule}\n) and region in \"{area}\""), codes)
 }
 
 /// Evaluate a rule (within the area) over the ranked snapshot.
