@@ -6,84 +6,14 @@
 //! Point estimates must agree to 1e-9 relative, standard errors to 1e-6 relative.
 //! Run with `--nocapture` to see the actual relative differences.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 use setara_stats::{
-    Estimate, GeDecomposition, Sample, atkinson, coefficient_of_variation, ge_decomposition,
+    GeDecomposition, Sample, atkinson, coefficient_of_variation, ge_decomposition,
     generalized_entropy, theil_l, theil_t,
 };
 
-const EST_TOL: f64 = 1e-9;
-const SE_TOL: f64 = 1e-6;
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/ineq")
-}
-
-fn json(name: &str) -> Value {
-    let path = data_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
-}
-
-/// `json[path...]` as f64, failing loudly if absent.
-fn num(v: &Value, path: &[&str]) -> f64 {
-    let mut cur = v;
-    for key in path {
-        cur = cur
-            .get(key)
-            .unwrap_or_else(|| panic!("reference key {path:?} missing at {key:?}"));
-    }
-    cur.as_f64()
-        .unwrap_or_else(|| panic!("reference key {path:?} is not a number"))
-}
-
-struct Data {
-    income: Vec<f64>,
-    weight: Vec<f64>,
-    /// Region `R01`..`R34` as 1..34.
-    region: Vec<u32>,
-}
-
-fn data() -> Data {
-    let path = data_dir().join("data_lognormal_n10000_seed42.csv");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("id,income,weight,region"));
-    let (mut income, mut weight, mut region) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, line) in lines.enumerate() {
-        let fields: Vec<&str> = line.split(',').collect();
-        assert_eq!(fields.len(), 4, "line {}: {line:?}", i + 2);
-        income.push(fields[1].parse().expect("income"));
-        weight.push(fields[2].parse().expect("weight"));
-        let code = fields[3].strip_prefix('R').expect("region R..");
-        region.push(code.parse().expect("region number"));
-    }
-    assert_eq!(income.len(), 10_000);
-    Data {
-        income,
-        weight,
-        region,
-    }
-}
-
-fn check(what: &str, got: f64, expected: f64, tol: f64) {
-    let rel = ((got - expected) / expected).abs();
-    println!("{what:<62} got {got:<22} expected {expected:<22} rel {rel:.1e}");
-    assert!(
-        rel <= tol,
-        "{what}: got {got}, expected {expected} (relative difference {rel:e} > {tol:e})"
-    );
-}
-
-fn check_estimate(what: &str, got: Estimate, reference: &Value) {
-    check(what, got.value, num(reference, &["estimate"]), EST_TOL);
-    let se = got.se.expect("standard error");
-    check(&format!("{what} SE"), se, num(reference, &["se"]), SE_TOL);
-}
+mod common;
+use common::*;
 
 /// convey `svygei` and `svyatk`, weighted or unweighted, through the free functions and the
 /// `Sample` methods (which must agree exactly).

@@ -13,10 +13,11 @@
 //!
 //! Run with `--nocapture` to see the actual relative differences.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 use setara_stats::{AlkireFoster, Deprivations, Fraction, Mpi, StatsError};
+
+mod common;
+use common::{json, num, read, region_number};
 
 const EXACT_TOL: f64 = 1e-12;
 const SE_TOL: f64 = 1e-6;
@@ -24,28 +25,6 @@ const SE_TOL: f64 = 1e-6;
 const INDICATORS: [&str; 10] = [
     "d_nutr", "d_cm", "d_satt", "d_educ", "d_elct", "d_sani", "d_wtr", "d_hsg", "d_ckfl", "d_asst",
 ];
-
-fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/ineq")
-}
-
-fn json(name: &str) -> Value {
-    let path = data_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
-}
-
-fn num(v: &Value, path: &[&str]) -> f64 {
-    let mut cur = v;
-    for key in path {
-        cur = cur
-            .get(key)
-            .unwrap_or_else(|| panic!("reference key {path:?} missing at {key:?}"));
-    }
-    cur.as_f64()
-        .unwrap_or_else(|| panic!("reference key {path:?} is not a number"))
-}
 
 struct Data {
     masks: Vec<u32>,
@@ -56,9 +35,7 @@ struct Data {
 }
 
 fn data() -> Data {
-    let path = data_dir().join("mpi_deprivations_n10000_seed42.csv");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = read("mpi_deprivations_n10000_seed42.csv");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     assert_eq!(header[0], "id");
@@ -81,8 +58,7 @@ fn data() -> Data {
         }
         d.masks.push(mask);
         d.weight.push(f[11].parse().expect("weight"));
-        let r = f[12].strip_prefix('R').expect("region R..");
-        d.region.push(r.parse().expect("region number"));
+        d.region.push(region_number(f[12]));
     }
     assert_eq!(d.masks.len(), 10_000);
     d
