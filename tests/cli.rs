@@ -1248,125 +1248,47 @@ fn link_and_dedup_any_csv_with_clear_errors() {
             .starts_with("\u{feff}id_left;id_right;match".as_bytes())
     );
 
-    // Bad TOML, an unknown column, a missing id, an empty id, a malformed row: each named.
-    t.write("bad.toml", "match_threshold = 0.5\n[[blocking]]\nkeys = [\"surname\"]\n[[comparison]]\ncolumn = \"surname\"\ncomparator = \"jaro\"\n");
-    let o = t.run_lang(
-        "en",
-        &[
-            "dedup",
-            "--input",
-            febrl("febrl1.csv").to_str().unwrap(),
-            "--id",
-            "rec_id",
-            "--config",
-            "bad.toml",
-            "--out",
-            "x.csv",
-        ],
-    );
-    assert_eq!(code(&o), 1);
-    assert!(
-        stderr(&o).contains("bad.toml")
-            && stderr(&o).contains("line 6")
-            && stderr(&o).contains("jaro"),
-        "{}",
+    // Bad TOML, an unknown column, a missing id, an empty id, a malformed row: each refused
+    // (exit 1) with a message naming the file and line or row, or the column.
+    let dedup_error = |input: &str, id: &str, config: &str| -> String {
+        let o = t.run_lang(
+            "en",
+            &[
+                "dedup", "--input", input, "--id", id, "--config", config, "--out", "x.csv",
+            ],
+        );
+        assert_eq!(code(&o), 1, "{input} with {config}: {}", stderr(&o));
         stderr(&o)
+    };
+    let febrl1 = febrl("febrl1.csv");
+    let febrl1 = febrl1.to_str().unwrap();
+    let cfg = cfg.to_str().unwrap();
+    t.write("bad.toml", "match_threshold = 0.5\n[[blocking]]\nkeys = [\"surname\"]\n[[comparison]]\ncolumn = \"surname\"\ncomparator = \"jaro\"\n");
+    let e = dedup_error(febrl1, "rec_id", "bad.toml");
+    assert!(
+        e.contains("bad.toml") && e.contains("line 6") && e.contains("jaro"),
+        "{e}"
     );
     t.write("cols.toml", "[[blocking]]\nkeys = [\"postcode\"]\n[[comparison]]\ncolumn = \"post_code\"\ncomparator = \"exact\"\n");
-    let o = t.run_lang(
-        "en",
-        &[
-            "dedup",
-            "--input",
-            febrl("febrl1.csv").to_str().unwrap(),
-            "--id",
-            "rec_id",
-            "--config",
-            "cols.toml",
-            "--out",
-            "x.csv",
-        ],
-    );
-    assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("post_code"), "{}", stderr(&o));
-    let o = t.run_lang(
-        "en",
-        &[
-            "dedup",
-            "--input",
-            febrl("febrl1.csv").to_str().unwrap(),
-            "--id",
-            "recid",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            "x.csv",
-        ],
-    );
-    assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("no column \"recid\""), "{}", stderr(&o));
+    let e = dedup_error(febrl1, "rec_id", "cols.toml");
+    assert!(e.contains("post_code"), "{e}");
+    let e = dedup_error(febrl1, "recid", cfg);
+    assert!(e.contains("no column \"recid\""), "{e}");
     t.write(
         "empty.csv",
         "id,given_name,surname\na,budi,santoso\n,siti,aminah\n",
     );
-    let o = t.run_lang(
-        "en",
-        &[
-            "dedup",
-            "--input",
-            "empty.csv",
-            "--id",
-            "id",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            "x.csv",
-        ],
-    );
-    assert_eq!(code(&o), 1);
+    let e = dedup_error("empty.csv", "id", cfg);
     assert!(
-        stderr(&o).contains("empty.csv:3") && stderr(&o).contains("id is empty"),
-        "{}",
-        stderr(&o)
+        e.contains("empty.csv:3") && e.contains("id is empty"),
+        "{e}"
     );
     t.write("ragged.csv", "id,given_name\na,budi\nb,siti,extra\n");
-    let o = t.run_lang(
-        "en",
-        &[
-            "dedup",
-            "--input",
-            "ragged.csv",
-            "--id",
-            "id",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            "x.csv",
-        ],
-    );
-    assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("ragged.csv:3"), "{}", stderr(&o));
+    let e = dedup_error("ragged.csv", "id", cfg);
+    assert!(e.contains("ragged.csv:3"), "{e}");
     t.write("noname.csv", "id,,surname\na,b,c\n");
-    let o = t.run_lang(
-        "en",
-        &[
-            "dedup",
-            "--input",
-            "noname.csv",
-            "--id",
-            "id",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            "x.csv",
-        ],
-    );
-    assert_eq!(code(&o), 1);
-    assert!(
-        stderr(&o).contains("column 2 has no name"),
-        "{}",
-        stderr(&o)
-    );
+    let e = dedup_error("noname.csv", "id", cfg);
+    assert!(e.contains("column 2 has no name"), "{e}");
 }
 
 #[test]
