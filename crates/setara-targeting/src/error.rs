@@ -2,7 +2,7 @@
 
 use setara_core::{Lang, Localized};
 
-use crate::programme::rupiah;
+use crate::money::rupiah;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -14,13 +14,14 @@
 pub mod accuracy;
 pub mod entitlement;
 mod error;
+mod money;
 pub mod programme;
 pub mod select;
 
 pub use accuracy::{Accuracy, Known, Rate, accuracy};
 pub use error::Error;
+pub use money::rupiah;
 pub use programme::{
     Benefit, Canvas, Checked, OrgType, Organisation, Partner, PartnerRole, Priority, Programme,
-    rupiah,
 };
 pub use select::{Candidate, Decision, Selection, select};

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use setara_core::{Lang, RegionCode, Regions};
 
 use crate::error::Error;
+use crate::money::rupiah;
 
 /// The kind of organisation that owns or joins a programme (jenis organisasi).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -647,23 +648,6 @@ fn region(regions: &Regions, field: &'static str, code: &str) -> Result<RegionCo
         });
     }
     Ok(r)
-}
-
-/// `Rp1.250.000` — rupiah as Indonesians write it (dots between thousands).
-pub fn rupiah(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 3);
-    if amount < 0 {
-        out.push('-');
-    }
-    out.push_str("Rp");
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
