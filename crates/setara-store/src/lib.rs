@@ -576,12 +576,11 @@ pub struct DesilHistory {
     pub row: DesilRow,
 }
 
-/// Whether [`Store::save_programme`] may create, update, or both.
+/// Whether [`Store::save_programme`] creates a programme or updates an existing one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SaveMode {
     Create,
     Update,
-    CreateOrUpdate,
 }
 
 #[derive(Clone, Debug, PartialEq)]
