@@ -52,6 +52,20 @@ impl Demo {
     }
 }
 
+/// Rp3 billion of budget into PKH-JABAR.
+fn fund(d: &Demo) {
+    d.ok(&[
+        "ledger",
+        "fund",
+        "--programme",
+        "PKH-JABAR",
+        "--kind",
+        "budget",
+        "--amount",
+        "3000000000",
+    ]);
+}
+
 /// A demo registry with PKH-JABAR selected for cycle 1 and every entitlement approved.
 fn approved() -> (Demo, u64) {
     let d = Demo {
@@ -257,16 +271,7 @@ fn pay_receipts_returns_and_tampering() {
 #[test]
 fn a_rewritten_history_is_caught_by_a_saved_checkpoint() {
     let (d, _) = approved();
-    d.ok(&[
-        "ledger",
-        "fund",
-        "--programme",
-        "PKH-JABAR",
-        "--kind",
-        "budget",
-        "--amount",
-        "3000000000",
-    ]);
+    fund(&d);
     d.ok(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
     // The auditor keeps today's checkpoint.
     let saved = d.dir.path().join("saved-checkpoint.txt");
@@ -310,16 +315,7 @@ fn a_rewritten_history_is_caught_by_a_saved_checkpoint() {
 #[test]
 fn an_interrupted_disbursement_is_repaired_from_the_ledger() {
     let (d, _) = approved();
-    d.ok(&[
-        "ledger",
-        "fund",
-        "--programme",
-        "PKH-JABAR",
-        "--kind",
-        "budget",
-        "--amount",
-        "3000000000",
-    ]);
+    fund(&d);
     let list = d.json(&[
         "entitlement",
         "list",

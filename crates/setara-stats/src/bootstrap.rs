@@ -201,34 +201,13 @@ where
         return Ok(Vec::new());
     }
 
-    let n = values.len();
-    let mut rng = Xoshiro256StarStar::seed_from_u64(seed);
-    let mut counts = vec![0u32; n];
-    let mut rep_values = Vec::with_capacity(n);
-    let mut rep_weights = Vec::with_capacity(if weights.is_some() { n } else { 0 });
+    let mut resample = Resampler::new(values, weights, seed);
     let mut draws: Vec<Vec<f64>> = statistics
         .iter()
         .map(|_| Vec::with_capacity(replicates))
         .collect();
     for replicate in 0..replicates {
-        counts.fill(0);
-        for _ in 0..n {
-            counts[rng.below(n as u64) as usize] += 1;
-        }
-        rep_values.clear();
-        rep_weights.clear();
-        for (i, &c) in counts.iter().enumerate() {
-            if c > 0 {
-                rep_values.extend(std::iter::repeat_n(values[i], c as usize));
-                if let Some(w) = weights {
-                    rep_weights.extend(std::iter::repeat_n(w[i], c as usize));
-                }
-            }
-        }
-        let sample = Sample::new(
-            &rep_values,
-            weights.is_some().then_some(rep_weights.as_slice()),
-        )?;
+        let sample = resample.next()?;
         for (f, out) in statistics.iter().zip(draws.iter_mut()) {
             let v = finite(f(&sample)).map_err(|e| StatsError::BootstrapReplicate {
                 replicate,
@@ -288,30 +267,9 @@ where
         })
         .collect();
     drop(full);
-    let n = values.len();
-    let mut rng = Xoshiro256StarStar::seed_from_u64(seed);
-    let mut counts = vec![0u32; n];
-    let mut rep_values = Vec::with_capacity(n);
-    let mut rep_weights = Vec::with_capacity(if weights.is_some() { n } else { 0 });
+    let mut resample = Resampler::new(values, weights, seed);
     for replicate in 0..replicates {
-        counts.fill(0);
-        for _ in 0..n {
-            counts[rng.below(n as u64) as usize] += 1;
-        }
-        rep_values.clear();
-        rep_weights.clear();
-        for (i, &c) in counts.iter().enumerate() {
-            if c > 0 {
-                rep_values.extend(std::iter::repeat_n(values[i], c as usize));
-                if let Some(w) = weights {
-                    rep_weights.extend(std::iter::repeat_n(w[i], c as usize));
-                }
-            }
-        }
-        let sample = Sample::new(
-            &rep_values,
-            weights.is_some().then_some(rep_weights.as_slice()),
-        )?;
+        let sample = resample.next()?;
         for (slot, v) in results.iter_mut().zip(statistic(&sample)) {
             if let Ok(r) = slot {
                 match finite(v) {
@@ -330,6 +288,57 @@ where
         r.se = sd(&r.replicates);
     }
     Ok(results)
+}
+
+/// Draws bootstrap replicates: `n` rows with replacement from `n`, as a sample (rows kept in
+/// their original order, each repeated as often as it was drawn).
+struct Resampler<'a> {
+    values: &'a [f64],
+    weights: Option<&'a [f64]>,
+    rng: Xoshiro256StarStar,
+    counts: Vec<u32>,
+    rep_values: Vec<f64>,
+    rep_weights: Vec<f64>,
+}
+
+impl<'a> Resampler<'a> {
+    fn new(values: &'a [f64], weights: Option<&'a [f64]>, seed: u64) -> Self {
+        let n = values.len();
+        Resampler {
+            values,
+            weights,
+            rng: Xoshiro256StarStar::seed_from_u64(seed),
+            counts: vec![0; n],
+            rep_values: Vec::with_capacity(n),
+            rep_weights: Vec::with_capacity(if weights.is_some() { n } else { 0 }),
+        }
+    }
+
+    fn next(&mut self) -> Result<Sample<'_>, StatsError> {
+        let n = self.values.len();
+        self.counts.fill(0);
+        for _ in 0..n {
+            self.counts[self.rng.below(n as u64) as usize] += 1;
+        }
+        self.rep_values.clear();
+        self.rep_weights.clear();
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                self.rep_values
+                    .extend(std::iter::repeat_n(self.values[i], c as usize));
+                if let Some(w) = self.weights {
+                    self.rep_weights
+                        .extend(std::iter::repeat_n(w[i], c as usize));
+                }
+            }
+        }
+        Sample::new(
+            &self.rep_values,
+            self.weights
+                .is_some()
+                .then_some(self.rep_weights.as_slice()),
+        )
+    }
 }
 
 fn finite(r: Result<f64, StatsError>) -> Result<f64, StatsError> {
