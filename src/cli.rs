@@ -144,7 +144,7 @@ pub fn main() -> ExitCode {
             );
             if !shown && lang == Lang::Id {
                 // clap words its own errors in English; say what happened first.
-                eprintln!(
+                errln!(
                     "galat penggunaan: perintah atau opsi tidak lengkap atau salah (rincian di bawah; lihat `setara --help`)"
                 );
             }
@@ -199,7 +199,7 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
 
 fn report_failure(ctx: &Context, f: &Failure) {
     if ctx.json && !f.json_printed {
-        println!("{}", serde_json::json!({ "error": f.to_json(ctx.lang) }));
+        outln!("{}", serde_json::json!({ "error": f.to_json(ctx.lang) }));
     }
-    eprintln!("{}: {}", ctx.t("galat", "error"), f.message(ctx.lang));
+    errln!("{}: {}", ctx.t("galat", "error"), f.message(ctx.lang));
 }

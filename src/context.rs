@@ -72,7 +72,7 @@ impl Context {
     /// Print a line for people (stdout), unless quiet or JSON output was asked for.
     pub fn say(&self, line: impl AsRef<str>) {
         if !self.quiet && !self.json {
-            println!("{}", line.as_ref());
+            outln!("{}", line.as_ref());
         }
     }
 }

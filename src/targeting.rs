@@ -189,7 +189,7 @@ pub fn load_ranking(ctx: &Context, store: &dyn Store) -> Result<Ranked> {
         && let Ok(latest) = setara_snapshot::latest_hash(&ctx.snapshots_dir())
         && latest != info.snapshot
     {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "peringatan: ada snapshot yang lebih baru daripada yang diperingkat; jalankan `setara rank` agar penargetan memakai data terbaru",

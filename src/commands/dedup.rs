@@ -379,7 +379,7 @@ pub fn run_dedup(ctx: &Context, a: DedupArgs) -> Result<()> {
                 write_clusters(c, &linkage, &[(&table, idc, "input")], dialect)?;
             }
             if ctx.json {
-                println!(
+                outln!(
                     "{}",
                     summary_json(&linkage, serde_json::json!({"out": out}))
                 );
@@ -435,7 +435,7 @@ pub fn run_link(ctx: &Context, a: LinkArgs) -> Result<()> {
         )?;
     }
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             summary_json(&linkage, serde_json::json!({"out": a.out}))
         );
@@ -527,7 +527,7 @@ fn dedup_persons(ctx: &Context, a: &DedupArgs) -> Result<()> {
         &pairs,
     )?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             summary_json(
                 &linkage,

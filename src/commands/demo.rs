@@ -76,7 +76,7 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
     let input = ctx.data_dir.join("input");
     let step = |n: u8, id: &str, en: &str| {
         if !ctx.quiet && !ctx.json {
-            eprintln!("[{n}/4] {}", ctx.t(id, en));
+            errln!("[{n}/4] {}", ctx.t(id, en));
         }
     };
     let mut timings = Vec::new();
@@ -176,7 +176,7 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
     let seconds = total.elapsed().as_secs_f64();
 
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "data_dir": ctx.data_dir.display().to_string(),
@@ -194,8 +194,8 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
     if ctx.quiet {
         return Ok(());
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{} — {} {}, {} {}, {} {}; BPS {PERIOD}",
         ctx.t("Indonesia sintetis", "Synthetic Indonesia"),
         info.households,
@@ -206,8 +206,8 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
         ctx.t("keluarga disurvei", "surveyed households"),
     );
     print_region_table(ctx, &rows, &keys, true, true, PERIOD);
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}: {} ({:.1} s: {})",
         ctx.t("Selesai", "Done"),
         show_path(&ctx.data_dir),
@@ -218,7 +218,7 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!(
+    outln!(
         "{} {} {}, {} setara household show <KK> --history",
         report.summary.findings,
         ctx.t(
@@ -231,7 +231,7 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
         ),
         ctx.t("coba", "try")
     );
-    println!(
+    outln!(
         "{}: setara rank; setara programme create --file examples/programmes/pkh-jabar.toml; setara target --programme PKH-JABAR --preview ({})",
         ctx.t("Berikutnya", "Next"),
         ctx.t(

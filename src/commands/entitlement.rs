@@ -101,7 +101,7 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
     };
     let rows = store.entitlements(&filter)?;
     if ctx.json {
-        println!("{}", serde_json::to_value(&rows).expect("serializes"));
+        outln!("{}", serde_json::to_value(&rows).expect("serializes"));
         return Ok(());
     }
     if rows.is_empty() {
@@ -111,7 +111,7 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
         ));
     }
     for e in &rows {
-        println!(
+        outln!(
             "{:>8}  {:<14} {} {:<3} KK {}  {:>14}  {:<12} {}",
             e.id,
             e.programme,
@@ -135,13 +135,13 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         .ok_or(setara_store::StoreError::EntitlementNotFound(a.entitlement))?;
     store.record_access(&ctx.actor, "entitlement_show", e.kk)?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "entitlement": e, "events": events, "next": e.state.next() })
         );
         return Ok(());
     }
-    println!(
+    outln!(
         "{} {} — {} {} {}, KK {}",
         ctx.t("Hak bantuan", "Entitlement"),
         e.id,
@@ -150,7 +150,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         e.cycle,
         e.kk
     );
-    println!(
+    outln!(
         "  {}: {} ({} {}); {}: {}",
         ctx.t("Nilai", "Amount"),
         rupiah(e.amount),
@@ -160,14 +160,14 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         e.state.label(ctx.lang)
     );
     if let Some(i) = e.ledger_index {
-        println!(
+        outln!(
             "  {} #{i}: `setara ledger receipt --entitlement {}`",
             ctx.t("Entri buku besar", "Ledger entry"),
             e.id
         );
     }
     for ev in &events {
-        println!(
+        outln!(
             "  {}  {:<14} {} → {}  {}{}",
             ev.at,
             ev.actor,
@@ -181,7 +181,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     }
     let next = e.state.next();
     if !next.is_empty() {
-        println!(
+        outln!(
             "  {}: {}",
             ctx.t("Langkah berikutnya", "Next steps"),
             next.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
@@ -234,7 +234,7 @@ fn transition(ctx: &Context, a: TransitionArgs) -> Result<()> {
     }
     let n = store.transition(&ids, to, Via::Officer, &ctx.actor, &a.reason, None)?;
     if ctx.json {
-        println!("{}", serde_json::json!({ "changed": n, "to": to }));
+        outln!("{}", serde_json::json!({ "changed": n, "to": to }));
     } else {
         ctx.say(format!(
             "{n} {} {}",

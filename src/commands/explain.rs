@@ -269,7 +269,7 @@ pub fn run(ctx: &Context, a: ExplainArgs) -> Result<()> {
                 "children": e.children.iter().map(tree).collect::<Vec<_>>(),
             })
         }
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "kk": kk.to_string(), "programme": p.code, "cycle": cycle,
@@ -284,7 +284,7 @@ pub fn run(ctx: &Context, a: ExplainArgs) -> Result<()> {
         return Ok(());
     }
     for l in lines {
-        println!("{l}");
+        outln!("{l}");
     }
     Ok(())
 }

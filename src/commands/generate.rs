@@ -123,7 +123,7 @@ pub fn run(ctx: &Context, a: GenerateArgs) -> Result<()> {
     };
     let summary = generate_into(ctx, &config, &a.out, dialect)?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({"out": a.out.display().to_string(), "summary": summary, "seconds": started.elapsed().as_secs_f64()})
         );

@@ -121,7 +121,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             "findings": findings,
             "history": if a.history { Some(&history) } else { None },
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).expect("serialisable")
         );
@@ -135,7 +135,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         .rev()
         .map(|r| r.name.clone())
         .collect();
-    println!(
+    outln!(
         "KK {}  {}",
         h.kk,
         if path.is_empty() {
@@ -145,7 +145,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         }
     );
     if h.address.is_some() || h.rt.is_some() || h.rw.is_some() {
-        println!(
+        outln!(
             "  {}: {}{}",
             t("Alamat", "Address"),
             h.address.as_deref().unwrap_or("-"),
@@ -180,7 +180,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         dwelling.push(format!("{va} VA"));
     }
     if !dwelling.is_empty() {
-        println!(
+        outln!(
             "  {}: {}",
             t("Tempat tinggal", "Dwelling"),
             dwelling.join("; ")
@@ -196,7 +196,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         .filter(|a| h.assets.get(**a).is_some())
         .count();
     if known > 0 {
-        println!(
+        outln!(
             "  {}: {}",
             t("Aset", "Assets"),
             if owned.is_empty() {
@@ -207,10 +207,10 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         );
     }
     if let Some(l) = h.land_m2 {
-        println!("  {}: {l} m²", t("Lahan", "Land"));
+        outln!("  {}: {l} m²", t("Lahan", "Land"));
     }
     if let Some(s) = h.survey {
-        println!(
+        outln!(
             "  {}: {} Rp {}/{}, {} {}",
             t("Survei", "Survey"),
             t("pengeluaran per kapita", "consumption per capita"),
@@ -221,9 +221,9 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         );
     }
     if let Some(n) = h.declared_size {
-        println!("  {}: {n}", t("Jumlah anggota (tercatat)", "Declared size"));
+        outln!("  {}: {n}", t("Jumlah anggota (tercatat)", "Declared size"));
     }
-    println!(
+    outln!(
         "  {}: {} {}, {} {} {}; {} {}",
         t("Asal data", "Provenance"),
         t("impor", "import"),
@@ -234,9 +234,9 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         t("versi", "version"),
         rec.version
     );
-    println!("{} ({}):", t("Anggota", "Members"), rec.members.len());
+    outln!("{} ({}):", t("Anggota", "Members"), rec.members.len());
     for (p, prov, _) in &rec.members {
-        println!(
+        outln!(
             "  {}  {:<28} {:<10} {}  {:>3} {}  {:<18} {}  [{}:{}]",
             p.nik,
             p.name,
@@ -265,7 +265,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         );
     }
     if !findings.is_empty() {
-        println!(
+        outln!(
             "{} ({}):",
             t("Temuan verifikasi", "Verification findings"),
             findings.len()
@@ -275,11 +275,11 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
                 .map(|k| k.describe(ctx.lang))
                 .unwrap_or(&f.rule);
             let who = f.nik.map(|n| format!("NIK {n}: ")).unwrap_or_default();
-            println!("  [{}] {who}{desc} ({})", f.status, f.detail);
+            outln!("  [{}] {who}{desc} ({})", f.status, f.detail);
         }
     }
     if a.history {
-        println!("{} ({}):", t("Riwayat", "History"), history.len());
+        outln!("{} ({}):", t("Riwayat", "History"), history.len());
         for c in &history {
             print_change(c);
         }
@@ -289,7 +289,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
 
 fn print_change(c: &Change) {
     let who = c.nik.map(|n| format!("NIK {n} ")).unwrap_or_default();
-    println!(
+    outln!(
         "  {}  {:<14} {:<12} {who}{}: {} → {}  ({})",
         c.at,
         c.actor,
@@ -332,7 +332,7 @@ fn correct(ctx: &Context, a: CorrectArgs) -> Result<()> {
         actor: ctx.actor.clone(),
     })?;
     if ctx.json {
-        println!("{}", serde_json::to_string(&change).expect("serialisable"));
+        outln!("{}", serde_json::to_string(&change).expect("serialisable"));
     } else {
         ctx.say(format!(
             "{} {}: {} → {} ({} {}, {})",

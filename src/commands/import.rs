@@ -127,7 +127,7 @@ impl ImportEvents for Events {
     fn rows_written(&mut self, rows: u64) {
         if self.test_events && rows >= self.last_reported + 1000 {
             self.last_reported = rows;
-            eprintln!("setara-test: rows {rows}");
+            errln!("setara-test: rows {rows}");
         }
     }
     fn committing(&mut self) {
@@ -135,7 +135,7 @@ impl ImportEvents for Events {
             b.finish_and_clear();
         }
         if self.test_events {
-            eprintln!("setara-test: committing");
+            errln!("setara-test: committing");
         }
     }
     fn rejected(&mut self, r: &Rejection) {
@@ -249,13 +249,13 @@ fn print_report(
             "phase_seconds": report.seconds,
             "error": failure.map(|f| f.to_json(ctx.lang)),
         });
-        println!("{v}");
+        outln!("{v}");
         return;
     }
     if !report.rejections.is_empty() {
         const SHOWN: usize = 30;
         for r in report.rejections.iter().take(SHOWN) {
-            eprintln!(
+            errln!(
                 "{}:{} {}{} {:?}: {}",
                 r.file,
                 r.row,
@@ -266,7 +266,7 @@ fn print_report(
             );
         }
         if report.values_rejected > SHOWN as u64 {
-            eprintln!(
+            errln!(
                 "… {} {}",
                 report.values_rejected - SHOWN as u64,
                 ctx.t(
@@ -276,7 +276,7 @@ fn print_report(
             );
         }
         if let Some(p) = rejects {
-            eprintln!(
+            errln!(
                 "{}: {}",
                 ctx.t("Semua penolakan", "All rejections"),
                 show_path(p)
@@ -289,7 +289,7 @@ fn print_report(
     let rows = report.households_read + report.persons_read;
     let rate = rows as f64 / elapsed.as_secs_f64().max(1e-9);
     if s.committed {
-        println!(
+        outln!(
             "{} {}: {} {} {} {}, {} {} {} {}, {} {}, {} {}, {} {} ({:.1} s, {:.0} {})",
             ctx.t("Impor", "Import"),
             s.import_id,
@@ -312,7 +312,7 @@ fn print_report(
             ctx.t("baris/detik", "rows/s"),
         );
         if report.rows_rejected > 0 {
-            println!(
+            outln!(
                 "{} {}",
                 report.rows_rejected,
                 ctx.t("baris ditolak dan dilewati", "rows rejected and skipped")

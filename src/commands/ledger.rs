@@ -357,7 +357,7 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
     store.set_ledger_applied(ledger.len())?;
     let checkpoint = ledger.checkpoint().map_err(|e| ledger_failure(&e))?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "programme": a.programme, "cycle": a.cycle, "paid": ids.len(), "rupiah": total,
@@ -385,7 +385,7 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
 /// Print a new checkpoint for people (not with `--quiet` or `--json`).
 fn show_note(ctx: &Context, c: &setara_ledger::Checkpoint) {
     if !ctx.quiet && !ctx.json {
-        print!("{}", c.to_note());
+        out!("{}", c.to_note());
     }
 }
 
@@ -404,7 +404,7 @@ pub fn run(ctx: &Context, c: LedgerCommand) -> Result<()> {
             apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
             let c = ledger.checkpoint().map_err(|e| ledger_failure(&e))?;
             if ctx.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({ "size": c.size, "note": c.to_note() })
                 );
@@ -423,7 +423,7 @@ pub fn run(ctx: &Context, c: LedgerCommand) -> Result<()> {
         LedgerCommand::ReturnFunds(a) => return_funds(ctx, a),
         LedgerCommand::Vkey => {
             let ledger = open_existing(ctx)?;
-            println!("{}", ledger.verifier_key());
+            outln!("{}", ledger.verifier_key());
             Ok(())
         }
     }
@@ -482,7 +482,7 @@ fn append_programme_money(ctx: &Context, entry: Entry, done: &str) -> Result<()>
     store.set_ledger_applied(ledger.len())?;
     let c = ledger.checkpoint().map_err(|e| ledger_failure(&e))?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "index": range.start, "checkpoint": c.to_note() })
         );
@@ -519,7 +519,7 @@ fn prove(ctx: &Context, a: ProveArgs) -> Result<()> {
         .map_err(|e| ledger_failure(&e))?;
     let entry = ledger.entry(a.index).map_err(|e| ledger_failure(&e))?;
     let leaf = entry.leaf_hash().map_err(|e| ledger_failure(&e))?;
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&serde_json::json!({
             "index": a.index, "size": size, "leaf_hash": hex::encode(leaf),
@@ -563,7 +563,7 @@ fn receipt(ctx: &Context, a: ReceiptArgs) -> Result<()> {
                 e.kk
             ));
         }
-        None => println!("{text}"),
+        None => outln!("{text}"),
     }
     Ok(())
 }
@@ -584,7 +584,7 @@ fn verify_receipt(ctx: &Context, a: VerifyReceiptArgs) -> Result<()> {
     match setara_ledger::verify_receipt(&receipt, &a.vkey, a.kk.as_deref()) {
         Ok(v) => {
             if ctx.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({ "valid": true, "index": v.index, "size": v.tree_size, "amount": v.entry.amount, "kind": v.entry.kind.as_str(), "programme": v.entry.programme, "household_checked": v.household_checked })
                 );
@@ -664,7 +664,7 @@ fn consistency(ctx: &Context, a: ConsistencyArgs) -> Result<()> {
         (Some(o), Some(n)) => Some(setara_ledger::verify_consistency(o, n, &proof)),
         _ => None,
     };
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&serde_json::json!({
             "from": from, "to": to, "proof": hexes(&proof),
@@ -694,7 +694,7 @@ fn audit(ctx: &Context) -> Result<()> {
     let report = setara_ledger::audit(&dir).map_err(|e| ledger_failure(&e))?;
     let ok = report.first_bad_index.is_none() && report.problems.is_empty();
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "ok": ok, "entries": report.entries, "checkpoints_checked": report.checkpoints_checked,
@@ -710,13 +710,13 @@ fn audit(ctx: &Context) -> Result<()> {
             ctx.t("checkpoint diperiksa", "checkpoints checked")
         ));
         if let Some(i) = report.first_bad_index {
-            println!(
+            outln!(
                 "  {} #{i}",
                 ctx.t("INDEKS PERTAMA YANG RUSAK:", "FIRST BAD INDEX:")
             );
         }
         for p in &report.problems {
-            println!("  {p}");
+            outln!("  {p}");
         }
         if ok {
             ctx.say(ctx.t(
@@ -829,7 +829,7 @@ fn reverse(ctx: &Context, a: ReverseArgs) -> Result<()> {
     store.set_ledger_applied(ledger.len())?;
     let c = ledger.checkpoint().map_err(|e| ledger_failure(&e))?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "index": range.start, "reverses": a.index, "entitlement": paid, "checkpoint": c.to_note() })
         );

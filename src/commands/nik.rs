@@ -99,13 +99,13 @@ pub fn run(ctx: &Context, a: NikArgs) -> Result<()> {
             "serial": nik.serial(),
             "problems": problems.iter().map(|(c, id, en)| serde_json::json!({"code": c, "message": ctx.lang.pick(id, en)})).collect::<Vec<_>>(),
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).expect("serialisable")
         );
     } else {
-        println!("NIK {nik}");
-        println!(
+        outln!("NIK {nik}");
+        outln!(
             "  {}: {} {}",
             ctx.t("Kecamatan penerbit", "Issuing district"),
             district,
@@ -115,12 +115,12 @@ pub fn run(ctx: &Context, a: NikArgs) -> Result<()> {
                 path.join(", ")
             }
         );
-        println!(
+        outln!(
             "  {}: {}",
             ctx.t("Jenis kelamin", "Sex"),
             nik.sex().label(ctx.lang)
         );
-        println!(
+        outln!(
             "  {}: {}",
             ctx.t("Tanggal lahir", "Birth date"),
             birth.map(|d| d.to_string()).unwrap_or_else(|| format!(
@@ -130,12 +130,12 @@ pub fn run(ctx: &Context, a: NikArgs) -> Result<()> {
                 nik.birth_yy()
             ))
         );
-        println!("  {}: {:04}", ctx.t("Nomor urut", "Serial"), nik.serial());
+        outln!("  {}: {:04}", ctx.t("Nomor urut", "Serial"), nik.serial());
         for (_, id, en) in &problems {
-            println!("  ! {}", ctx.lang.pick(id, en));
+            outln!("  ! {}", ctx.lang.pick(id, en));
         }
         if problems.is_empty() {
-            println!(
+            outln!(
                 "  {}",
                 ctx.t("Tidak ada masalah ditemukan.", "No problems found.")
             );

@@ -192,7 +192,7 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
                     "also_served_by_another_owner_type": other_type, "in_desil_6_to_10": rich })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "ranking": ranked.info.id, "poor_desil": a.poor_desil,
@@ -204,7 +204,7 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
         );
         return Ok(());
     }
-    println!(
+    outln!(
         "{} (desil 1–{} = {}):",
         ctx.t(
             "Tumpang tindih program dan keluarga miskin yang belum terlayani",
@@ -213,7 +213,7 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
         a.poor_desil,
         ctx.t("miskin", "poor")
     );
-    println!(
+    outln!(
         "  {:<14} {:<28} {:>10} {:>10} {:>12} {:>10} {:>14}",
         ctx.t("wilayah", "region"),
         ctx.t("nama", "name"),
@@ -225,7 +225,7 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
     );
     for (i, (g, r)) in by_region.values().enumerate() {
         let name: String = region_name(*g).chars().take(28).collect();
-        println!(
+        outln!(
             "  {:<14} {:<28} {:>10} {:>10} {:>12} {:>10} {:>14}",
             g.to_string(),
             name,
@@ -236,7 +236,7 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
             show(cell(r.poor_unserved, hidden[3][i]))
         );
     }
-    println!(
+    outln!(
         "  {:<14} {:<28} {:>10} {:>10} {:>12} {:>10} {:>14}",
         ctx.t("jumlah", "total"),
         "",
@@ -247,12 +247,12 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
         total.poor_unserved
     );
     if !by_type.is_empty() {
-        println!(
+        outln!(
             "{}:",
             ctx.t("Menurut jenis pemilik program", "By programme owner type")
         );
         for (t, (n, multi, other_type, rich)) in &by_type {
-            println!(
+            outln!(
                 "  {:<22} {} {}; {} {}; {} {}; {} {}",
                 type_label(t),
                 n,
@@ -266,7 +266,7 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
             );
         }
     }
-    println!(
+    outln!(
         "  {}",
         ctx.t(
             "<10 = disembunyikan (kurang dari 10 keluarga, atau untuk melindungi sel lain).",
@@ -345,7 +345,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
             .iter()
             .map(|x| serde_json::json!({ "code": x.code, "name": x.name, "type": x.org_type, "role": x.role, "contribution_per_cycle": x.contribution_per_cycle }))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "programme": p.code, "name": p.name, "owner": p.owner.name, "owner_type": p.owner.org_type,
@@ -357,7 +357,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
         );
         return Ok(());
     }
-    println!(
+    outln!(
         "{} {} — {} ({}), {} {cycle}",
         ctx.t("Laporan jangkauan", "Reach report"),
         p.code,
@@ -365,7 +365,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
         p.owner.name,
         ctx.t("siklus", "cycle")
     );
-    println!(
+    outln!(
         "  {} {} {}, {} {}; {} {} ({} {})",
         ctx.t("Terjangkau:", "Reached:"),
         info.households,
@@ -378,13 +378,13 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
         rupiah(p.budget_per_cycle)
     );
     if !p.partners.is_empty() {
-        println!(
+        outln!(
             "  {} {}:",
             ctx.t("Pendanaan bersama per siklus", "Co-funding per cycle"),
             rupiah(co_funding)
         );
         for x in &p.partners {
-            println!(
+            outln!(
                 "    {} ({}, {}){}",
                 x.name,
                 x.org_type.label(ctx.lang),
@@ -395,7 +395,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
             );
         }
     }
-    println!(
+    outln!(
         "  {:<14} {:<28} {:>10} {:>10} {:>18}",
         ctx.t("wilayah", "region"),
         ctx.t("nama", "name"),
@@ -406,7 +406,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
     for (i, (g, h, n, money)) in by_region.values().enumerate() {
         let name: String = region_name(*g).chars().take(28).collect();
         if region_hidden[i] {
-            println!(
+            outln!(
                 "  {:<14} {:<28} {:>10} {:>10} {:>18}",
                 g.to_string(),
                 name,
@@ -415,7 +415,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
                 "–"
             );
         } else {
-            println!(
+            outln!(
                 "  {:<14} {:<28} {:>10} {:>10} {:>18}",
                 g.to_string(),
                 name,
@@ -425,7 +425,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
             );
         }
     }
-    println!(
+    outln!(
         "  {:<8} {:>10} {:>10} {:>18}",
         "desil",
         ctx.t("keluarga", "households"),
@@ -437,12 +437,12 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
             continue;
         }
         if desil_hidden[i] {
-            println!("  {:<8} {:>10} {:>10} {:>18}", i + 1, "<10", "–", "–");
+            outln!("  {:<8} {:>10} {:>10} {:>18}", i + 1, "<10", "–", "–");
         } else {
-            println!("  {:<8} {:>10} {:>10} {:>18}", i + 1, h, n, rupiah(*money));
+            outln!("  {:<8} {:>10} {:>10} {:>18}", i + 1, h, n, rupiah(*money));
         }
     }
-    println!(
+    outln!(
         "  {}",
         ctx.t(
             "Tanpa data pribadi. <10 = disembunyikan (kurang dari 10 keluarga, atau untuk melindungi sel lain).",

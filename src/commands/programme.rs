@@ -417,7 +417,7 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
     check(store.as_ref(), &p)?;
     let saved = store.save_programme(&p, &ctx.actor, &a.reason, SaveMode::Create)?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "programme": p.code, "version": saved.version, "created": true })
         );
@@ -475,7 +475,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
             .iter()
             .map(|(f, o, n)| serde_json::json!({ "field": f, "old": o, "new": n }))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "programme": p.code, "version": saved.version, "changes": changes })
         );
@@ -510,7 +510,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(a.programme.clone()))?;
     let p = &stored.programme;
     if a.toml {
-        print!("{}", p.to_toml());
+        out!("{}", p.to_toml());
         return Ok(());
     }
     let history = if a.history {
@@ -537,7 +537,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
                 serde_json::json!({ "version": v.version, "at": v.at, "actor": v.actor, "reason": v.reason, "changes": changes })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "programme": p,
@@ -553,11 +553,11 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         return Ok(());
     }
     let lang = ctx.lang;
-    println!("{} — {}", p.code, p.name);
+    outln!("{} — {}", p.code, p.name);
     if !p.description.is_empty() {
-        println!("  {}", p.description);
+        outln!("  {}", p.description);
     }
-    println!(
+    outln!(
         "  {}: {} ({}), {} {} {} {}",
         ctx.t("Pemilik", "Owner"),
         p.owner.name,
@@ -572,7 +572,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             .contribution_per_cycle
             .map(|c| format!(", {}/{}", rupiah(c), ctx.t("siklus", "cycle")))
             .unwrap_or_default();
-        println!(
+        outln!(
             "  {}: {} ({}) — {}{money}",
             ctx.t("Mitra", "Partner"),
             partner.name,
@@ -580,14 +580,14 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             partner.role.label(lang)
         );
     }
-    println!("  {}: {}", ctx.t("Wilayah", "Area"), p.area);
-    println!(
+    outln!("  {}: {}", ctx.t("Wilayah", "Area"), p.area);
+    outln!(
         "  {}: {} {}",
         ctx.t("Manfaat", "Benefit"),
         p.benefit.describe(lang),
         ctx.t("per keluarga per siklus", "per household per cycle")
     );
-    println!(
+    outln!(
         "  {}: {} × {} {} ({} {})",
         ctx.t("Anggaran", "Budget"),
         rupiah(p.budget_per_cycle),
@@ -597,14 +597,14 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         rupiah(p.co_funding_per_cycle())
     );
     for (region, n) in &p.quotas {
-        println!(
+        outln!(
             "  {} {region}: {n} {}",
             ctx.t("Kuota", "Quota"),
             ctx.t("keluarga", "households")
         );
     }
-    println!("  {}: {}", ctx.t("Aturan", "Rule"), p.rule.trim());
-    println!(
+    outln!("  {}: {}", ctx.t("Aturan", "Rule"), p.rule.trim());
+    outln!(
         "  {}: {}",
         ctx.t("Prioritas", "Priority"),
         p.priority
@@ -620,16 +620,16 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         .filter(|(.., text)| !text.is_empty())
         .collect();
     if !blocks.is_empty() {
-        println!(
+        outln!(
             "  {}:",
             ctx.t("Kanvas model bisnis", "Business Model Canvas")
         );
         for (_, id, en, text) in blocks {
-            println!("    {}: {}", lang.pick(id, en), text);
+            outln!("    {}: {}", lang.pick(id, en), text);
         }
     }
     for s in &selections {
-        println!(
+        outln!(
             "  {} {}: {} {}, {}, {} {} ({})",
             ctx.t("Siklus", "Cycle"),
             s.cycle,
@@ -642,9 +642,9 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         );
     }
     if a.history {
-        println!("{}:", ctx.t("Riwayat", "History"));
+        outln!("{}:", ctx.t("Riwayat", "History"));
         for (i, v) in history.iter().enumerate() {
-            println!(
+            outln!(
                 "  {} {}  {}  {}  {}",
                 ctx.t("versi", "version"),
                 v.version,
@@ -654,7 +654,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             );
             if i > 0 {
                 for (field, old, new) in history[i - 1].programme.diff(&v.programme) {
-                    println!("      {field}: {} → {}", short(&old), short(&new));
+                    outln!("      {field}: {} → {}", short(&old), short(&new));
                 }
             }
         }
@@ -678,7 +678,7 @@ fn list(ctx: &Context) -> Result<()> {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        outln!("{}", serde_json::Value::Array(rows));
         return Ok(());
     }
     if all.is_empty() {
@@ -689,7 +689,7 @@ fn list(ctx: &Context) -> Result<()> {
     }
     for s in &all {
         let p = &s.programme;
-        println!(
+        outln!(
             "{:<16} {:<10} {:<18} {:>16} {:>14}  {}",
             p.code,
             p.area,

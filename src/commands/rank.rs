@@ -122,7 +122,7 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
     coefficients.sort_by(|x, y| y.value.abs().total_cmp(&x.value.abs()));
     coefficients.truncate(a.top);
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "ranking": run_id,
@@ -175,7 +175,7 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
     ));
     let per_regency = stats.n as f64 / stats.regencies.max(1) as f64;
     if per_regency < 10.0 && !ctx.quiet {
-        eprintln!(
+        errln!(
             "{}",
             if ctx.lang == setara_core::Lang::Id {
                 format!(
@@ -239,7 +239,7 @@ fn history(ctx: &Context, kk: &str) -> Result<()> {
         return Err(setara_store::StoreError::HouseholdNotFound(kk).into());
     }
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "kk": kk.to_string(), "history": rows })
         );
@@ -252,7 +252,7 @@ fn history(ctx: &Context, kk: &str) -> Result<()> {
         ));
     }
     for r in rows {
-        println!(
+        outln!(
             "{} {}  {}  desil {} ({} {}, {} {}), {} {}, {} {:.4}",
             ctx.t("peringkat", "ranking"),
             r.run_id,

@@ -45,16 +45,16 @@ pub fn run(ctx: &Context, a: RegionArgs) -> Result<()> {
                 .iter()
                 .map(|(b, k, n)| serde_json::json!({"bps_code": b.map(|b| format!("{b:02}")), "kemendagri_code": k, "name": n}))
                 .collect();
-            println!("{}", serde_json::Value::Array(v));
+            outln!("{}", serde_json::Value::Array(v));
         } else {
-            println!("BPS  Kemendagri  {}", ctx.t("Provinsi", "Province"));
+            outln!("BPS  Kemendagri  {}", ctx.t("Provinsi", "Province"));
             for (b, k, n) in rows {
                 let mark = if b.map(|b| format!("{b:02}")) != Some(k.to_string()) {
                     " *"
                 } else {
                     ""
                 };
-                println!(
+                outln!(
                     "{:<4} {:<11} {n}{mark}",
                     b.map(|b| format!("{b:02}")).unwrap_or_default(),
                     k.to_string()
@@ -98,7 +98,7 @@ pub fn run(ctx: &Context, a: RegionArgs) -> Result<()> {
                 j
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).expect("serialisable")
         );
@@ -112,30 +112,30 @@ pub fn run(ctx: &Context, a: RegionArgs) -> Result<()> {
             .skip(1)
             .map(|p| p.name.as_str())
             .collect();
-        print!(
+        out!(
             "{:<14} {} — {}",
             r.code.to_string(),
             r.name,
             r.level().name(ctx.lang)
         );
         if !path.is_empty() {
-            print!(", {}", path.join(", "));
+            out!(", {}", path.join(", "));
         }
-        println!();
+        outln!();
         if let Some(p) = r.population {
-            print!(
+            out!(
                 "               {}: {}",
                 ctx.t("penduduk", "population"),
                 super::household::group_thousands(p.total as i64)
             );
             if let Some(a) = r.area_km2 {
-                print!(", {}: {a} km²", ctx.t("luas", "area"));
+                out!(", {}: {a} km²", ctx.t("luas", "area"));
             }
-            println!();
+            outln!();
         }
         if a.children {
             for c in regions.children(r.code) {
-                println!("  {:<14} {}", c.code.to_string(), c.name);
+                outln!("  {:<14} {}", c.code.to_string(), c.name);
             }
         }
     }

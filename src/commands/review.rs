@@ -57,7 +57,7 @@ pub struct UnmergeArgs {
 }
 
 fn line(p: &PairView) {
-    println!(
+    outln!(
         "#{:<6} {:<10} p={:.3} w={:+.2}  {} {} {} | {} {} {}",
         p.id,
         p.status,
@@ -78,7 +78,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
         ReviewCommand::List(a) => {
             let pairs = store.pairs(Some(&a.status), a.limit)?;
             if ctx.json {
-                println!("{}", serde_json::to_string(&pairs).expect("serialisable"));
+                outln!("{}", serde_json::to_string(&pairs).expect("serialisable"));
             } else {
                 for p in &pairs {
                     line(p);
@@ -96,13 +96,13 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
                 store.record_access(&ctx.actor, "review_show", s.kk)?;
             }
             if ctx.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&p).expect("serialisable")
                 );
                 return Ok(());
             }
-            println!(
+            outln!(
                 "{} #{} ({}), {} {:.3}, {} {:+.2}",
                 ctx.t("Pasangan", "Pair"),
                 p.id,
@@ -113,7 +113,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
                 p.match_weight
             );
             for (label, s) in [("A", &p.a), ("B", &p.b)] {
-                println!(
+                outln!(
                     "  {label}: NIK {}  {:<28} {}  {}  KK {}  {}  ({} {})",
                     s.nik,
                     s.name,
@@ -126,9 +126,9 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
                 );
             }
             if let Some(fields) = p.explanation.as_array() {
-                println!("  {}:", ctx.t("Bobot per kolom", "Weight by field"));
+                outln!("  {}:", ctx.t("Bobot per kolom", "Weight by field"));
                 for f in fields {
-                    println!(
+                    outln!(
                         "    {:<12} {:<28} {:+.2}",
                         f["column"].as_str().unwrap_or(""),
                         f["level"].as_str().unwrap_or("null"),
@@ -138,7 +138,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
                 }
             }
             if let (Some(by), Some(at)) = (&p.decided_by, &p.decided_at) {
-                println!(
+                outln!(
                     "  {}: {by}, {at}: {}",
                     ctx.t("Diputuskan", "Decided"),
                     p.reason.as_deref().unwrap_or("")
@@ -153,7 +153,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             };
             let merge = store.decide(a.pair, decision, &a.reason, &ctx.actor)?;
             if ctx.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"pair": a.pair, "decision": a.decision, "merge": merge})
                 );
@@ -179,10 +179,10 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
         ReviewCommand::Merges => {
             let merges = store.merges()?;
             if ctx.json {
-                println!("{}", serde_json::to_string(&merges).expect("serialisable"));
+                outln!("{}", serde_json::to_string(&merges).expect("serialisable"));
             } else {
                 for m in &merges {
-                    println!(
+                    outln!(
                         "#{:<5} {}  {:<14} {} {} → {} {:?}{}",
                         m.id,
                         m.at,
@@ -202,7 +202,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
         ReviewCommand::Unmerge(a) => {
             store.unmerge(a.merge, &a.reason, &ctx.actor)?;
             if ctx.json {
-                println!("{}", serde_json::json!({"merge": a.merge, "undone": true}));
+                outln!("{}", serde_json::json!({"merge": a.merge, "undone": true}));
             } else {
                 ctx.say(format!(
                     "{} #{} {}",

@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, _args: SnapshotArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let info = take_snapshot(ctx, store.as_ref())?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "hash": info.hash, "dir": info.dir.display().to_string(), "households": info.households,

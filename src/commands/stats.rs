@@ -411,7 +411,7 @@ fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<
         write_file_csv(csv, &out, a.excel)?;
     }
     if ctx.json {
-        println!("{}", serde_json::Value::Object(out));
+        outln!("{}", serde_json::Value::Object(out));
         return Ok(());
     }
     print_file_table(
@@ -520,7 +520,7 @@ fn print_file_table(
     if ctx.quiet {
         return;
     }
-    println!(
+    outln!(
         "n = {}, {} = {}",
         s.n,
         ctx.t("jumlah bobot", "total weight"),
@@ -528,11 +528,11 @@ fn print_file_table(
     );
     for (key, _, _) in MEASURES {
         if let Some(r) = measure(s, key) {
-            println!("  {:<32} {}", label(key, ctx.lang), fmt_est(r, key, a.se));
+            outln!("  {:<32} {}", label(key, ctx.lang), fmt_est(r, key, a.se));
         }
     }
     if let Some(gs) = grouped {
-        println!(
+        outln!(
             "{}:",
             ctx.t(
                 "Dekomposisi menurut kelompok (antar / dalam)",
@@ -545,7 +545,7 @@ fn print_file_table(
             ("ge2", &gs.ge2),
         ] {
             if let Ok(d) = d {
-                println!(
+                outln!(
                     "  {:<32} {:.4} / {:.4}",
                     label(key, ctx.lang),
                     d.between.value,
@@ -553,7 +553,7 @@ fn print_file_table(
                 );
             }
         }
-        println!(
+        outln!(
             "{:<20} {:>10} {:>10} {:>10} {:>10}",
             ctx.t("Kelompok", "Group"),
             "n",
@@ -564,7 +564,7 @@ fn print_file_table(
         let mut ordered: Vec<&(u32, Suite)> = gs.groups.iter().collect();
         ordered.sort_by(|a, b| names.get(a.0 as usize).cmp(&names.get(b.0 as usize)));
         for (id, g) in ordered {
-            println!(
+            outln!(
                 "{:<20} {:>10} {:>10} {:>10} {:>10}",
                 names.get(*id as usize).map(String::as_str).unwrap_or("?"),
                 g.n,
@@ -575,7 +575,7 @@ fn print_file_table(
         }
     }
     for n in notes {
-        println!("{}: {n}", ctx.t("catatan", "note"));
+        outln!("{}: {n}", ctx.t("catatan", "note"));
     }
 }
 
@@ -626,7 +626,7 @@ fn write_lorenz(ctx: &Context, path: &Path, curves: &[Curve]) -> Result<()> {
     let svg = setara_charts::lorenz_svg(&cs, &setara_charts::LorenzOptions::new(ctx.lang));
     std::fs::write(path, svg).map_err(|e| Failure::io(path, &e))?;
     if !ctx.json && !ctx.quiet {
-        eprintln!(
+        errln!(
             "{}: {}",
             ctx.t("Kurva Lorenz", "Lorenz curve"),
             show_path(path)
@@ -664,7 +664,7 @@ fn warn_if_stale(ctx: &Context, snap: &Snapshot) {
     };
     // The snapshot's time has whole seconds.
     if changed > taken + chrono::Duration::seconds(1) {
-        eprintln!(
+        errln!(
             "{}",
             ctx.t(
                 "peringatan: registri berubah setelah snapshot ini dibuat; jalankan `setara snapshot` agar statistik memuat perubahan itu",
@@ -835,14 +835,14 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
         let svg_text = setara_charts::province_map_svg(&values, &o);
         std::fs::write(svg, svg_text).map_err(|e| Failure::io(svg, &e))?;
         if !ctx.json && !ctx.quiet {
-            eprintln!("{}: {}", ctx.t("Peta", "Map"), show_path(svg));
+            errln!("{}: {}", ctx.t("Peta", "Map"), show_path(svg));
         }
     }
     if let Some(csv) = &a.csv {
         write_region_csv(csv, &rows, &keys, with_se, a.excel)?;
     }
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "snapshot": snap.hash(),
@@ -1093,7 +1093,7 @@ pub fn print_region_table(
     if bps {
         header.push_str(&format!(" {:>8} {:>8}", "BPS P0%", "BPS Gini"));
     }
-    println!("{header}");
+    outln!("{header}");
     for r in rows {
         let mut line = format!(
             "{:<14} {:<30} {:>9} {:>10} {:>7}",
@@ -1142,9 +1142,9 @@ pub fn print_region_table(
                     .unwrap_or_else(|| "—".into())
             ));
         }
-        println!("{line}");
+        outln!("{line}");
     }
-    println!(
+    outln!(
         "{}",
         match ctx.lang {
             Lang::Id => format!(
@@ -1365,7 +1365,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
         write().map_err(|e| Failure::io(csv, &e))?;
     }
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "snapshot": snap.hash(),
@@ -1389,7 +1389,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             100.0 * e.se.unwrap_or(f64::NAN)
         )
     };
-    println!(
+    outln!(
         "{} (k = {CUTOFF_18}/18): H {}  A {}  M0 {:.4} ({:.4}); {} {}",
         ctx.t(
             "Kemiskinan multidimensi Alkire-Foster",
@@ -1402,7 +1402,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
         masks.len(),
         ctx.t("keluarga", "households")
     );
-    println!(
+    outln!(
         "{:<20} {:>8} {:>14} {:>14} {:>10}",
         ctx.t("Indikator", "Indicator"),
         ctx.t("bobot", "weight"),
@@ -1411,7 +1411,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
         ctx.t("tak tercatat", "not recorded")
     );
     for ((i, r), miss) in INDICATORS.iter().zip(&o.indicators).zip(missing) {
-        println!(
+        outln!(
             "{:<20} {:>8} {:>14.2} {:>14} {:>10}",
             i.code,
             format!("{}/18", i.weight_18),
@@ -1422,7 +1422,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             miss
         );
     }
-    println!(
+    outln!(
         "{:<14} {:<30} {:>9} {:>16} {:>16} {:>16}",
         ctx.t("Kode", "Code"),
         ctx.t("Wilayah", "Region"),
@@ -1434,7 +1434,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
     for (r, g) in rows.iter().zip(&by.groups) {
         let name = r["name"].as_str().unwrap_or_default();
         if r["suppressed"] == true {
-            println!(
+            outln!(
                 "{:<14} {:<30} {:>9} {:>16} {:>16} {:>16}",
                 r["code"].as_str().unwrap_or_default(),
                 truncate(name, 30),
@@ -1445,7 +1445,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             );
             continue;
         }
-        println!(
+        outln!(
             "{:<14} {:<30} {:>9} {:>16} {:>16} {:>16}",
             r["code"].as_str().unwrap_or_default(),
             truncate(name, 30),
@@ -1463,7 +1463,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             )
         );
     }
-    println!(
+    outln!(
         "{}",
         ctx.t(
             "Indikator dan bobot: docs/stats.md; * = disembunyikan (< 10 keluarga).",

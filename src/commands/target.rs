@@ -176,7 +176,7 @@ fn preview(
             .values()
             .map(|(r, h, n)| serde_json::json!({ "region": r.to_string(), "name": region_name(*r), "households": h, "persons": n }))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "programme": p.code, "rule": p.rule, "area": p.area,
@@ -189,9 +189,9 @@ fn preview(
         );
         return Ok(());
     }
-    println!("{} — {}", p.code, p.name);
-    println!("  {}: {}", ctx.t("Aturan", "Rule"), p.rule.trim());
-    println!(
+    outln!("{} — {}", p.code, p.name);
+    outln!("  {}: {}", ctx.t("Aturan", "Rule"), p.rule.trim());
+    outln!(
         "  {:<14} {:<32} {:>12} {:>12}",
         ctx.t("wilayah", "region"),
         ctx.t("nama", "name"),
@@ -199,7 +199,7 @@ fn preview(
         ctx.t("jiwa", "persons")
     );
     for (r, h, n) in by_region.values() {
-        println!(
+        outln!(
             "  {:<14} {:<32} {:>12} {:>12}",
             r.to_string(),
             truncate(&region_name(*r), 32),
@@ -207,14 +207,14 @@ fn preview(
             n
         );
     }
-    println!(
+    outln!(
         "  {:<14} {:<32} {:>12} {:>12}",
         ctx.t("jumlah", "total"),
         "",
         households,
         persons
     );
-    println!(
+    outln!(
         "  {}: {} × {} = {}; {} {} ({} {} {})",
         ctx.t("Biaya per siklus", "Cost per cycle"),
         households,
@@ -227,7 +227,7 @@ fn preview(
         ctx.t("keluarga", "households")
     );
     if households == 0 {
-        println!(
+        outln!(
             "  {}",
             ctx.t(
                 "Tidak ada keluarga yang memenuhi aturan ini di wilayah program.",
@@ -235,7 +235,7 @@ fn preview(
             )
         );
     } else if households > affordable {
-        println!(
+        outln!(
             "  {} {} {}",
             ctx.t(
                 "Anggaran tidak mencukupi semua yang layak:",
@@ -248,7 +248,7 @@ fn preview(
             )
         );
     }
-    println!(
+    outln!(
         "  ({} {:.0} ms; {} {}, snapshot {})",
         ctx.t("dihitung dalam", "computed in"),
         elapsed.as_secs_f64() * 1000.0,
@@ -464,7 +464,7 @@ fn select_and_freeze(
     new.content_hash = content_hash(&new, loaded.stored.version, &members);
     let id = store.freeze_selection(&new, &members)?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "selection": id, "programme": p.code, "cycle": cycle,
@@ -669,7 +669,7 @@ fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
     }
     w.flush().map_err(|e| Failure::io(path, &e))?;
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "programme": info.programme, "cycle": cycle, "households": members.len(), "file": path.display().to_string(), "content_hash": info.content_hash })
         );
@@ -871,7 +871,7 @@ fn compare(
         }));
     }
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "programme": p.code, "budget_per_cycle": p.budget_per_cycle,
@@ -887,18 +887,18 @@ fn compare(
             .map(|x| format!("{:.1}%", 100.0 * x))
             .unwrap_or_else(|| "–".into())
     };
-    println!("{} — {}", p.code, p.name);
+    outln!("{} — {}", p.code, p.name);
     for (i, (label, text)) in alternatives.iter().enumerate() {
-        println!("  [{}] {label}: {}", i + 1, text.trim());
+        outln!("  [{}] {label}: {}", i + 1, text.trim());
     }
     let row = |name: &str, f: &dyn Fn(&serde_json::Value) -> String| {
         let cells: Vec<String> = results.iter().map(|r| format!("{:>16}", f(r))).collect();
-        println!("  {:<44}{}", name, cells.join(""));
+        outln!("  {:<44}{}", name, cells.join(""));
     };
     let head: Vec<String> = (1..=results.len())
         .map(|i| format!("{:>16}", format!("[{i}]")))
         .collect();
-    println!("  {:<44}{}", "", head.join(""));
+    outln!("  {:<44}{}", "", head.join(""));
     row(ctx.t("Keluarga layak", "Eligible households"), &|r| {
         r["eligible_households"].to_string()
     });
@@ -917,7 +917,7 @@ fn compare(
         ctx.t("Cakupan 40% termiskin", "Coverage of the poorest 40%"),
         &|r| pct(&r["accuracy"]["coverage_poorest_40"]["rate"]),
     );
-    println!(
+    outln!(
         "  {}",
         ctx.t(
             "Kesalahan penargetan (bentuk Alatas dkk. 2012, Tabel 3; atas kelayakan):",
@@ -962,7 +962,7 @@ fn compare(
             )
         },
     );
-    println!(
+    outln!(
         "  {} {}; {} ({}), {} {:.0}% {}.",
         ctx.t("Kesejahteraan sebenarnya:", "True welfare:"),
         truth.source,

@@ -141,7 +141,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
         write().map_err(|e| Failure::io(path, &e))?;
     }
     if ctx.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "run_id": summary.run_id,
@@ -164,7 +164,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
     if ctx.quiet {
         return Ok(());
     }
-    println!(
+    outln!(
         "{} {}: {} {}, {} {}; {} {} ({} {}, {} {}, {} {}) ({:.1} s)",
         ctx.t("Verifikasi", "Verification"),
         summary.run_id,
@@ -182,7 +182,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
         ctx.t("selesai", "resolved"),
         started.elapsed().as_secs_f64()
     );
-    println!(
+    outln!(
         "{:<28} {:<8} {:>9}  {}",
         ctx.t("Aturan", "Rule"),
         ctx.t("Tingkat", "Severity"),
@@ -191,7 +191,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
     );
     for r in RULES {
         let n = by_rule.get(r.id).copied().unwrap_or(0);
-        println!(
+        outln!(
             "{:<28} {:<8} {:>9}  {}",
             r.id,
             r.severity.code(),
@@ -199,7 +199,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             r.message(ctx.lang)
         );
     }
-    println!(
+    outln!(
         "{:<6} {:<30} {:>9}",
         ctx.t("Kode", "Code"),
         ctx.t("Provinsi", "Province"),
@@ -212,10 +212,10 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             .filter(|r| r.level() == Level::Province)
             .map(|r| r.name.as_str())
             .unwrap_or("?");
-        println!("{code:<6} {name:<30} {n:>9}");
+        outln!("{code:<6} {name:<30} {n:>9}");
     }
     if let Some(m) = &report.model {
-        println!(
+        outln!(
             "{}: R² {:.3}, σ {:.3} ({} {})",
             ctx.t(
                 "Model pengeluaran untuk consumption_inconsistent",
@@ -228,7 +228,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
         );
     }
     if let Some(p) = &a.csv {
-        println!(
+        outln!(
             "{}: {}",
             ctx.t("Temuan terbuka", "Open findings"),
             show_path(p)

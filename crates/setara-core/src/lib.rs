@@ -9,6 +9,7 @@ pub mod lang;
 pub mod model;
 pub mod region;
 pub mod regions;
+pub mod text;
 
 pub use bps::{Bps, BpsProvinceStat};
 pub use id::{IdError, Kk, Nik};

@@ -14,6 +14,31 @@ use crate::region::RegionCode;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Rupiah(pub i64);
 
+impl Rupiah {
+    /// The largest amount of money Setara accepts as one value (a budget, a benefit, a fund
+    /// entry): Rp1,000,000,000,000,000 (10^15, a thousand trillion), about a quarter of
+    /// Indonesia's whole state budget. Sums of up to 9,000 such values fit in an `i64`;
+    /// every sum and product of money is still checked.
+    pub const MAX: i64 = 1_000_000_000_000_000;
+
+    /// `Some` when `v` is an amount between 0 and [`Rupiah::MAX`].
+    pub fn amount(v: i64) -> Option<Rupiah> {
+        (0..=Self::MAX).contains(&v).then_some(Rupiah(v))
+    }
+
+    pub fn checked_add(self, other: Rupiah) -> Option<Rupiah> {
+        self.0.checked_add(other.0).map(Rupiah)
+    }
+
+    pub fn checked_sub(self, other: Rupiah) -> Option<Rupiah> {
+        self.0.checked_sub(other.0).map(Rupiah)
+    }
+
+    pub fn checked_mul(self, n: i64) -> Option<Rupiah> {
+        self.0.checked_mul(n).map(Rupiah)
+    }
+}
+
 impl std::fmt::Display for Rupiah {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0)

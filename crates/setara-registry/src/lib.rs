@@ -7,6 +7,7 @@
 
 pub mod checks;
 pub mod fields;
+pub mod limits;
 pub mod problem;
 pub mod table;
 pub mod value;
