@@ -131,6 +131,7 @@ pub fn main() -> ExitCode {
     if lang == Lang::Id {
         command = crate::help_id::indonesian(command);
     }
+    let json = args.iter().any(|a| a == "--json");
     let parsed = command
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -148,6 +149,13 @@ pub fn main() -> ExitCode {
                     "galat penggunaan: perintah atau opsi tidak lengkap atau salah (rincian di bawah; lihat `setara --help`)"
                 );
             }
+            if !shown && json {
+                // Machine callers get the failure as JSON too.
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+                let f = Failure::new(Kind::Usage, "usage", first, first);
+                outln!("{}", serde_json::json!({ "error": f.to_json(lang) }));
+            }
             let _ = e.print();
             return match e.kind() {
                 DisplayHelp | DisplayVersion => ExitCode::SUCCESS,
@@ -155,13 +163,24 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let ctx = Context {
+    let mut ctx = Context {
         lang: cli.global.lang.unwrap_or_else(Lang::from_env),
         data_dir: cli.global.data_dir.clone(),
         quiet: cli.global.quiet,
         json: cli.global.json,
-        actor: Actor(cli.global.actor.clone().unwrap_or_else(default_actor)),
+        actor: Actor(String::new()),
     };
+    // The actor is recorded with every change and printed in histories: one line, no control
+    // characters, a bounded length.
+    let actor = cli.global.actor.clone().unwrap_or_else(default_actor);
+    match setara_core::text::check_line("actor", &actor, setara_core::text::MAX_ACTOR_CHARS) {
+        Ok(a) => ctx.actor = Actor(a.to_string()),
+        Err(e) => {
+            let f = Failure::from_localized(Kind::Invalid, &e);
+            report_failure(&ctx, &f);
+            return f.kind.exit_code();
+        }
+    }
     match run(&ctx, cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

@@ -30,9 +30,34 @@ impl Context {
     }
 
     /// Open (creating on first use) the store of the data directory.
+    ///
+    /// A data directory that holds a ledger or rankings but no store lost its store: a new,
+    /// empty one would hide that, so it is refused.
     pub fn open_store(&self) -> Result<Box<dyn Store>> {
-        let location = std::env::var("SETARA_STORE")
-            .unwrap_or_else(|_| self.store_path().display().to_string());
+        let location = match std::env::var("SETARA_STORE") {
+            Ok(l) => l,
+            Err(_) => {
+                let path = self.store_path();
+                if !path.exists()
+                    && let Some(left) = ["ledger", "rankings"]
+                        .into_iter()
+                        .find(|d| self.data_dir.join(d).exists())
+                {
+                    return Err(crate::failure::Failure::invalid(
+                        "store_missing",
+                        format!(
+                            "{} tidak ada, padahal direktori data masih memuat {left}/; basis data hilang. Pulihkan direktori data dari cadangan dengan `setara restore`",
+                            show_path(&path)
+                        ),
+                        format!(
+                            "{} is missing although the data directory still holds {left}/: the store was lost. Restore the data directory from a backup with `setara restore`",
+                            show_path(&path)
+                        ),
+                    ));
+                }
+                path.display().to_string()
+            }
+        };
         Ok(setara_store::open(&location)?)
     }
 

@@ -132,6 +132,8 @@ impl From<setara_store::StoreError> for Failure {
             | ProgrammeUnchanged(_)
             | OrganisationConflict { .. }
             | SelectionExists { .. }
+            | NotAStore { .. }
+            | SchemaTooNew { .. }
             | EntitlementNotFound(_)
             | TransitionNotAllowed { .. }
             | TransitionReasonRequired { .. } => Kind::Invalid,

@@ -90,6 +90,9 @@ pub enum ImportError {
     Io { path: String, error: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The report of rejected rows could not be written; nothing was imported.
+    #[error("{path}: the rejected rows cannot be written ({error}); nothing was imported")]
+    Rejects { path: String, error: std::io::Error },
 }
 
 impl Localized for ImportError {
@@ -98,6 +101,7 @@ impl Localized for ImportError {
             ImportError::File { error, .. } => error.code(),
             ImportError::Io { .. } => "file_unreadable",
             ImportError::Store(e) => e.code(),
+            ImportError::Rejects { .. } => "rejects_unwritable",
         }
     }
     fn message(&self, lang: Lang) -> String {
@@ -108,6 +112,12 @@ impl Localized for ImportError {
                 Lang::Id => format!("{path}: tidak dapat dibaca: {error}"),
             },
             ImportError::Store(e) => e.message(lang),
+            ImportError::Rejects { path, error } => match lang {
+                Lang::En => self.to_string(),
+                Lang::Id => format!(
+                    "{path}: baris yang ditolak tidak dapat ditulis ({error}); tidak ada yang diimpor"
+                ),
+            },
         }
     }
 }
@@ -124,6 +134,12 @@ pub trait ImportEvents {
     fn committing(&mut self) {}
     /// A value was rejected (called for every one, in file order).
     fn rejected(&mut self, _rejection: &Rejection) {}
+    /// Everything is read and checked and the import is about to commit: an error here (the
+    /// report of rejected rows could not be written) rolls the import back, so that no row
+    /// is skipped without its report.
+    fn before_commit(&mut self) -> Result<(), ImportError> {
+        Ok(())
+    }
 }
 
 /// No progress reporting.
@@ -482,7 +498,7 @@ pub fn import_files(
     let today = req.today;
     let validate = move |p: &Person, f: &mut Vec<Finding>| {
         check_person(p, today)?;
-        checks::person_findings(p, regions, f);
+        checks::person_findings(p, regions, today, f);
         Ok(())
     };
     run_file(source, pparser, validate, ids, events, |batch, events| {
@@ -540,6 +556,7 @@ pub fn import_files(
     report.summary = if commit {
         session.finalize()?;
         report.seconds.finalize = lap();
+        events.before_commit()?;
         events.committing();
         let s = session.commit()?;
         report.seconds.commit = lap();

@@ -78,6 +78,9 @@ macro_rules! errln {
 pub struct OutputFile {
     target: PathBuf,
     force: bool,
+    /// The target is only the first choice of a name chosen by Setara: if it is taken, the
+    /// next free `NAME-2.EXT`, `NAME-3.EXT`, … is used.
+    unique: bool,
     tmp: Option<tempfile::NamedTempFile>,
     writer: Option<BufWriter<File>>,
 }
@@ -86,6 +89,16 @@ impl OutputFile {
     /// Check `target` against the rules above and open the temporary file.
     pub fn create(target: &Path, force: bool, inputs: &[&Path]) -> Result<OutputFile> {
         check_target(target, force, inputs)?;
+        Self::open(target, force, false)
+    }
+
+    /// A file of Setara's own (a report in the data directory) named `first` or, if that is
+    /// taken when it is committed, the next free `NAME-N.EXT`: never replacing anything.
+    pub fn create_unique(first: &Path) -> Result<OutputFile> {
+        Self::open(first, false, true)
+    }
+
+    fn open(target: &Path, force: bool, unique: bool) -> Result<OutputFile> {
         let dir = parent_dir(target);
         let tmp = tempfile::Builder::new()
             .prefix(".setara-")
@@ -96,6 +109,7 @@ impl OutputFile {
         Ok(OutputFile {
             target: target.to_path_buf(),
             force,
+            unique,
             tmp: Some(tmp),
             writer: Some(BufWriter::with_capacity(1 << 16, file)),
         })
@@ -120,8 +134,26 @@ impl OutputFile {
         let file = writer.into_inner().map_err(|e| io(e.into_error()))?;
         file.sync_all().map_err(io)?;
         drop(file);
-        let tmp = self.tmp.take().expect("present until commit");
-        if self.force {
+        let mut tmp = self.tmp.take().expect("present until commit");
+        if self.unique {
+            let stem = target.file_stem().unwrap_or_default().to_string_lossy();
+            let ext = target.extension().map(|e| e.to_string_lossy());
+            for n in 1u32.. {
+                let name = match (n, &ext) {
+                    (1, _) => target.clone(),
+                    (_, Some(ext)) => target.with_file_name(format!("{stem}-{n}.{ext}")),
+                    (_, None) => target.with_file_name(format!("{stem}-{n}")),
+                };
+                match tmp.persist_noclobber(&name) {
+                    Ok(_) => return Ok(name),
+                    Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => {
+                        tmp = e.file;
+                    }
+                    Err(e) => return Err(Failure::io(&name, &e.error)),
+                }
+            }
+            unreachable!("the loop returns")
+        } else if self.force {
             tmp.persist(&target).map_err(|e| io(e.error))?;
         } else {
             tmp.persist_noclobber(&target).map_err(|e| {
@@ -143,6 +175,16 @@ impl OutputFile {
             .map_err(|e| Failure::io(target, &e))?;
         f.commit()?;
         Ok(())
+    }
+}
+
+/// The writer's bytes go to the temporary file.
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer().flush()
     }
 }
 
@@ -260,6 +302,20 @@ mod tests {
         assert_eq!(std::fs::read(&target).unwrap(), b"x");
         OutputFile::write_all(&target, true, &[], b"y").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"y");
+    }
+
+    #[test]
+    fn unique_names_never_replace_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("import-1.csv");
+        let a = OutputFile::create_unique(&first).unwrap();
+        let mut b = OutputFile::create_unique(&first).unwrap();
+        b.write_all(b"b").unwrap();
+        assert_eq!(b.commit().unwrap(), first);
+        let mut a = a;
+        a.write_all(b"a").unwrap();
+        assert_eq!(a.commit().unwrap(), dir.path().join("import-1-2.csv"));
+        assert_eq!(std::fs::read(&first).unwrap(), b"b");
     }
 
     #[test]

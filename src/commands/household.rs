@@ -1,6 +1,7 @@
 //! `setara household show|correct`.
 
 use clap::{Args, Subcommand};
+use setara_core::text::printable;
 use setara_core::*;
 use setara_registry::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
 use setara_store::{Change, Correction};
@@ -32,8 +33,14 @@ pub struct CorrectArgs {
     /// Field to correct, by file column name (e.g. floor, region, name, birth_date).
     #[arg(long)]
     pub field: String,
-    /// New value, written as in the import files.
-    #[arg(long, required_unless_present = "clear", conflicts_with = "clear")]
+    /// New value, written as in the import files (a value starting with `-` is a value, not a
+    /// flag, so that a negative number gets the field's own error).
+    #[arg(
+        long,
+        required_unless_present = "clear",
+        conflicts_with = "clear",
+        allow_hyphen_values = true
+    )]
     pub value: Option<String>,
     /// Make an optional field unknown.
     #[arg(long)]
@@ -148,7 +155,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         outln!(
             "  {}: {}{}",
             t("Alamat", "Address"),
-            h.address.as_deref().unwrap_or("-"),
+            printable(h.address.as_deref().unwrap_or("-")),
             match (h.rt, h.rw) {
                 (Some(rt), Some(rw)) => format!(", RT {rt:03}/RW {rw:03}"),
                 _ => String::new(),
@@ -239,7 +246,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         outln!(
             "  {}  {:<28} {:<10} {}  {:>3} {}  {:<18} {}  [{}:{}]",
             p.nik,
-            p.name,
+            printable(&p.name),
             p.sex.label(ctx.lang),
             p.birth_date.format("%Y-%m-%d"),
             p.age_on(today),
@@ -275,7 +282,11 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
                 .map(|k| k.describe(ctx.lang))
                 .unwrap_or(&f.rule);
             let who = f.nik.map(|n| format!("NIK {n}: ")).unwrap_or_default();
-            outln!("  [{}] {who}{desc} ({})", f.status, f.detail);
+            outln!(
+                "  [{}] {who}{desc} ({})",
+                printable(&f.status),
+                printable(&f.detail)
+            );
         }
     }
     if a.history {
@@ -287,17 +298,19 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     Ok(())
 }
 
+/// One change per line: every stored text is printed with its control characters escaped, so
+/// no value (an actor or a reason stored before they were checked) can forge a line.
 fn print_change(c: &Change) {
     let who = c.nik.map(|n| format!("NIK {n} ")).unwrap_or_default();
     outln!(
         "  {}  {:<14} {:<12} {who}{}: {} → {}  ({})",
-        c.at,
-        c.actor,
-        c.kind,
-        c.field,
-        c.old_value.as_deref().unwrap_or("∅"),
-        c.new_value.as_deref().unwrap_or("∅"),
-        c.reason
+        printable(&c.at),
+        printable(&c.actor),
+        printable(&c.kind),
+        printable(&c.field),
+        printable(c.old_value.as_deref().unwrap_or("∅")),
+        printable(c.new_value.as_deref().unwrap_or("∅")),
+        printable(&c.reason)
     );
 }
 
@@ -322,13 +335,15 @@ fn correct(ctx: &Context, a: CorrectArgs) -> Result<()> {
         .map(Nik::parse)
         .transpose()
         .map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))?;
+    let reason = text::check_line("reason", &a.reason, text::MAX_NOTE_CHARS)
+        .map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))?;
     let mut store = ctx.open_store()?;
     let change = store.correct(&Correction {
         kk,
         nik,
         field: a.field,
         value: if a.clear { None } else { a.value },
-        reason: a.reason,
+        reason: reason.to_string(),
         actor: ctx.actor.clone(),
     })?;
     if ctx.json {

@@ -9,7 +9,10 @@ use setara_registry::writer::{Dialect, csv_writer};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
-use crate::import::{ImportEvents, ImportReport, ImportRequest, Rejection, import_files};
+use crate::import::{
+    ImportError, ImportEvents, ImportReport, ImportRequest, Rejection, import_files,
+};
+use crate::output::OutputFile;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -22,11 +25,15 @@ pub struct ImportArgs {
     #[arg(long)]
     pub skip_invalid: bool,
     /// Where to write every rejected row as CSV (default: DATA_DIR/rejects/import-TIME.csv).
+    /// Never an input file; an existing file only with --force; the directory must exist.
     #[arg(long)]
     pub rejects: Option<PathBuf>,
     /// Write the rejects CSV for Excel: `;` separator and a UTF-8 BOM.
     #[arg(long)]
     pub excel: bool,
+    /// Replace the file named by --rejects if it exists (never an input file).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Progress on a terminal, and machine-readable markers for crash tests when
@@ -39,13 +46,19 @@ struct Events {
     rejects: RejectsFile,
 }
 
-/// The rejects CSV, created at the first rejection and written as rejections are found.
+/// The rejects CSV. A path the user named is checked and opened before the import starts;
+/// the default report in `DATA_DIR/rejects/` is opened at the first rejection. Rows go to a
+/// temporary file that takes its name only when complete; the default name is never reused.
 struct RejectsFile {
-    path: PathBuf,
+    /// The user's path, or the first choice of the default name.
+    target: PathBuf,
     dialect: Dialect,
     lang: Lang,
-    writer: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+    file: Option<OutputFile>,
+    writer: Option<csv::Writer<OutputFile>>,
     error: Option<std::io::Error>,
+    /// Set once finished: where the report is, if anything was rejected.
+    written: Option<Option<PathBuf>>,
 }
 
 impl RejectsFile {
@@ -60,11 +73,17 @@ impl RejectsFile {
 
     fn try_write(&mut self, r: &Rejection) -> std::io::Result<()> {
         if self.writer.is_none() {
-            if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            let file = std::fs::File::create(&self.path)?;
-            let mut w = csv_writer(std::io::BufWriter::new(file), self.dialect)?;
+            let file = match self.file.take() {
+                Some(f) => f,
+                None => {
+                    if let Some(dir) = self.target.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    OutputFile::create_unique(&self.target)
+                        .map_err(|f| std::io::Error::other(f.en))?
+                }
+            };
+            let mut w = csv_writer(file, self.dialect)?;
             w.write_record(["file", "row", "column", "value", "code", "reason"])?;
             self.writer = Some(w);
         }
@@ -80,17 +99,27 @@ impl RejectsFile {
         Ok(())
     }
 
-    /// Flush; the path if anything was written.
-    fn finish(mut self) -> Result<Option<PathBuf>> {
-        if let Some(mut w) = self.writer.take()
-            && let Err(e) = w.flush()
-        {
-            self.error.get_or_insert(e);
+    /// Flush and move the report into place; the path if anything was rejected. Runs once.
+    fn finish(&mut self) -> std::result::Result<Option<PathBuf>, (PathBuf, std::io::Error)> {
+        if let Some(done) = &self.written {
+            return Ok(done.clone());
         }
-        match self.error {
-            Some(e) => Err(Failure::io(&self.path, &e)),
-            None => Ok(self.path.exists().then_some(self.path)),
+        let fail = |e| (self.target.clone(), e);
+        if let Some(e) = self.error.take() {
+            return Err(fail(e));
         }
+        let done = match self.writer.take() {
+            Some(w) => {
+                let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
+                Some(
+                    file.commit()
+                        .map_err(|f| fail(std::io::Error::other(f.en)))?,
+                )
+            }
+            None => None,
+        };
+        self.written = Some(done.clone());
+        Ok(done)
     }
 }
 
@@ -141,10 +170,18 @@ impl ImportEvents for Events {
     fn rejected(&mut self, r: &Rejection) {
         self.rejects.write(r);
     }
+    fn before_commit(&mut self) -> std::result::Result<(), ImportError> {
+        self.rejects
+            .finish()
+            .map(|_| ())
+            .map_err(|(path, error)| ImportError::Rejects {
+                path: show_path(&path),
+                error,
+            })
+    }
 }
 
 pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
-    let mut store = ctx.open_store()?;
     let req = ImportRequest {
         households: args.households.clone(),
         persons: args.persons.clone(),
@@ -152,35 +189,48 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
         actor: ctx.actor.clone(),
         today: chrono::Utc::now().date_naive(),
     };
-    let rejects_path = args.rejects.clone().unwrap_or_else(|| {
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-        ctx.data_dir
-            .join("rejects")
-            .join(format!("import-{stamp}.csv"))
-    });
-    let _ = std::fs::remove_file(&rejects_path);
+    let dialect = if args.excel {
+        Dialect::Excel
+    } else {
+        Dialect::Plain
+    };
+    // A path the user named is checked before anything is imported: never an input, never
+    // an existing file without --force, never in a directory that does not exist.
+    let (target, file) = match &args.rejects {
+        Some(path) => {
+            let file = OutputFile::create(path, args.force, &[&args.households, &args.persons])?;
+            (path.clone(), Some(file))
+        }
+        None => {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            let path = ctx
+                .data_dir
+                .join("rejects")
+                .join(format!("import-{stamp}.csv"));
+            (path, None)
+        }
+    };
     let mut events = Events {
         bar: None,
         ctx: ctx.clone(),
         test_events: std::env::var_os("SETARA_TEST_EVENTS").is_some(),
         last_reported: 0,
         rejects: RejectsFile {
-            path: rejects_path,
-            dialect: if args.excel {
-                Dialect::Excel
-            } else {
-                Dialect::Plain
-            },
+            target,
+            dialect,
             lang: ctx.lang,
+            file,
             writer: None,
             error: None,
+            written: None,
         },
     };
+    let mut store = ctx.open_store()?;
     let started = std::time::Instant::now();
     let report = import_files(store.as_mut(), &req, &mut events).map_err(|e| {
         let kind = match &e {
-            crate::import::ImportError::Store(_) => Kind::Failed,
-            crate::import::ImportError::Io { error, .. }
+            ImportError::Store(_) => Kind::Failed,
+            ImportError::Io { error, .. } | ImportError::Rejects { error, .. }
                 if error.kind() != std::io::ErrorKind::NotFound =>
             {
                 Kind::Failed
@@ -193,7 +243,15 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
         b.finish_and_clear();
     }
     let elapsed = started.elapsed();
-    let rejects_path = events.rejects.finish()?;
+    let rejects_path = events.rejects.finish().map_err(|(path, error)| {
+        Failure::from_localized(
+            Kind::Failed,
+            &ImportError::Rejects {
+                path: show_path(&path),
+                error,
+            },
+        )
+    })?;
     let failure = (!report.summary.committed).then(|| {
         Failure::invalid(
             "import_invalid_rows",

@@ -1,12 +1,33 @@
 //! Checks an import makes on rows that parse: problems worth recording as verification
 //! findings, but not reasons to refuse the row (see `docs/import.md`).
 
-use setara_core::{Household, Level, Person, Regions};
+use chrono::NaiveDate;
+use setara_core::{Household, Level, Person, Regions, age_on, plausible};
 
 use crate::problem::{Finding, FindingKind};
 
-/// Findings about a household row: its region must be a current village code.
+/// Findings about a household row: its region must be a current village code, its survey
+/// values plausible.
 pub fn household_findings(h: &Household, regions: &Regions, out: &mut Vec<Finding>) {
+    if let Some(s) = h.survey {
+        let c = s.consumption_per_capita.0;
+        if !plausible::PLAUSIBLE_CONSUMPTION.contains(&c) {
+            out.push(Finding {
+                kind: FindingKind::ConsumptionImplausible,
+                kk: h.kk,
+                nik: None,
+                detail: format!("Rp{c}"),
+            });
+        }
+        if s.weight > plausible::PLAUSIBLE_MAX_SURVEY_WEIGHT {
+            out.push(Finding {
+                kind: FindingKind::WeightImplausible,
+                kk: h.kk,
+                nik: None,
+                detail: format!("{}", s.weight),
+            });
+        }
+    }
     match regions.get(h.region) {
         None => out.push(Finding {
             kind: FindingKind::RegionUnknown,
@@ -24,9 +45,18 @@ pub fn household_findings(h: &Household, regions: &Regions, out: &mut Vec<Findin
     }
 }
 
-/// Findings about a person row: the NIK's district must be current, and its encoded birth date
-/// and sex must agree with the record.
-pub fn person_findings(p: &Person, regions: &Regions, out: &mut Vec<Finding>) {
+/// Findings about a person row: the NIK's district must be current, its encoded birth date
+/// and sex must agree with the record, and the age on `today` must be plausible.
+pub fn person_findings(p: &Person, regions: &Regions, today: NaiveDate, out: &mut Vec<Finding>) {
+    let age = age_on(p.birth_date, today);
+    if age > plausible::PLAUSIBLE_MAX_AGE {
+        out.push(Finding {
+            kind: FindingKind::AgeImplausible,
+            kk: p.kk,
+            nik: Some(p.nik),
+            detail: format!("{age}"),
+        });
+    }
     let district = p.nik.district();
     if !regions.contains(district) {
         out.push(Finding {
@@ -96,12 +126,12 @@ mod tests {
         p.sex = Sex::Female;
         p.birth_date = NaiveDate::from_ymd_opt(1985, 8, 17).unwrap();
         let mut out = Vec::new();
-        person_findings(&p, regions, &mut out);
+        person_findings(&p, regions, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), &mut out);
         assert!(out.is_empty(), "{out:?}");
         p.sex = Sex::Male;
         p.birth_date = NaiveDate::from_ymd_opt(1985, 8, 18).unwrap();
         p.nik = Nik::parse("9901015708850003").unwrap();
-        person_findings(&p, regions, &mut out);
+        person_findings(&p, regions, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), &mut out);
         let kinds: Vec<_> = out.iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,

@@ -4,7 +4,7 @@
 //! header and values, writing files, recording history (old → new as text) and corrections. A
 //! field's text form is the same everywhere, so a value written by one reads back unchanged.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use setara_core::*;
 
 use crate::problem::Reason;
@@ -55,8 +55,22 @@ fn small(s: &str, max: i64) -> Result<u16, Reason> {
     parse_bounded(s, max).map(|v| v as u16)
 }
 
-fn clean_text(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Free text as stored: runs of whitespace (line breaks and tabs included) become one space;
+/// other control characters are refused, and so is text longer than `max` characters.
+fn clean_text(s: &str, max: usize) -> Result<String, Reason> {
+    if let Some(c) = s
+        .chars()
+        .find(|&c| setara_core::text::is_forbidden(c) && !c.is_whitespace())
+    {
+        return Err(Reason::ControlCharacter {
+            found: c.escape_default().to_string(),
+        });
+    }
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > max {
+        return Err(Reason::TooLong { max });
+    }
+    Ok(t)
 }
 
 macro_rules! enum_field {
@@ -137,7 +151,8 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         editable: true,
         get: |h| h.address.clone(),
         set: |h, s| {
-            h.address = s.map(clean_text).filter(|a| !a.is_empty());
+            h.address = opt(s, |s| clean_text(s, plausible::MAX_ADDRESS_CHARS))?
+                .filter(|a| !a.is_empty());
             Ok(())
         },
     },
@@ -197,7 +212,9 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         editable: true,
         get: |h| h.dwelling.floor_area_m2.map(|v| v.to_string()),
         set: |h, s| {
-            h.dwelling.floor_area_m2 = opt(s, |s| parse_bounded(s, 1_000_000).map(|v| v as u32))?;
+            h.dwelling.floor_area_m2 = opt(s, |s| {
+                parse_bounded(s, plausible::MAX_FLOOR_AREA_M2).map(|v| v as u32)
+            })?;
             Ok(())
         },
     },
@@ -352,7 +369,7 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         editable: true,
         get: |h| h.land_m2.map(|v| v.to_string()),
         set: |h, s| {
-            h.land_m2 = opt(s, |s| parse_amount(s).map(|v| v as u64))?;
+            h.land_m2 = opt(s, |s| parse_bounded(s, plausible::MAX_LAND_M2).map(|v| v as u64))?;
             Ok(())
         },
     },
@@ -376,7 +393,17 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
                 .map(|c| c.to_string())
         },
         set: |h, s| {
-            let v = opt(s, parse_amount)?;
+            let v = opt(s, |s| {
+                let v = parse_amount(s)?;
+                if plausible::CONSUMPTION.contains(&v) {
+                    Ok(v)
+                } else {
+                    Err(Reason::Range {
+                        min: *plausible::CONSUMPTION.start(),
+                        max: *plausible::CONSUMPTION.end(),
+                    })
+                }
+            })?;
             match (v, h.survey.as_mut()) {
                 (Some(c), Some(sv)) => sv.consumption_per_capita = Rupiah(c),
                 (Some(c), None) => {
@@ -406,10 +433,16 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         },
         set: |h, s| {
             let v = opt(s, parse_decimal)?;
-            if let Some(w) = v
-                && w <= 0.0
-            {
-                return Err(Reason::WeightNotPositive);
+            if let Some(w) = v {
+                if w <= 0.0 {
+                    return Err(Reason::WeightNotPositive);
+                }
+                if w > plausible::MAX_SURVEY_WEIGHT {
+                    return Err(Reason::Range {
+                        min: 0,
+                        max: plausible::MAX_SURVEY_WEIGHT as i64,
+                    });
+                }
             }
             match (v, h.survey.as_mut()) {
                 (Some(w), Some(sv)) => sv.weight = w,
@@ -484,7 +517,7 @@ pub static PERSON_FIELDS: &[Field<Person>] = &[
         editable: true,
         get: |p| Some(p.name.clone()),
         set: |p, s| {
-            let n = clean_text(req(s)?);
+            let n = clean_text(req(s)?, plausible::MAX_NAME_CHARS)?;
             if n.is_empty() {
                 return Err(Reason::Required);
             }
@@ -512,7 +545,13 @@ pub static PERSON_FIELDS: &[Field<Person>] = &[
         editable: true,
         get: |p| Some(format_date(p.birth_date)),
         set: |p, s| {
-            p.birth_date = parse_date(req(s)?)?;
+            let d = parse_date(req(s)?)?;
+            if d.year() < plausible::MIN_BIRTH_YEAR {
+                return Err(Reason::BirthTooEarly {
+                    min_year: plausible::MIN_BIRTH_YEAR,
+                });
+            }
+            p.birth_date = d;
             Ok(())
         },
     },

@@ -15,6 +15,14 @@ pub const MAX_COLUMNS: usize = 1_000;
 /// typed on two lines); a record longer than this is an unbalanced quote.
 pub const MAX_RECORD_LINES: u64 = 10;
 
+/// Most bytes an XLSX workbook may expand to, all its parts together (512 MiB). A full
+/// Excel sheet of a million persons expands to about 400 MiB; a few kilobytes that expand to
+/// gigabytes (a "zip bomb") are refused while counting, before anything is parsed. Larger
+/// tables belong in CSV, which is read as a stream.
+pub const MAX_XLSX_EXPANDED_BYTES: u64 = 512 << 20;
+/// Most parts (files inside the ZIP archive) of an XLSX workbook.
+pub const MAX_XLSX_PARTS: usize = 10_000;
+
 /// A physical line longer than [`MAX_LINE_BYTES`] (or the limit given to [`LineLimit`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line} is longer than {max} bytes")]
@@ -40,6 +48,63 @@ pub struct LineLimit<R> {
     run: usize,
     /// Line breaks seen so far.
     newlines: u64,
+    /// Bytes read so far.
+    offset: u64,
+    index: Option<LineIndex>,
+}
+
+/// The line numbers of byte offsets a [`LineLimit`] reader has read, for a parser that reads
+/// ahead and wants to name the line a record started on. Queries must come in increasing
+/// order of offset; only the line breaks between the last query and the read position are
+/// kept.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex(std::sync::Arc<std::sync::Mutex<IndexState>>);
+
+impl IndexState {
+    fn pass(&mut self, offset: u64) {
+        while self.ahead.front().is_some_and(|&(o, _)| o < offset) {
+            self.ahead.pop_front();
+            self.passed += 1;
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct IndexState {
+    /// Offsets of line breaks (`\n`) not yet passed by a query, each with whether a `\r`
+    /// comes just before it.
+    ahead: std::collections::VecDeque<(u64, bool)>,
+    /// The last byte read was `\r`.
+    last_cr: bool,
+    /// Line breaks before the last queried offset.
+    passed: u64,
+}
+
+impl LineIndex {
+    /// The 1-based line that holds the byte at `offset`.
+    pub fn line_of(&self, offset: u64) -> u64 {
+        let mut st = self.0.lock().expect("not poisoned");
+        st.pass(offset);
+        st.passed + 1
+    }
+
+    /// The 1-based line of the first byte at or after `offset` that is not a line break or
+    /// the `\r` of one: where a record starts when blank lines come before it.
+    pub fn line_of_content(&self, offset: u64) -> u64 {
+        let mut st = self.0.lock().expect("not poisoned");
+        st.pass(offset);
+        let mut p = offset;
+        while let Some(&(o, cr)) = st.ahead.front() {
+            if o == p || (cr && o == p + 1) {
+                st.ahead.pop_front();
+                st.passed += 1;
+                p = o + 1;
+            } else {
+                break;
+            }
+        }
+        st.passed + 1
+    }
 }
 
 impl<R> LineLimit<R> {
@@ -49,7 +114,17 @@ impl<R> LineLimit<R> {
             max,
             run: 0,
             newlines: 0,
+            offset: 0,
+            index: None,
         }
+    }
+
+    /// A limited reader that also records where its lines start.
+    pub fn with_index(inner: R, max: usize) -> (LineLimit<R>, LineIndex) {
+        let index = LineIndex::default();
+        let mut r = LineLimit::new(inner, max);
+        r.index = Some(index.clone());
+        (r, index)
     }
 
     pub fn get_ref(&self) -> &R {
@@ -60,19 +135,30 @@ impl<R> LineLimit<R> {
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        let mut index = self.index.as_ref().map(|i| i.0.lock().expect("not poisoned"));
         let mut rest = &buf[..n];
+        let mut at = self.offset;
         while let Some(i) = rest.iter().position(|&b| b == b'\n') {
             if self.run + i > self.max {
                 return Err(self.too_long());
             }
+            if let Some(st) = index.as_mut() {
+                let cr = if i > 0 { rest[i - 1] == b'\r' } else { st.last_cr };
+                st.ahead.push_back((at + i as u64, cr));
+            }
             self.run = 0;
             self.newlines += 1;
+            at += i as u64 + 1;
             rest = &rest[i + 1..];
         }
         self.run += rest.len();
         if self.run > self.max {
             return Err(self.too_long());
         }
+        if let (Some(st), Some(&last)) = (index.as_mut(), buf[..n].last()) {
+            st.last_cr = last == b'\r';
+        }
+        self.offset += n as u64;
         Ok(n)
     }
 }
@@ -93,9 +179,14 @@ impl<R: std::io::Seek> std::io::Seek for LineLimit<R> {
     /// Seeking back to the start resets the count; other seeks are not supported by the
     /// line count and reset it too (callers only rewind).
     fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        let at = self.inner.seek(pos)?;
         self.run = 0;
         self.newlines = 0;
-        self.inner.seek(pos)
+        self.offset = at;
+        if let Some(i) = &self.index {
+            *i.0.lock().expect("not poisoned") = IndexState::default();
+        }
+        Ok(at)
     }
 }
 
@@ -135,6 +226,23 @@ mod tests {
             read_all(b"a\nbbbbbb", 5, 3),
             Err(LineTooLong { line: 2, max: 5 })
         );
+    }
+
+    #[test]
+    fn the_index_names_the_line_of_an_offset() {
+        let text = b"ab\n\ncd\nef";
+        let (mut r, index) = LineLimit::with_index(&text[..], 100);
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).unwrap();
+        let lines: Vec<u64> = (0..text.len() as u64).map(|o| index.line_of(o)).collect();
+        assert_eq!(lines, [1, 1, 1, 2, 3, 3, 3, 4, 4]);
+        let text = b"a\r\n\r\n\nb";
+        for chunk in [1, 2, 100] {
+            let (r, index) = LineLimit::with_index(&text[..], 100);
+            let mut r = std::io::BufReader::with_capacity(chunk, r);
+            std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+            assert_eq!(index.line_of_content(2), 4, "chunk {chunk}");
+        }
     }
 
     #[test]

@@ -52,6 +52,18 @@ pub enum Reason {
     UnknownField {
         suggestion: Option<String>,
     },
+    /// Longer than the field allows (bytes for any cell, characters for names and addresses).
+    TooLong {
+        max: usize,
+    },
+    /// A control character (NUL, an escape, a text-direction override) in a text value.
+    ControlCharacter {
+        found: String,
+    },
+    /// A birth date before [`setara_core::plausible::MIN_BIRTH_YEAR`].
+    BirthTooEarly {
+        min_year: i32,
+    },
 }
 
 impl Localized for Reason {
@@ -79,6 +91,9 @@ impl Localized for Reason {
             Reason::FieldCount { .. } => "field_count",
             Reason::NotEditable => "field_not_editable",
             Reason::UnknownField { .. } => "field_unknown",
+            Reason::TooLong { .. } => "value_too_long",
+            Reason::ControlCharacter { .. } => "text_control_character",
+            Reason::BirthTooEarly { .. } => "birth_date_too_early",
         }
     }
 
@@ -125,6 +140,12 @@ impl Localized for Reason {
             (Reason::FieldCount { expected, found }, En) => format!("{found} fields, expected {expected}"),
             (Reason::NotEditable, Id) => "kolom ini adalah pengenal dan tidak dapat dikoreksi".into(),
             (Reason::NotEditable, En) => "this field is the identifier and cannot be corrected".into(),
+            (Reason::TooLong { max }, Id) => format!("lebih panjang dari {max} karakter"),
+            (Reason::TooLong { max }, En) => format!("longer than {max} characters"),
+            (Reason::ControlCharacter { found }, Id) => format!("memuat karakter kendali {found}"),
+            (Reason::ControlCharacter { found }, En) => format!("contains the control character {found}"),
+            (Reason::BirthTooEarly { min_year }, Id) => format!("tanggal lahir sebelum tahun {min_year}"),
+            (Reason::BirthTooEarly { min_year }, En) => format!("birth date before {min_year}"),
             (Reason::UnknownField { suggestion }, l) => {
                 let base = l.pick("kolom tidak dikenal", "unknown field").to_string();
                 match suggestion {
@@ -178,6 +199,12 @@ pub enum FindingKind {
     NikSexMismatch,
     /// The same NIK is a member of another household too.
     NikInOtherHousehold,
+    /// Consumption per capita outside [`setara_core::plausible::PLAUSIBLE_CONSUMPTION`].
+    ConsumptionImplausible,
+    /// A survey weight above [`setara_core::plausible::PLAUSIBLE_MAX_SURVEY_WEIGHT`].
+    WeightImplausible,
+    /// Older than [`setara_core::plausible::PLAUSIBLE_MAX_AGE`].
+    AgeImplausible,
 }
 
 impl FindingKind {
@@ -188,6 +215,9 @@ impl FindingKind {
         FindingKind::NikBirthDateMismatch,
         FindingKind::NikSexMismatch,
         FindingKind::NikInOtherHousehold,
+        FindingKind::ConsumptionImplausible,
+        FindingKind::WeightImplausible,
+        FindingKind::AgeImplausible,
     ];
 
     /// Stable rule id.
@@ -199,6 +229,9 @@ impl FindingKind {
             FindingKind::NikBirthDateMismatch => "nik_birth_date_mismatch",
             FindingKind::NikSexMismatch => "nik_sex_mismatch",
             FindingKind::NikInOtherHousehold => "nik_in_other_household",
+            FindingKind::ConsumptionImplausible => "consumption_implausible",
+            FindingKind::WeightImplausible => "weight_implausible",
+            FindingKind::AgeImplausible => "age_implausible",
         }
     }
 
@@ -231,6 +264,18 @@ impl FindingKind {
             FindingKind::NikInOtherHousehold => lang.pick(
                 "NIK yang sama tercatat di KK lain",
                 "the same NIK is a member of another household",
+            ),
+            FindingKind::ConsumptionImplausible => lang.pick(
+                "pengeluaran per kapita di luar rentang yang wajar",
+                "consumption per capita outside the plausible range",
+            ),
+            FindingKind::WeightImplausible => lang.pick(
+                "bobot survei sangat besar",
+                "a very large survey weight",
+            ),
+            FindingKind::AgeImplausible => lang.pick(
+                "umur di atas batas yang wajar",
+                "older than the plausible maximum age",
             ),
         }
     }

@@ -9,6 +9,10 @@ use std::io::{BufRead, BufReader, Read, Seek};
 use setara_core::{Lang, Localized};
 
 use crate::fields::{Field, find_field, suggest_field};
+use crate::limits::{
+    LineIndex, LineLimit, LineTooLong, MAX_COLUMNS, MAX_FIELD_BYTES, MAX_LINE_BYTES, MAX_RECORD_LINES,
+    MAX_XLSX_EXPANDED_BYTES, MAX_XLSX_PARTS,
+};
 use crate::problem::{Reason, RowError};
 
 /// One data row as text, before parsing.
@@ -21,6 +25,8 @@ pub struct RawRecord {
     pub numeric: u64,
     /// The first column whose bytes were not UTF-8 (its text is then a lossy conversion).
     pub not_utf8: Option<usize>,
+    /// The first column longer than [`MAX_FIELD_BYTES`] (its text is then cut short).
+    pub too_long: Option<usize>,
 }
 
 /// Why a whole file cannot be read.
@@ -40,6 +46,16 @@ pub enum FileError {
     Header(Vec<HeaderProblem>),
     #[error("CSV: {0}")]
     Csv(String),
+    #[error("line {line} is longer than {max} bytes; is this a registry table?")]
+    LineTooLong { line: u64, max: usize },
+    #[error(
+        "the quote opened on line {line} is not closed within {max_lines} lines: every row after it would be read as part of one value; close the quote or remove it"
+    )]
+    UnbalancedQuote { line: u64, max_lines: u64 },
+    #[error("the header has {found} columns; at most {max} are read")]
+    TooManyColumns { found: usize, max: usize },
+    #[error("the workbook's {part} expands to more than {max} bytes; save the table as CSV")]
+    XlsxTooLarge { part: String, max: u64 },
 }
 
 /// A problem with the header row.
@@ -104,6 +120,10 @@ impl Localized for FileError {
             FileError::NoSheet => "xlsx_no_sheet",
             FileError::Header(_) => "header_invalid",
             FileError::Csv(_) => "csv_unreadable",
+            FileError::LineTooLong { .. } => "line_too_long",
+            FileError::UnbalancedQuote { .. } => "csv_unbalanced_quote",
+            FileError::TooManyColumns { .. } => "too_many_columns",
+            FileError::XlsxTooLarge { .. } => "xlsx_too_large",
         }
     }
     fn message(&self, lang: Lang) -> String {
@@ -120,6 +140,18 @@ impl Localized for FileError {
             }
             (FileError::NoSheet, Lang::Id) => "buku kerja tidak memiliki lembar kerja".into(),
             (FileError::Csv(e), Lang::Id) => format!("CSV: {e}"),
+            (FileError::LineTooLong { line, max }, Lang::Id) => {
+                format!("baris {line} lebih panjang dari {max} bita; apakah ini tabel registri?")
+            }
+            (FileError::UnbalancedQuote { line, max_lines }, Lang::Id) => format!(
+                "tanda kutip yang dibuka di baris {line} tidak ditutup dalam {max_lines} baris: semua baris sesudahnya akan terbaca sebagai satu nilai; tutup atau hapus tanda kutip itu"
+            ),
+            (FileError::TooManyColumns { found, max }, Lang::Id) => {
+                format!("baris judul memiliki {found} kolom; paling banyak {max} yang dibaca")
+            }
+            (FileError::XlsxTooLarge { part, max }, Lang::Id) => format!(
+                "bagian {part} buku kerja mengembang menjadi lebih dari {max} bita; simpan tabel sebagai CSV"
+            ),
         }
     }
 }
@@ -200,23 +232,31 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// CSV records, streaming.
 pub struct CsvSource {
-    reader: csv::Reader<BufReader<Box<dyn ReadSeek>>>,
+    reader: csv::Reader<BufReader<LineLimit<Box<dyn ReadSeek>>>>,
     record: csv::ByteRecord,
     delimiter: u8,
-    row: u64,
+    /// Lines of the bytes read, to name the line each record starts on.
+    lines: LineIndex,
+    /// Bytes before what the CSV reader sees (a byte-order mark).
+    skipped: u64,
+    /// Fields of the header (the first record), once read.
+    header_len: Option<usize>,
 }
 
 impl CsvSource {
     fn new(reader: Box<dyn ReadSeek>) -> Result<CsvSource, FileError> {
-        let mut buf = BufReader::with_capacity(1 << 20, reader);
-        let head = buf.fill_buf()?;
+        let (limited, lines) = LineLimit::with_index(reader, MAX_LINE_BYTES);
+        let mut buf = BufReader::with_capacity(1 << 20, limited);
+        let mut skipped = 0;
+        let head = buf.fill_buf().map_err(io_error)?;
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
             return Err(FileError::Utf16);
         }
         if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
             buf.consume(3);
+            skipped = 3;
         }
-        let head = buf.fill_buf()?;
+        let head = buf.fill_buf().map_err(io_error)?;
         if head.is_empty() {
             return Err(FileError::Empty);
         }
@@ -231,39 +271,145 @@ impl CsvSource {
             reader,
             record: csv::ByteRecord::new(),
             delimiter,
-            row: 0,
+            lines,
+            skipped,
+            header_len: None,
         })
     }
 
     fn next_into(&mut self, out: &mut RawRecord) -> Result<bool, FileError> {
-        loop {
+        let line = loop {
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => return Ok(false),
                 Ok(true) => {}
-                Err(e) => return Err(FileError::Csv(e.to_string())),
+                Err(e) => return Err(csv_error(e)),
             }
-            self.row += 1;
-            // Skip blank lines (a record of one empty field).
-            if self.record.len() == 1 && self.record[0].is_empty() {
+            // Blank lines are skipped by the reader; a line of only delimiters is no row
+            // either.
+            if self.record.iter().all(|f| f.is_empty()) {
                 continue;
             }
-            break;
+            break self.start_line();
+        };
+        // A quoted field may hold a line break; one that runs on for many lines, or that
+        // leaves its row with the wrong number of fields, is a quote never closed: the rows
+        // after it would silently become part of one value.
+        let spans = self.line_breaks_inside() + 1;
+        let multiline = self
+            .record
+            .iter()
+            .any(|f| f.contains(&b'\n') || f.contains(&b'\r'));
+        if multiline {
+            let wrong_count = self.header_len.is_some_and(|n| n != self.record.len());
+            if spans > MAX_RECORD_LINES || wrong_count {
+                return Err(FileError::UnbalancedQuote {
+                    line,
+                    max_lines: MAX_RECORD_LINES,
+                });
+            }
         }
-        out.row = self.row;
+        if self.header_len.is_none() {
+            if self.record.len() > MAX_COLUMNS {
+                return Err(FileError::TooManyColumns {
+                    found: self.record.len(),
+                    max: MAX_COLUMNS,
+                });
+            }
+            self.header_len = Some(self.record.len());
+        }
+        out.row = line;
         out.numeric = 0;
         out.not_utf8 = None;
+        out.too_long = None;
         out.fields.clear();
-        for (i, f) in self.record.iter().enumerate() {
+        for (i, f) in self.record.iter().enumerate().take(MAX_COLUMNS + 1) {
+            let f = if f.len() > MAX_FIELD_BYTES {
+                out.too_long.get_or_insert(i);
+                &f[..SHOWN_OF_LONG_FIELD]
+            } else {
+                f
+            };
             match std::str::from_utf8(f) {
                 Ok(s) => out.fields.push(s.to_string()),
                 Err(_) => {
                     out.fields.push(String::from_utf8_lossy(f).into_owned());
-                    out.not_utf8.get_or_insert(i);
+                    if out.too_long != Some(i) {
+                        out.not_utf8.get_or_insert(i);
+                    }
                 }
             }
         }
         Ok(true)
     }
+}
+
+impl CsvSource {
+    /// Line breaks inside the fields of the current record.
+    fn line_breaks_inside(&self) -> u64 {
+        self.record
+            .iter()
+            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum()
+    }
+
+    /// The file line the current record starts on. The reader's record position is just
+    /// after the previous record, so blank lines before this one are skipped here.
+    fn start_line(&self) -> u64 {
+        let p = self.record.position().map_or(0, |p| p.byte());
+        self.lines.line_of_content(p + self.skipped)
+    }
+}
+
+/// How much of a field longer than [`MAX_FIELD_BYTES`] is kept to show in a report.
+const SHOWN_OF_LONG_FIELD: usize = 64;
+
+fn io_error(e: std::io::Error) -> FileError {
+    match LineTooLong::from_io(&e) {
+        Some(LineTooLong { line, max }) => FileError::LineTooLong { line, max },
+        None => FileError::Io(e),
+    }
+}
+
+fn csv_error(e: csv::Error) -> FileError {
+    if !e.is_io_error() {
+        return FileError::Csv(e.to_string());
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => io_error(e),
+        other => FileError::Csv(format!("{other:?}")),
+    }
+}
+
+/// Refuse a workbook that expands to more than [`MAX_XLSX_EXPANDED_BYTES`] or has more than
+/// [`MAX_XLSX_PARTS`] parts, by decompressing every part into nothing and counting (the sizes
+/// an archive declares may lie). Leaves the reader at the start.
+fn check_expanded_size(reader: &mut Box<dyn ReadSeek>) -> Result<(), FileError> {
+    let xlsx = |e: zip::result::ZipError| FileError::Xlsx(e.to_string());
+    let mut archive = zip::ZipArchive::new(&mut *reader).map_err(xlsx)?;
+    if archive.len() > MAX_XLSX_PARTS {
+        return Err(FileError::XlsxTooLarge {
+            part: format!("{} parts", archive.len()),
+            max: MAX_XLSX_EXPANDED_BYTES,
+        });
+    }
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(xlsx)?;
+        let name = part.name().map_err(xlsx)?.into_owned();
+        let room = MAX_XLSX_EXPANDED_BYTES - total;
+        let n = std::io::copy(&mut (&mut part).take(room + 1), &mut std::io::sink())
+            .map_err(|e| FileError::Xlsx(format!("{name}: {e}")))?;
+        total += n;
+        if total > MAX_XLSX_EXPANDED_BYTES {
+            return Err(FileError::XlsxTooLarge {
+                part: name,
+                max: MAX_XLSX_EXPANDED_BYTES,
+            });
+        }
+    }
+    drop(archive);
+    reader.seek(std::io::SeekFrom::Start(0))?;
+    Ok(())
 }
 
 /// The delimiter that splits the header line into the most fields: `,`, `;` or tab.
@@ -288,15 +434,18 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
     best.0
 }
 
-/// XLSX rows of the first worksheet.
+/// XLSX rows of the first worksheet. The sheet is loaded whole (a workbook cannot be read
+/// as a stream), within [`MAX_XLSX_EXPANDED_BYTES`]; rows are turned into text one at a time.
 pub struct XlsxSource {
-    rows: Vec<RawRecord>,
+    range: calamine::Range<calamine::Data>,
     next: usize,
+    header_len: Option<usize>,
 }
 
 impl XlsxSource {
-    fn new(reader: Box<dyn ReadSeek>) -> Result<XlsxSource, FileError> {
-        use calamine::{Data, Reader, Xlsx};
+    fn new(mut reader: Box<dyn ReadSeek>) -> Result<XlsxSource, FileError> {
+        use calamine::{Reader, Xlsx};
+        check_expanded_size(&mut reader)?;
         let mut wb: Xlsx<_> =
             Xlsx::new(BufReader::new(reader)).map_err(|e| FileError::Xlsx(e.to_string()))?;
         let name = wb
@@ -307,22 +456,43 @@ impl XlsxSource {
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| FileError::Xlsx(e.to_string()))?;
-        let (row0, _) = range.start().unwrap_or((0, 0));
-        let mut rows = Vec::with_capacity(range.height());
-        for (i, r) in range.rows().enumerate() {
-            let mut rec = RawRecord {
-                row: u64::from(row0) + i as u64 + 1,
-                fields: Vec::with_capacity(r.len()),
-                numeric: 0,
-                not_utf8: None,
+        if range.width() > MAX_COLUMNS {
+            return Err(FileError::TooManyColumns {
+                found: range.width(),
+                max: MAX_COLUMNS,
+            });
+        }
+        Ok(XlsxSource {
+            range,
+            next: 0,
+            header_len: None,
+        })
+    }
+
+    fn next_into(&mut self, out: &mut RawRecord) -> bool {
+        use calamine::Data;
+        let (row0, _) = self.range.start().unwrap_or((0, 0));
+        loop {
+            let Some(r) = self.range.rows().nth(self.next) else {
+                return false;
             };
+            out.row = u64::from(row0) + self.next as u64 + 1;
+            self.next += 1;
+            out.fields.clear();
+            out.numeric = 0;
+            out.not_utf8 = None;
+            out.too_long = None;
             for (j, cell) in r.iter().enumerate() {
                 let text = match cell {
                     Data::Empty => String::new(),
+                    Data::String(s) if s.len() > MAX_FIELD_BYTES => {
+                        out.too_long.get_or_insert(j);
+                        s.chars().take(SHOWN_OF_LONG_FIELD).collect()
+                    }
                     Data::String(s) => s.clone(),
                     Data::Float(f) => {
                         if j < 64 {
-                            rec.numeric |= 1 << j;
+                            out.numeric |= 1 << j;
                         }
                         if f.fract() == 0.0 && f.abs() < 1e17 {
                             format!("{}", *f as i64)
@@ -332,7 +502,7 @@ impl XlsxSource {
                     }
                     Data::Int(v) => {
                         if j < 64 {
-                            rec.numeric |= 1 << j;
+                            out.numeric |= 1 << j;
                         }
                         v.to_string()
                     }
@@ -347,31 +517,28 @@ impl XlsxSource {
                         Some(d) => d.date().format("%Y-%m-%d").to_string(),
                         None => dt.as_f64().to_string(),
                     },
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                    Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                        s.chars().take(SHOWN_OF_LONG_FIELD).collect()
+                    }
                     Data::Error(e) => format!("#ERROR {e:?}"),
                 };
-                rec.fields.push(text);
+                out.fields.push(text);
             }
             // Trailing empty cells are not columns.
-            while rec.fields.last().is_some_and(|f| f.is_empty()) {
-                rec.fields.pop();
+            while out.fields.last().is_some_and(|f| f.is_empty()) {
+                out.fields.pop();
             }
-            if rec.fields.is_empty() {
+            if out.fields.is_empty() {
                 continue;
             }
-            rows.push(rec);
-        }
-        Ok(XlsxSource { rows, next: 0 })
-    }
-
-    fn next_into(&mut self, out: &mut RawRecord) -> bool {
-        match self.rows.get_mut(self.next) {
-            Some(r) => {
-                std::mem::swap(out, r);
-                self.next += 1;
-                true
+            // A spreadsheet does not store empty cells at the end of a row: such a row has
+            // the header's columns, the last ones empty.
+            match self.header_len {
+                None => self.header_len = Some(out.fields.len()),
+                Some(n) if out.fields.len() < n => out.fields.resize(n, String::new()),
+                Some(_) => {}
             }
-            None => false,
+            return true;
         }
     }
 }
@@ -458,12 +625,26 @@ impl<T> RecordParser<T> {
             errors.push(RowError::new(rec.row, column, text, Reason::NotUtf8));
             return None;
         }
+        if let Some(i) = rec.too_long {
+            let column = self
+                .columns
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|f| self.fields[f].name);
+            let text = format!("{}…", rec.fields.get(i).map_or("", |s| s.as_str()));
+            errors.push(RowError::new(
+                rec.row,
+                column,
+                text,
+                Reason::TooLong {
+                    max: MAX_FIELD_BYTES,
+                },
+            ));
+            return None;
+        }
         let before = errors.len();
-        if rec.fields.len() > self.columns.len()
-            && rec.fields[self.columns.len()..]
-                .iter()
-                .any(|f| !f.trim().is_empty())
-        {
+        if rec.fields.len() != self.columns.len() {
             errors.push(RowError::new(
                 rec.row,
                 None,
@@ -539,7 +720,135 @@ mod tests {
         assert_eq!(rows[0].fields, ["nik", "nama"]);
         assert_eq!(rows[1].fields[1], "Siti\r\nAminah");
         assert_eq!(rows[1].row, 2);
-        assert_eq!(rows[2].row, 3);
+        // Rows are named by the file line they start on.
+        assert_eq!(rows[2].row, 4);
+    }
+
+    fn read_err(bytes: &[u8]) -> FileError {
+        let mut src = match Source::open(Box::new(Cursor::new(bytes.to_vec()))) {
+            Ok(s) => s,
+            Err(e) => return e,
+        };
+        let mut r = RawRecord::default();
+        loop {
+            match src.next_into(&mut r) {
+                Ok(true) => {}
+                Ok(false) => panic!("read to the end without an error"),
+                Err(e) => return e,
+            }
+        }
+    }
+
+    #[test]
+    fn blank_lines_keep_line_numbers() {
+        let rows = all(&mut source(b"a,b\n\n1,2\n\n\n3,4\n,\n5,6"));
+        let lines: Vec<u64> = rows.iter().map(|r| r.row).collect();
+        assert_eq!(lines, [1, 3, 6, 8]);
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_named_at_its_line() {
+        // The address of line 3 opens a quote: every later row would become part of it.
+        let mut text = String::from("kk,address,rt\n1,Dusun I,1\n2,\"Dusun IV,2\n");
+        for i in 3..40 {
+            text.push_str(&format!("{i},Dusun {i},1\n"));
+        }
+        assert!(matches!(
+            read_err(text.as_bytes()),
+            FileError::UnbalancedQuote { line: 3, .. }
+        ));
+        // Also when it ends the file within a few lines (the row has too few fields).
+        let text = "kk,address,rt\n1,Dusun I,1\n2,\"Dusun IV,2\n3,Dusun V,1\n";
+        assert!(matches!(
+            read_err(text.as_bytes()),
+            FileError::UnbalancedQuote { line: 3, .. }
+        ));
+        // A quoted line break inside a well-formed row is fine.
+        let rows = all(&mut source(b"kk,address,rt\n1,\"Jl. A\nNo. 5\",1\n2,B,2\n"));
+        assert_eq!(rows.len(), 3);
+    }
+
+    #[test]
+    fn a_line_that_never_ends_is_refused_at_the_limit() {
+        struct Zeros;
+        impl Read for Zeros {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                buf.fill(0);
+                Ok(buf.len())
+            }
+        }
+        impl Seek for Zeros {
+            fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+                Ok(0)
+            }
+        }
+        let mut src = Source::open(Box::new(Zeros)).unwrap();
+        let mut r = RawRecord::default();
+        assert!(matches!(
+            src.next_into(&mut r),
+            Err(FileError::LineTooLong { line: 1, max: MAX_LINE_BYTES })
+        ));
+    }
+
+    #[test]
+    fn short_rows_and_long_fields_are_row_errors() {
+        let header = RawRecord {
+            row: 1,
+            fields: ["nik", "kk", "name", "sex", "birth_date", "relation"]
+                .map(String::from)
+                .to_vec(),
+            ..RawRecord::default()
+        };
+        let p = RecordParser::from_header(PERSON_FIELDS, &header, blank_person).unwrap();
+        let mut errors = Vec::new();
+        let short = RawRecord {
+            row: 5,
+            fields: ["3204055708850003", "3204050101200001", "Siti"]
+                .map(String::from)
+                .to_vec(),
+            ..RawRecord::default()
+        };
+        assert!(p.parse(&short, &mut errors).is_none());
+        assert_eq!(
+            errors[0].reason,
+            Reason::FieldCount {
+                expected: 6,
+                found: 3
+            }
+        );
+        let mut text = b"nik,kk,name,sex,birth_date,relation\n3204055708850003,3204050101200001,".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_FIELD_BYTES + 1));
+        text.extend_from_slice(b",P,1985-08-17,head\n");
+        let rows = all(&mut source(&text));
+        errors.clear();
+        assert!(p.parse(&rows[1], &mut errors).is_none());
+        assert_eq!(errors[0].column, Some("name"));
+        assert_eq!(
+            errors[0].reason,
+            Reason::TooLong {
+                max: MAX_FIELD_BYTES
+            }
+        );
+    }
+
+    #[test]
+    fn a_workbook_that_expands_too_far_is_refused_before_parsing() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        let block = vec![b' '; 1 << 20];
+        for _ in 0..=(MAX_XLSX_EXPANDED_BYTES >> 20) {
+            zip.write_all(&block).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 2 << 20, "{}", bytes.len());
+        assert!(matches!(
+            Source::open(Box::new(Cursor::new(bytes))).err().unwrap(),
+            FileError::XlsxTooLarge { .. }
+        ));
     }
 
     #[test]
@@ -587,6 +896,7 @@ mod tests {
     fn header_problems_are_all_reported() {
         let header = RawRecord {
             not_utf8: None,
+            too_long: None,
             row: 1,
             fields: vec![
                 "nik".into(),
@@ -615,6 +925,7 @@ mod tests {
     fn a_row_reports_every_bad_value() {
         let header = RawRecord {
             not_utf8: None,
+            too_long: None,
             row: 1,
             fields: ["nik", "kk", "name", "sex", "birth_date", "relation"]
                 .map(String::from)
@@ -624,6 +935,7 @@ mod tests {
         let p = RecordParser::from_header(PERSON_FIELDS, &header, blank_person).unwrap();
         let row = RawRecord {
             not_utf8: None,
+            too_long: None,
             row: 7,
             fields: ["3204050813850003", "320405", "", "X", "31/02/1990", "head"]
                 .map(String::from)

@@ -723,6 +723,8 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    #[error("{path} is not a Setara store: {}; only a missing file is created as a new store (restore it from a backup with `setara restore`, or choose another --data-dir)", .why.en())]
+    NotAStore { path: String, why: NotAStore },
     #[error("the {0} backend is not built into this version of Setara; use a SQLite path")]
     UnsupportedBackend(String),
     #[error("household KK {0} is not in the registry")]
@@ -784,6 +786,48 @@ pub enum StoreError {
     },
 }
 
+/// Why an existing file is not opened as a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotAStore {
+    /// The file is empty (zero bytes): an interrupted copy, not a new store.
+    Empty,
+    /// The path is a directory.
+    Directory,
+    /// The file is not an SQLite database.
+    NotSqlite,
+    /// An SQLite database without Setara's migrations: another program's, or empty.
+    Foreign,
+    /// The store file is missing but its write-ahead log is there: the store was deleted.
+    JournalWithoutStore,
+}
+
+impl NotAStore {
+    fn en(self) -> &'static str {
+        match self {
+            NotAStore::Empty => "the file is empty",
+            NotAStore::Directory => "it is a directory",
+            NotAStore::NotSqlite => "the file is not an SQLite database",
+            NotAStore::Foreign => "the database holds no Setara tables (another program's, or empty)",
+            NotAStore::JournalWithoutStore => {
+                "the store file is missing but its write-ahead log (-wal) is there"
+            }
+        }
+    }
+    fn id(self) -> &'static str {
+        match self {
+            NotAStore::Empty => "berkasnya kosong",
+            NotAStore::Directory => "itu sebuah direktori",
+            NotAStore::NotSqlite => "berkasnya bukan basis data SQLite",
+            NotAStore::Foreign => {
+                "basis datanya tidak memuat tabel Setara (milik program lain, atau kosong)"
+            }
+            NotAStore::JournalWithoutStore => {
+                "berkas basis data tidak ada tetapi jurnalnya (-wal) ada"
+            }
+        }
+    }
+}
+
 fn allowed_hint(allowed: &[String]) -> String {
     if allowed.is_empty() {
         " (it is final)".to_string()
@@ -798,6 +842,13 @@ impl Localized for StoreError {
             StoreError::Sqlite(_) => "store_database",
             StoreError::DataDir { .. } => "store_data_dir",
             StoreError::SchemaTooNew { .. } => "store_schema_too_new",
+            StoreError::NotAStore { why, .. } => match why {
+                NotAStore::Empty => "store_empty_file",
+                NotAStore::Directory => "store_is_directory",
+                NotAStore::NotSqlite => "store_not_sqlite",
+                NotAStore::Foreign => "store_foreign",
+                NotAStore::JournalWithoutStore => "store_missing_journal_present",
+            },
             StoreError::UnsupportedBackend(_) => "store_backend_unsupported",
             StoreError::HouseholdNotFound(_) => "household_not_found",
             StoreError::PersonNotFound { .. } => "person_not_found",
@@ -831,6 +882,10 @@ impl Localized for StoreError {
             }
             (StoreError::SchemaTooNew { path, found, known }, Lang::Id) => format!(
                 "basis data di {path} ditulis oleh Setara yang lebih baru (skema {found}, versi ini mengenal {known})"
+            ),
+            (StoreError::NotAStore { path, why }, Lang::Id) => format!(
+                "{path} bukan basis data Setara: {}; hanya berkas yang tidak ada yang dibuat sebagai basis data baru (pulihkan dari cadangan dengan `setara restore`, atau pilih --data-dir lain)",
+                why.id()
             ),
             (StoreError::UnsupportedBackend(b), Lang::Id) => {
                 format!("backend {b} belum tersedia di versi Setara ini; gunakan berkas SQLite")

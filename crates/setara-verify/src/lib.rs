@@ -9,7 +9,7 @@
 use arrow_array::Array;
 use chrono::NaiveDate;
 use hashbrown::HashMap;
-use setara_core::{Kk, Lang, Level, Nik, RegionCode, Regions, Relation, Sex, age_on};
+use setara_core::{Kk, Lang, Level, Nik, RegionCode, Regions, Relation, Sex, age_on, plausible};
 use setara_snapshot::Snapshot;
 
 mod model;
@@ -87,6 +87,12 @@ rules! {
         "jumlah anggota tercatat berbeda dengan jumlah anggota", "the declared household size differs from the number of members";
     NIK_IN_OTHER_HOUSEHOLD = "nik_in_other_household", Error,
         "NIK yang sama tercatat di KK lain", "the same NIK is a member of another household";
+    AGE_IMPLAUSIBLE = "age_implausible", Warning,
+        "umur di atas batas yang wajar", "older than the plausible maximum age";
+    CONSUMPTION_IMPLAUSIBLE = "consumption_implausible", Warning,
+        "pengeluaran per kapita di luar rentang yang wajar", "consumption per capita outside the plausible range";
+    WEIGHT_IMPLAUSIBLE = "weight_implausible", Warning,
+        "bobot survei sangat besar", "a very large survey weight";
     CONSUMPTION_INCONSISTENT = "consumption_inconsistent", Warning,
         "pengeluaran tercatat jauh dari yang diperkirakan dari aset dan tempat tinggal", "recorded consumption is far from what the assets and dwelling predict";
 }
@@ -201,6 +207,17 @@ pub fn verify(snap: &Snapshot, regions: &Regions, o: &Options) -> Report {
                 }
             }
         }
+        // Survey values: possible, but worth a look (the same bounds as the import's).
+        let (consumption, weight) = (snap.consumption(), snap.survey_weight());
+        if !consumption.is_null(h) {
+            let c = consumption.value(h);
+            if !plausible::PLAUSIBLE_CONSUMPTION.contains(&c) {
+                push(&CONSUMPTION_IMPLAUSIBLE, None, format!("Rp{c}"));
+            }
+        }
+        if !weight.is_null(h) && weight.value(h) > plausible::PLAUSIBLE_MAX_SURVEY_WEIGHT {
+            push(&WEIGHT_IMPLAUSIBLE, None, format!("{}", weight.value(h)));
+        }
         // Members.
         let members = snap.members_of(h);
         let size = members.len();
@@ -225,6 +242,9 @@ pub fn verify(snap: &Snapshot, regions: &Regions, o: &Options) -> Report {
             let Ok(nik) = Nik::from_u64(nik_col.value(p)) else {
                 continue;
             };
+            if age > plausible::PLAUSIBLE_MAX_AGE {
+                push(&AGE_IMPLAUSIBLE, Some(nik), format!("{age}"));
+            }
             if !regions.contains(nik.district()) {
                 push(&NIK_DISTRICT_UNKNOWN, Some(nik), nik.district().to_string());
             }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use setara_core::{Household, Kk, Level, Nik, Person, Regions};
 use setara_registry::fields::{
     HOUSEHOLD_FIELDS, PERSON_FIELDS, check_household, check_person, find_field,
@@ -54,9 +54,69 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Refuse an existing path that is not a store, before SQLite opens (and would change) it.
+/// `Ok(true)`: an existing file that looks like an SQLite database; `Ok(false)`: no file.
+fn check_existing(path: &Path) -> Result<bool, StoreError> {
+    let not = |why| StoreError::NotAStore {
+        path: path.display().to_string(),
+        why,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            if Path::new(&wal).exists() {
+                return Err(not(crate::NotAStore::JournalWithoutStore));
+            }
+            return Ok(false);
+        }
+        Err(source) => {
+            return Err(StoreError::DataDir {
+                path: path.display().to_string(),
+                source,
+            });
+        }
+    };
+    if meta.is_dir() {
+        return Err(not(crate::NotAStore::Directory));
+    }
+    if meta.len() == 0 {
+        return Err(not(crate::NotAStore::Empty));
+    }
+    let mut magic = [0u8; 16];
+    let n = {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|source| StoreError::DataDir {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut n = 0;
+        while n < magic.len() {
+            match f.read(&mut magic[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(source) => {
+                    return Err(StoreError::DataDir {
+                        path: path.display().to_string(),
+                        source,
+                    });
+                }
+            }
+        }
+        n
+    };
+    if n < magic.len() || &magic != b"SQLite format 3\0" {
+        return Err(not(crate::NotAStore::NotSqlite));
+    }
+    Ok(true)
+}
+
 impl SqliteStore {
-    /// Open (creating the file and its directory if needed) and migrate.
+    /// Open (creating the file and its directory if needed) and migrate. Only a missing file
+    /// is created: an existing file must be a Setara store.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let existed = check_existing(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
                 path: dir.display().to_string(),
@@ -75,8 +135,36 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
         };
+        if existed && !store.has_setara_schema()? {
+            return Err(StoreError::NotAStore {
+                path: path.display().to_string(),
+                why: crate::NotAStore::Foreign,
+            });
+        }
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Whether the database holds Setara's migrations table with Setara's first migration.
+    fn has_setara_schema(&self) -> Result<bool, StoreError> {
+        let table: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            [],
+            |r| r.get(0),
+        )?;
+        if table == 0 {
+            return Ok(false);
+        }
+        let first: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT name FROM schema_migrations WHERE version = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap_or(None);
+        Ok(first.as_deref() == Some(MIGRATIONS[0].0))
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
