@@ -37,6 +37,13 @@ impl Context {
         let location = match std::env::var("SETARA_STORE") {
             Ok(l) => l,
             Err(_) => {
+                if self.data_dir.exists() && !self.data_dir.is_dir() {
+                    return Err(crate::failure::Failure::invalid(
+                        "data_dir_not_directory",
+                        format!("{} bukan direktori", show_path(&self.data_dir)),
+                        format!("{} is not a directory", show_path(&self.data_dir)),
+                    ));
+                }
                 let path = self.store_path();
                 if !path.exists()
                     && let Some(left) = ["ledger", "rankings"]

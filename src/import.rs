@@ -90,6 +90,8 @@ pub enum ImportError {
     Io { path: String, error: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{path} is a directory, not a file")]
+    NotAFile { path: String },
     /// The report of rejected rows could not be written; nothing was imported.
     #[error("{path}: the rejected rows cannot be written ({error}); nothing was imported")]
     Rejects { path: String, error: std::io::Error },
@@ -102,6 +104,7 @@ impl Localized for ImportError {
             ImportError::Io { .. } => "file_unreadable",
             ImportError::Store(e) => e.code(),
             ImportError::Rejects { .. } => "rejects_unwritable",
+            ImportError::NotAFile { .. } => "file_not_a_file",
         }
     }
     fn message(&self, lang: Lang) -> String {
@@ -112,6 +115,10 @@ impl Localized for ImportError {
                 Lang::Id => format!("{path}: tidak dapat dibaca: {error}"),
             },
             ImportError::Store(e) => e.message(lang),
+            ImportError::NotAFile { path } => match lang {
+                Lang::En => self.to_string(),
+                Lang::Id => format!("{path} adalah direktori, bukan berkas"),
+            },
             ImportError::Rejects { path, error } => match lang {
                 Lang::En => self.to_string(),
                 Lang::Id => format!(
@@ -232,7 +239,13 @@ fn open_table(path: &Path) -> Result<OpenedFile, ImportError> {
         error,
     };
     let file = File::open(path).map_err(io)?;
-    let bytes = file.metadata().map_err(io)?.len();
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(ImportError::NotAFile {
+            path: path.display().to_string(),
+        });
+    }
+    let bytes = meta.len();
     let hash = Arc::new(Mutex::new(HashState {
         hasher: Sha256::new(),
         hashed: 0,

@@ -104,7 +104,21 @@ impl OutputFile {
             .prefix(".setara-")
             .suffix(".partial")
             .tempfile_in(dir)
-            .map_err(|e| Failure::io(target, &e))?;
+            .map_err(|e| {
+                Failure::invalid(
+                    "output_unwritable",
+                    format!(
+                        "tidak dapat membuat berkas di {} untuk {}: {e}",
+                        show_path(dir),
+                        show_path(target)
+                    ),
+                    format!(
+                        "cannot create a file in {} for {}: {e}",
+                        show_path(dir),
+                        show_path(target)
+                    ),
+                )
+            })?;
         let file = tmp.reopen().map_err(|e| Failure::io(target, &e))?;
         Ok(OutputFile {
             target: target.to_path_buf(),

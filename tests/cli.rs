@@ -1403,3 +1403,59 @@ fn registry_dedup_review_merge_unmerge() {
         "{kinds:?}"
     );
 }
+
+/// Finding 4: two failed imports in the same second wrote the same default rejects file name,
+/// so the first report was overwritten. Each report now keeps its own file.
+#[test]
+fn failed_imports_in_the_same_second_keep_both_reports() {
+    let t = TestDir::new();
+    t.write("p.csv", PERSONS);
+    let bad_floor = HOUSEHOLDS.replace("ceramic", "lava");
+    let bad_size = HOUSEHOLDS.replace(",1,earth,", ",abc,earth,");
+    t.write("h1.csv", &bad_floor);
+    t.write("h2.csv", &bad_size);
+    let mut reports = Vec::new();
+    for h in ["h1.csv", "h2.csv", "h1.csv"] {
+        let o = t.run(&["--json", "import", h, "p.csv"]);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        reports.push(PathBuf::from(v["rejects_file"].as_str().unwrap()));
+    }
+    let mut unique = reports.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 3, "{reports:?}");
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    assert!(read(&reports[0]).contains("lava"));
+    assert!(read(&reports[1]).contains("abc"));
+    assert!(read(&reports[2]).contains("lava"));
+}
+
+/// Finding 13: every later error names the household. A household whose values are absurd is
+/// refused at import, naming the line and column, so a later step never meets it.
+#[test]
+fn correct_refuses_what_import_refuses() {
+    let t = loaded();
+    for (field, value, code_wanted) in [
+        ("consumption_per_capita", "9200000000000000000", "value_out_of_range"),
+        ("survey_weight", "1e308", "value_out_of_range"),
+        ("address", "Jl. A\u{1b}[2J", "text_control_character"),
+        ("declared_size", "-5", "amount_negative"),
+    ] {
+        let o = t.run(&[
+            "--json",
+            "household",
+            "correct",
+            "1101010101200001",
+            "--field",
+            field,
+            "--value",
+            value,
+            "--reason",
+            "uji",
+        ]);
+        assert_eq!(code(&o), 1, "{field}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["error"]["code"], code_wanted, "{field}");
+    }
+}

@@ -7,6 +7,8 @@
 
 pub mod checks;
 pub mod fields;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod limits;
 pub mod problem;
 pub mod table;
