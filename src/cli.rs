@@ -121,6 +121,12 @@ pub enum Command {
     /// The tamper-evident ledger: funds, checkpoints, proofs, receipts, audit.
     #[command(subcommand)]
     Ledger(commands::ledger::LedgerCommand),
+    /// Write a consistent, verified copy of the data directory (store, ledger and its key,
+    /// snapshots, rankings) while the system runs.
+    Backup(commands::backup::BackupArgs),
+    /// Bring a backup back into the data directory (an existing one is moved aside, never
+    /// deleted).
+    Restore(commands::backup::RestoreArgs),
 }
 
 /// Parse the command line, run, print errors, return the exit code.
@@ -213,6 +219,8 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Entitlement(c) => commands::entitlement::run(ctx, c),
         Command::Disburse(a) => commands::ledger::run_disburse(ctx, a),
         Command::Ledger(c) => commands::ledger::run(ctx, c),
+        Command::Backup(a) => commands::backup::run_backup(ctx, a),
+        Command::Restore(a) => commands::backup::run_restore(ctx, a),
     }
 }
 

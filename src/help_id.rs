@@ -16,7 +16,7 @@ const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "disburse.channel",
-        "Saluran pembayaran yang dicatat di setiap entri: bank_transfer, pos, cash, in_kind, …",
+        "Saluran pembayaran yang dicatat di setiap entri: bank_transfer, pos, cash, in_kind atau e_wallet.",
     ),
     (
         "ledger",
@@ -31,16 +31,22 @@ const TEXTS: &[(&str, &str)] = &[
         "ledger.fund.kind",
         "budget, csr_contribution atau donation.",
     ),
-    ("ledger.fund.amount", "Rupiah."),
+    (
+        "ledger.fund.amount",
+        "Rupiah (bilangan bulat, paling banyak 10^15).",
+    ),
     (
         "ledger.fund.cycle",
         "Siklus tujuan dana (0: program secara keseluruhan).",
     ),
     (
         "ledger.fund.from",
-        "Asal dana (kode organisasi atau catatan).",
+        "Asal dana: kode organisasi (huruf, angka, . _ - /).",
     ),
-    ("ledger.fund.channel", "Saluran dana."),
+    (
+        "ledger.fund.channel",
+        "bank_transfer, pos, cash, in_kind atau e_wallet.",
+    ),
     (
         "ledger.checkpoint",
         "Menandatangani dan menerbitkan checkpoint buku besar saat ini.",
@@ -63,6 +69,7 @@ const TEXTS: &[(&str, &str)] = &[
         "ledger.receipt.out",
         "Tulis tanda terima ke berkas ini (bawaan: stdout).",
     ),
+    ("ledger.receipt.force", "Ganti berkas --out bila sudah ada."),
     (
         "ledger.verify-receipt",
         "Memeriksa tanda terima tanpa jaringan dengan kunci verifikasi buku besar.",
@@ -109,16 +116,22 @@ const TEXTS: &[(&str, &str)] = &[
         "Uang keluar dari program kembali ke pemberi dana (anggaran tak terpakai): entri return.",
     ),
     ("ledger.return-funds.programme", "Kode program."),
-    ("ledger.return-funds.amount", "Rupiah."),
+    (
+        "ledger.return-funds.amount",
+        "Rupiah (bilangan bulat, paling banyak 10^15).",
+    ),
     (
         "ledger.return-funds.cycle",
         "Siklus (0: program secara keseluruhan).",
     ),
     (
         "ledger.return-funds.to",
-        "Kepada siapa (kode organisasi atau catatan).",
+        "Kepada siapa: kode organisasi (huruf, angka, . _ - /).",
     ),
-    ("ledger.return-funds.channel", "Saluran."),
+    (
+        "ledger.return-funds.channel",
+        "bank_transfer, pos, cash, in_kind atau e_wallet.",
+    ),
     ("ledger.return.entitlement", "Nomor hak bantuan."),
     ("ledger.return.reason", "Alasan uang kembali (wajib)."),
     (
@@ -130,6 +143,22 @@ const TEXTS: &[(&str, &str)] = &[
     (
         "ledger.vkey",
         "Kunci verifikasi (terbitkan; tanda terima diperiksa dengannya).",
+    ),
+    (
+        "backup",
+        "Menulis salinan direktori data yang konsisten dan diperiksa (basis data, buku besar dan kuncinya, snapshot, peringkat) selagi sistem berjalan.",
+    ),
+    (
+        "backup.dir",
+        "Direktori cadangan yang ditulis: belum ada atau kosong (induknya harus ada).",
+    ),
+    (
+        "restore",
+        "Memulihkan cadangan ke direktori data (direktori data yang ada dipindahkan, tidak pernah dihapus).",
+    ),
+    (
+        "restore.dir",
+        "Direktori cadangan yang dipulihkan (ditulis oleh `setara backup`).",
     ),
     (
         "entitlement",
@@ -266,6 +295,10 @@ const TEXTS: &[(&str, &str)] = &[
     ("programme.create.cycles", "Jumlah siklus (tahap)."),
     ("programme.create.rule", "Aturan kelayakan (docs/rules.md)."),
     (
+        "programme.create.rule_file",
+        "Membaca aturan kelayakan dari berkas ini (teks UTF-8, paling besar 64 KiB).",
+    ),
+    (
         "programme.create.priority",
         "Urutan prioritas, dipisah koma: desil, score, vulnerability, members.",
     ),
@@ -309,6 +342,10 @@ const TEXTS: &[(&str, &str)] = &[
     ("programme.edit.budget", "Anggaran per siklus, rupiah."),
     ("programme.edit.cycles", "Jumlah siklus (tahap)."),
     ("programme.edit.rule", "Aturan kelayakan (docs/rules.md)."),
+    (
+        "programme.edit.rule_file",
+        "Membaca aturan kelayakan dari berkas ini (teks UTF-8, paling besar 64 KiB).",
+    ),
     (
         "programme.edit.priority",
         "Urutan prioritas, dipisah koma: desil, score, vulnerability, members.",
@@ -359,6 +396,14 @@ const TEXTS: &[(&str, &str)] = &[
     (
         "target.excel",
         "Dengan --export: CSV ramah Excel (`;`, BOM UTF-8).",
+    ),
+    (
+        "target.compare_file",
+        "Aturan alternatif yang dibaca dari berkas (dapat diulang; teks UTF-8, paling besar 64 KiB), dibandingkan setelah aturan --compare.",
+    ),
+    (
+        "target.force",
+        "Dengan --export: menimpa berkas bila sudah ada.",
     ),
     (
         "target.truth",
@@ -454,6 +499,10 @@ const TEXTS: &[(&str, &str)] = &[
         "Direktori keluaran (households.csv, persons.csv, truth/).",
     ),
     (
+        "generate.force",
+        "Ganti households.csv, persons.csv dan berkas truth/ yang sudah ada di direktori keluaran.",
+    ),
+    (
         "generate.excel",
         "Tulis households.csv dan persons.csv untuk Excel: pemisah `;` dan BOM UTF-8.",
     ),
@@ -496,11 +545,15 @@ const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "import.rejects",
-        "Ke mana semua baris yang ditolak ditulis sebagai CSV (bawaan: DATA_DIR/rejects/import-WAKTU.csv).",
+        "Ke mana semua baris yang ditolak ditulis sebagai CSV (bawaan: DATA_DIR/rejects/import-WAKTU.csv). Tidak pernah berkas masukan; berkas yang sudah ada hanya dengan --force; direktorinya harus sudah ada.",
     ),
     (
         "import.excel",
         "Tulis CSV penolakan untuk Excel: pemisah `;` dan BOM UTF-8.",
+    ),
+    (
+        "import.force",
+        "Ganti berkas yang disebut --rejects bila sudah ada (tidak pernah berkas masukan).",
     ),
     (
         "household.show",
@@ -518,7 +571,7 @@ const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "household.correct.value",
-        "Nilai baru, ditulis seperti di berkas impor.",
+        "Nilai baru, ditulis seperti di berkas impor (nilai yang diawali `-` tetap nilai, bukan opsi, sehingga bilangan negatif mendapat galat kolomnya sendiri).",
     ),
     (
         "household.correct.clear",
@@ -576,7 +629,7 @@ const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "stats.relative_line",
-        "Garis kemiskinan relatif: bagian ini dari median berbobot (mis. 0,6).",
+        "Garis kemiskinan relatif: bagian ini dari median berbobot, dalam (0, 1] (mis. 0,6).",
     ),
     (
         "stats.positive_only",
@@ -588,7 +641,7 @@ const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "stats.bootstrap",
-        "Juga galat baku bootstrap dengan sekian replikasi.",
+        "Juga galat baku bootstrap dengan sekian replikasi (2 sampai 10.000).",
     ),
     ("stats.seed", "Benih acak bootstrap."),
     (
@@ -618,6 +671,10 @@ const TEXTS: &[(&str, &str)] = &[
     (
         "stats.map",
         "Registri: gambar peta ukuran pertama atas 38 provinsi ke berkas SVG ini.",
+    ),
+    (
+        "stats.force",
+        "Ganti berkas --csv, --lorenz dan --map bila sudah ada (tidak pernah berkas masukan).",
     ),
     (
         "verify",
@@ -651,7 +708,10 @@ const TEXTS: &[(&str, &str)] = &[
         "dedup.input",
         "Berkas CSV atau XLSX apa pun yang dideduplikasi.",
     ),
-    ("dedup.id", "Kolom pengenal rekaman --input di keluaran."),
+    (
+        "dedup.id",
+        "Kolom yang nilainya menandai rekaman --input di keluaran (tidak harus unik: rekaman dikenali dari barisnya).",
+    ),
     (
         "dedup.config",
         "Konfigurasi pencocokan (TOML; lihat docs/linkage.md). Bawaan untuk persons: yang terpasang.",
@@ -667,12 +727,23 @@ const TEXTS: &[(&str, &str)] = &[
     ),
     ("dedup.excel", "CSV untuk Excel: pemisah `;` dan BOM UTF-8."),
     (
+        "dedup.force",
+        "Ganti berkas --out dan --clusters bila sudah ada (tidak pernah berkas masukan).",
+    ),
+    (
+        "dedup.max_pairs",
+        "Jumlah pasangan kandidat paling banyak (pasangan berbeda dari semua aturan blok, masing-masing sekali); menggantikan max_candidate_pairs di konfigurasi (bawaan 10.000.000).",
+    ),
+    (
         "link",
         "Hubungkan rekaman dua berkas CSV yang menggambarkan orang yang sama.",
     ),
     ("link.left", "Tabel kiri (CSV atau XLSX)."),
     ("link.right", "Tabel kanan (CSV atau XLSX)."),
-    ("link.id", "Kolom pengenal rekaman kedua tabel di keluaran."),
+    (
+        "link.id",
+        "Kolom yang nilainya menandai rekaman kedua tabel di keluaran (tidak harus unik: rekaman dikenali dari barisnya).",
+    ),
     (
         "link.config",
         "Konfigurasi pencocokan (TOML; lihat docs/linkage.md).",
@@ -683,6 +754,14 @@ const TEXTS: &[(&str, &str)] = &[
         "Ke mana klaster setiap rekaman ditulis (CSV).",
     ),
     ("link.excel", "CSV untuk Excel: pemisah `;` dan BOM UTF-8."),
+    (
+        "link.force",
+        "Ganti berkas --out dan --clusters bila sudah ada (tidak pernah berkas masukan).",
+    ),
+    (
+        "link.max_pairs",
+        "Jumlah pasangan kandidat paling banyak (pasangan berbeda dari semua aturan blok, masing-masing sekali); menggantikan max_candidate_pairs di konfigurasi (bawaan 10.000.000).",
+    ),
     (
         "review",
         "Antrean tinjauan kemungkinan rekaman ganda: putuskan, gabungkan, batalkan.",

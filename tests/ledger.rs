@@ -50,6 +50,49 @@ impl Demo {
         assert_eq!(o.status.code(), Some(1), "{args:?} should fail with 1");
         String::from_utf8_lossy(&o.stderr).into_owned()
     }
+
+    /// Fails with exit code `exit` and error `code` (from `--json`); returns stderr.
+    fn fails_with(&self, args: &[&str], exit: i32, code: &str) -> String {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let o = self.run(&all);
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(exit), "{args:?}: {out}{err}");
+        let v: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or(""))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {out}{err}"));
+        assert_eq!(v["error"]["code"], code, "{args:?}: {out}{err}");
+        err
+    }
+}
+
+/// A data directory with the programme PKH-JABAR and nothing else (no households): enough for
+/// funds in and out of the ledger.
+fn programme_only() -> Demo {
+    let d = Demo {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let toml = format!(
+        "{}/examples/programmes/pkh-jabar.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    d.ok(&["programme", "create", "--file", &toml]);
+    d
+}
+
+fn fund_args<'a>(amount: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "ledger",
+        "fund",
+        "--programme",
+        "PKH-JABAR",
+        "--kind",
+        "budget",
+        "--amount",
+        amount,
+    ];
+    v.extend_from_slice(extra);
+    v
 }
 
 /// Rp3 billion of budget into PKH-JABAR.
@@ -207,6 +250,106 @@ fn pay_receipts_returns_and_tampering() {
         &vkey,
     ]);
     assert!(e.contains("INVALID"), "{e}");
+
+    // Finding 15: a receipt is checked by value (docs/ledger.md). Re-indented, on one line or
+    // with other whitespace between its tokens it still verifies; whitespace added inside the
+    // signed checkpoint note is a change and is rejected.
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let reformatted = d.dir.path().join("reformatted.json");
+    for form in [
+        serde_json::to_string(&value).unwrap(),
+        text.replace("\n  ", "\n\t\t").replace(": ", " :  "),
+        format!("\n\n{text}\n\n"),
+    ] {
+        std::fs::write(&reformatted, form).unwrap();
+        let v = d.json(&[
+            "ledger",
+            "verify-receipt",
+            reformatted.to_str().unwrap(),
+            "--vkey",
+            &vkey,
+            "--kk",
+            &kk,
+        ]);
+        assert_eq!(v["valid"], true);
+    }
+    let mut changed = value.clone();
+    let note = changed["checkpoint"]
+        .as_str()
+        .unwrap()
+        .replacen('\n', " \n", 1);
+    changed["checkpoint"] = note.into();
+    std::fs::write(&reformatted, changed.to_string()).unwrap();
+    d.fails_with(
+        &[
+            "ledger",
+            "verify-receipt",
+            reformatted.to_str().unwrap(),
+            "--vkey",
+            &vkey,
+        ],
+        1,
+        "receipt_invalid",
+    );
+    // Garbage, binary, a directory and an endless file: invalid input (1), never exit 3.
+    let junk = d.dir.path().join("junk.json");
+    for (bytes, code) in [
+        (&b"not json at all"[..], "receipt_unreadable"),
+        (b"\x00\xff\xfe\x01binary", "receipt_unreadable"),
+        (b"", "receipt_unreadable"),
+        (b"{\"format\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "receipt_unreadable"),
+    ] {
+        std::fs::write(&junk, bytes).unwrap();
+        d.fails_with(
+            &["ledger", "verify-receipt", junk.to_str().unwrap(), "--vkey", &vkey],
+            1,
+            code,
+        );
+    }
+    d.fails_with(
+        &["ledger", "verify-receipt", "/dev/zero", "--vkey", &vkey],
+        1,
+        "receipt_too_large",
+    );
+    d.fails_with(
+        &[
+            "ledger",
+            "verify-receipt",
+            d.dir.path().to_str().unwrap(),
+            "--vkey",
+            &vkey,
+        ],
+        1,
+        "receipt_unreadable",
+    );
+    d.fails_with(
+        &[
+            "ledger",
+            "verify-receipt",
+            receipt.to_str().unwrap(),
+            "--vkey",
+            "not-a-key",
+        ],
+        1,
+        "vkey_invalid",
+    );
+    // An existing file is replaced only with --force.
+    let id_s = id.to_string();
+    let out_args = [
+        "ledger",
+        "receipt",
+        "--entitlement",
+        id_s.as_str(),
+        "--out",
+        receipt.to_str().unwrap(),
+    ];
+    std::fs::write(&receipt, "precious").unwrap();
+    d.fails_with(&out_args, 1, "output_exists");
+    assert_eq!(std::fs::read_to_string(&receipt).unwrap(), "precious");
+    let mut forced = out_args.to_vec();
+    forced.push("--force");
+    d.ok(&forced);
+    assert_eq!(std::fs::read_to_string(&receipt).unwrap(), text);
 
     // The household confirms; money coming back is a new entry, never an edit.
     d.ok(&[
@@ -368,4 +511,291 @@ fn an_interrupted_disbursement_is_repaired_from_the_ledger() {
         all.as_array().unwrap().len() as u64,
         paid["paid"].as_u64().unwrap() + 1
     );
+}
+
+/// The ledger crate's ceiling is the core's (the crate depends on nothing of ours).
+#[test]
+fn the_ledger_ceiling_is_the_core_ceiling() {
+    assert_eq!(setara_ledger::MAX_AMOUNT, setara_core::Rupiah::MAX);
+}
+
+/// Finding 12: amounts above the ceiling (i64::MAX, twice) or not above zero are refused at
+/// input and nothing is written; the ceiling itself is accepted and the audit reconciles.
+#[test]
+fn amounts_are_checked_at_input() {
+    let d = programme_only();
+    d.ok(&fund_args("1000", &[]));
+    let idx = d.data_dir().join("ledger/entries.idx");
+    let before = std::fs::read(&idx).unwrap();
+    for (amount, code) in [
+        ("9223372036854775807", "ledger_amount_too_large"),
+        ("9223372036854775807", "ledger_amount_too_large"),
+        ("1000000000000001", "ledger_amount_too_large"),
+        ("99999999999999999999999", "ledger_amount_too_large"),
+        ("0", "ledger_amount"),
+        ("-5", "ledger_amount"),
+        ("-9223372036854775808", "ledger_amount"),
+        ("1e6", "ledger_amount"),
+        ("1.5", "ledger_amount"),
+        ("Rp1000", "ledger_amount"),
+    ] {
+        d.fails_with(&fund_args(amount, &[]), 1, code);
+        d.fails_with(
+            &[
+                "ledger",
+                "return-funds",
+                "--programme",
+                "PKH-JABAR",
+                "--amount",
+                amount,
+            ],
+            1,
+            code,
+        );
+    }
+    assert_eq!(std::fs::read(&idx).unwrap(), before);
+    d.ok(&fund_args("1000000000000000", &[]));
+    d.ok(&fund_args("1000000000000000", &[]));
+    let audit = d.json(&["ledger", "audit"]);
+    assert_eq!(audit["ok"], true, "{audit}");
+    assert_eq!(audit["entries"], 3);
+    // A reversal of one of them reconciles (no saturated total to fall back from).
+    d.ok(&[
+        "ledger",
+        "reverse",
+        "--index",
+        "2",
+        "--reason",
+        "salah input",
+    ]);
+    // Reversing it again is refused: it is reversed in full already.
+    d.fails_with(
+        &["ledger", "reverse", "--index", "2", "--reason", "lagi"],
+        1,
+        "ledger_refused",
+    );
+    assert_eq!(d.json(&["ledger", "audit"])["ok"], true);
+}
+
+/// Finding 14: free text bound for the append-only ledger or an entitlement's history is
+/// checked before anything is written.
+#[test]
+fn free_text_is_checked_before_anything_is_written() {
+    let d = programme_only();
+    d.ok(&fund_args("1000", &["--from", "APBD-Jabar-2026"]));
+    let idx = d.data_dir().join("ledger/entries.idx");
+    let before = std::fs::read(&idx).unwrap();
+    let long = "a".repeat(65);
+    for (extra, exit, code) in [
+        (["--from", "APBD\nJabar"], 1, "text_control_character"),
+        (["--from", "APBD\u{202E}Jabar"], 1, "text_control_character"),
+        (["--from", "APBD Jabar"], 1, "ledger_party_invalid"),
+        (["--from", "APBD;rm"], 1, "ledger_party_invalid"),
+        (["--from", &long], 1, "text_too_long"),
+        (["--from", "  "], 1, "text_empty"),
+        (["--channel", "bank-transfer"], 2, "ledger_channel_unknown"),
+        (["--channel", "cash\u{7}"], 1, "text_control_character"),
+    ] {
+        d.fails_with(&fund_args("5", &extra), exit, code);
+    }
+    d.fails_with(
+        &[
+            "ledger",
+            "return-funds",
+            "--programme",
+            "PKH-JABAR",
+            "--amount",
+            "5",
+            "--to",
+            "kas\ndaerah",
+        ],
+        1,
+        "text_control_character",
+    );
+    d.fails_with(
+        &[
+            "ledger",
+            "reverse",
+            "--index",
+            "0",
+            "--reason",
+            "salah\n2026-01-01 admin paid",
+        ],
+        1,
+        "text_control_character",
+    );
+    d.fails_with(
+        &[
+            "ledger",
+            "reverse",
+            "--index",
+            "0",
+            "--reason",
+            &"x".repeat(1001),
+        ],
+        1,
+        "text_too_long",
+    );
+    d.fails_with(
+        &[
+            "entitlement",
+            "transition",
+            "1",
+            "--to",
+            "verified",
+            "--reason",
+            "ok\r\nforged",
+        ],
+        1,
+        "text_control_character",
+    );
+    d.fails_with(
+        &[
+            "disburse",
+            "--programme",
+            "PKH-JABAR",
+            "--cycle",
+            "1",
+            "--channel",
+            "tunai",
+        ],
+        2,
+        "ledger_channel_unknown",
+    );
+    assert_eq!(std::fs::read(&idx).unwrap(), before);
+    assert_eq!(d.json(&["ledger", "audit"])["entries"], 1);
+}
+
+/// Finding 5, the other ways a ledger can stop matching the store: an index cut short, keys
+/// replaced, the whole ledger replaced by another (longer) one.
+#[test]
+fn a_ledger_shorter_than_the_store_or_rekeyed_is_refused() {
+    let d = programme_only();
+    for a in ["1000", "2000", "3000"] {
+        d.ok(&fund_args(a, &[]));
+    }
+    let dir = d.data_dir().join("ledger");
+    let saved = d.dir.path().join("saved");
+    std::fs::create_dir(&saved).unwrap();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), saved.join(e.file_name())).unwrap();
+    }
+    // The index cut to two entries: acknowledged entries are gone.
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("entries.idx"))
+        .unwrap();
+    f.set_len(16).unwrap();
+    let err = d.fails_with(&["ledger", "audit"], 1, "ledger_behind_store");
+    assert!(err.contains("setara restore"), "{err}");
+    d.fails_with(&fund_args("5", &[]), 1, "ledger_behind_store");
+    d.fails_with(&["ledger", "vkey"], 1, "ledger_behind_store");
+    std::fs::copy(saved.join("entries.idx"), dir.join("entries.idx")).unwrap();
+    assert_eq!(d.json(&["ledger", "audit"])["ok"], true);
+
+    // Another ledger's key pair in place of this one's.
+    let other = d.dir.path().join("other");
+    drop(setara_ledger::Ledger::init(&other, "setara.local/ledger").unwrap());
+    for f in ["vkey.txt", "signing.key"] {
+        std::fs::copy(other.join(f), dir.join(f)).unwrap();
+    }
+    let err = d.fails_with(&["ledger", "audit"], 1, "ledger_key_replaced");
+    assert!(err.contains("setara restore"), "{err}");
+    d.fails_with(&fund_args("5", &[]), 1, "ledger_key_replaced");
+    for f in ["vkey.txt", "signing.key"] {
+        std::fs::copy(saved.join(f), dir.join(f)).unwrap();
+    }
+    // A whole other ledger, longer than the store's count and sound in itself.
+    {
+        let mut l = setara_ledger::Ledger::open(&other).unwrap();
+        let e = setara_ledger::Entry {
+            kind: setara_ledger::EntryKind::Budget,
+            programme: "PKH-JABAR".into(),
+            cycle: 0,
+            amount: 1,
+            channel: "cash".into(),
+            time: 0,
+            household: None,
+            reference: None,
+        };
+        l.append_batch(&vec![e; 5]).unwrap();
+        l.checkpoint().unwrap();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::rename(&other, &dir).unwrap();
+    d.fails_with(&["ledger", "audit"], 1, "ledger_key_replaced");
+    d.fails_with(&fund_args("5", &[]), 1, "ledger_key_replaced");
+    // The signing key removed: nothing can be appended; reading still works.
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(&saved).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    std::fs::remove_file(dir.join("signing.key")).unwrap();
+    d.fails_with(&fund_args("5", &[]), 1, "ledger_signing_key_missing");
+    assert_eq!(d.json(&["ledger", "audit"])["ok"], true);
+}
+
+/// Finding 5 with paid entitlements: the ledger folder removed, nothing that touches a payment
+/// runs (not even confirming receipt of a paid entitlement), and no new ledger is started.
+#[test]
+fn a_missing_ledger_refuses_every_payment_command() {
+    let (d, _) = approved();
+    fund(&d);
+    d.ok(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
+    let paid = d.json(&[
+        "entitlement",
+        "list",
+        "--programme",
+        "PKH-JABAR",
+        "--state",
+        "paid",
+        "--limit",
+        "0",
+    ]);
+    let id = paid[0]["id"].as_i64().unwrap().to_string();
+    std::fs::remove_dir_all(d.data_dir().join("ledger")).unwrap();
+    let code = "ledger_missing_but_store_has_entries";
+    let err = d.fails_with(&["ledger", "audit"], 1, code);
+    assert!(err.contains("setara restore"), "{err}");
+    for args in [
+        &["entitlement", "transition", id.as_str(), "--to", "received"][..],
+        &["ledger", "receipt", "--entitlement", id.as_str()],
+        &[
+            "ledger",
+            "return",
+            "--entitlement",
+            id.as_str(),
+            "--reason",
+            "rekening ditutup",
+        ],
+        &[
+            "ledger",
+            "fund",
+            "--programme",
+            "PKH-JABAR",
+            "--kind",
+            "budget",
+            "--amount",
+            "5",
+        ],
+        &["disburse", "--programme", "PKH-JABAR", "--cycle", "1"],
+        &["ledger", "checkpoint"],
+    ] {
+        d.fails_with(args, 1, code);
+    }
+    assert!(!d.data_dir().join("ledger").exists());
+    let still = d.json(&[
+        "entitlement",
+        "list",
+        "--programme",
+        "PKH-JABAR",
+        "--state",
+        "paid",
+        "--limit",
+        "0",
+    ]);
+    assert_eq!(still, paid);
 }

@@ -3,6 +3,7 @@
 
 use clap::{Args, Subcommand};
 use setara_core::Kk;
+use setara_core::text::{self, printable};
 use setara_store::EntitlementFilter;
 use setara_targeting::entitlement::{State, Via};
 use setara_targeting::rupiah;
@@ -169,11 +170,11 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     for ev in &events {
         outln!(
             "  {}  {:<14} {} → {}  {}{}",
-            ev.at,
-            ev.actor,
-            ev.from.as_deref().unwrap_or("—"),
-            ev.to,
-            ev.reason,
+            printable(&ev.at),
+            printable(&ev.actor),
+            printable(ev.from.as_deref().unwrap_or("—")),
+            printable(&ev.to),
+            printable(&ev.reason),
             ev.ledger_index
                 .map(|i| format!(" (#{i})"))
                 .unwrap_or_default()
@@ -199,6 +200,15 @@ fn transition(ctx: &Context, a: TransitionArgs) -> Result<()> {
             "paid is set only by `setara disburse` (the money goes through the ledger); proposed only by a selection",
         ));
     }
+    // The reason goes into each entitlement's history: one line, bounded, checked before
+    // anything is written. It may be empty where the state does not need one.
+    let reason = if a.reason.trim().is_empty() {
+        String::new()
+    } else {
+        text::check_line("reason", &a.reason, text::MAX_NOTE_CHARS)
+            .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?
+            .to_string()
+    };
     let mut store = ctx.open_store()?;
     let ids: Vec<i64> = match (&a.programme, a.entitlements.is_empty()) {
         (Some(p), true) => {
@@ -232,7 +242,24 @@ fn transition(ctx: &Context, a: TransitionArgs) -> Result<()> {
         ));
         return Ok(());
     }
-    let n = store.transition(&ids, to, Via::Officer, &ctx.actor, &a.reason, None)?;
+    // Moving a paid entitlement (to received) relies on the ledger that paid it: refused while
+    // the ledger is missing, shorter than the store's count or re-keyed.
+    let mut touches_paid =
+        a.programme.is_some() && a.from.as_deref().map(state).transpose()? == Some(State::Paid);
+    if a.programme.is_none() {
+        for id in &ids {
+            if let Some((e, _)) = store.entitlement(*id)?
+                && e.state == State::Paid
+            {
+                touches_paid = true;
+                break;
+            }
+        }
+    }
+    if touches_paid {
+        crate::commands::ledger::check_ledger(ctx, store.as_ref())?;
+    }
+    let n = store.transition(&ids, to, Via::Officer, &ctx.actor, &reason, None)?;
     if ctx.json {
         outln!("{}", serde_json::json!({ "changed": n, "to": to }));
     } else {

@@ -6,10 +6,19 @@
 //! records which entitlements were paid and how many ledger entries it has applied. Should the
 //! process die between the two, the next ledger command applies the missing entries first, so
 //! an entitlement is never paid twice and never loses its payment.
+//!
+//! The store also knows how many entries it applied and under which verifier key. A ledger
+//! that is missing, shorter than that, or has another key lost acknowledged entries (or was
+//! replaced): every ledger command, and every entitlement change that involves a payment, is
+//! then refused until the data directory is restored from a backup ([`check_ledger`]). Only a
+//! store that never applied an entry may start a new ledger.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use setara_core::text;
 use setara_ledger::{Entry, EntryKind, Ledger};
 use setara_store::{EntitlementFilter, Store};
 use setara_targeting::entitlement::{State, Via};
@@ -17,9 +26,28 @@ use setara_targeting::rupiah;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
+use crate::output::OutputFile;
 
 /// Name of the log in its checkpoints (the C2SP "origin").
 pub const ORIGIN: &str = "setara.local/ledger";
+
+// The ledger crate depends on nothing of Setara's, so it has its own copy of the ceiling.
+const _: () = assert!(setara_ledger::MAX_AMOUNT == setara_core::Rupiah::MAX);
+
+/// How long a command that writes the ledger waits for another writer (a `disburse` in
+/// progress, or a backup fixing its moment) before it gives up with `ledger_locked`: a
+/// disbursement of a whole cycle takes seconds, a backup holds the lock for milliseconds.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// Longest `--from` / `--to` (who money comes from or goes back to), in characters: an
+/// organisation code such as `APBD-Jabar-2026` or `pt-sinar-nusantara`. It is stored in the
+/// entry's reference (`from:` + code), which the entry format limits to 128 bytes; the
+/// append-only ledger keeps it forever, so it is checked before anything is written.
+pub const MAX_PARTY_CHARS: usize = 64;
+
+/// The payment channels an entry may name. A closed list: a typo (`bank-transfer`,
+/// `transfer`) would otherwise be written into the append-only ledger forever.
+pub const CHANNELS: &[&str] = &["bank_transfer", "pos", "cash", "in_kind", "e_wallet"];
 
 #[derive(Debug, Args)]
 pub struct DisburseArgs {
@@ -29,7 +57,7 @@ pub struct DisburseArgs {
     /// Cycle whose approved entitlements are paid.
     #[arg(long)]
     pub cycle: u32,
-    /// Payment channel recorded in each entry: bank_transfer, pos, cash, in_kind, …
+    /// Payment channel recorded in each entry: bank_transfer, pos, cash, in_kind or e_wallet.
     #[arg(long, default_value = "bank_transfer")]
     pub channel: String,
 }
@@ -68,15 +96,16 @@ pub struct FundArgs {
     /// budget, csr_contribution or donation.
     #[arg(long)]
     pub kind: String,
-    /// Rupiah.
-    #[arg(long)]
-    pub amount: i64,
+    /// Rupiah (a whole number, at most 10^15).
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
     /// Cycle the money is for (0: the programme as a whole).
     #[arg(long, default_value_t = 0)]
     pub cycle: u32,
-    /// Where the money comes from (an organisation code or a note).
-    #[arg(long, default_value = "")]
-    pub from: String,
+    /// Where the money comes from: an organisation code (letters, digits, . _ - /).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// bank_transfer, pos, cash, in_kind or e_wallet.
     #[arg(long, default_value = "bank_transfer")]
     pub channel: String,
 }
@@ -99,6 +128,9 @@ pub struct ReceiptArgs {
     /// Write the receipt here (default: stdout).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace the file named by --out if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -143,14 +175,15 @@ pub struct ReturnArgs {
 pub struct ReturnFundsArgs {
     #[arg(long)]
     pub programme: String,
-    /// Rupiah.
-    #[arg(long)]
-    pub amount: i64,
+    /// Rupiah (a whole number, at most 10^15).
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
     #[arg(long, default_value_t = 0)]
     pub cycle: u32,
-    /// To whom (an organisation code or a note).
-    #[arg(long, default_value = "")]
-    pub to: String,
+    /// To whom: an organisation code (letters, digits, . _ - /).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// bank_transfer, pos, cash, in_kind or e_wallet.
     #[arg(long, default_value = "bank_transfer")]
     pub channel: String,
 }
@@ -169,37 +202,305 @@ fn ledger_dir(ctx: &Context) -> PathBuf {
     ctx.data_dir.join("ledger")
 }
 
-fn ledger_failure(e: &setara_ledger::Error) -> Failure {
-    Failure::failed("ledger", format!("buku besar: {e}"), format!("ledger: {e}"))
-}
+const RESTORE_ID: &str = "pulihkan direktori data dari cadangan dengan `setara restore DIREKTORI_CADANGAN` (lihat docs/backup.md)";
+const RESTORE_EN: &str = "restore the data directory from a backup with `setara restore BACKUP_DIR` (see docs/backup.md)";
 
-/// Open the log as its one writer, creating it (and its signing key) on first use.
-fn open_writer(ctx: &Context) -> Result<Ledger> {
-    let dir = ledger_dir(ctx);
-    let ledger = if dir.join("vkey.txt").exists() {
-        Ledger::open(&dir)
-    } else {
-        Ledger::init(&dir, ORIGIN)
+/// A ledger error as the user sees it, with its stable code. Like the store's: bytes damaged
+/// inside the ledger's files (a checksum, a record, an entry that does not decode) are a
+/// failure of the system (exit 3), and so are the file system and the lock; a ledger that is
+/// missing a file, re-keyed or otherwise not the store's is exit 1; refused input is exit 1.
+/// Damage and loss name `setara restore`.
+pub(crate) fn ledger_failure(e: &setara_ledger::Error) -> Failure {
+    use setara_ledger::Error as E;
+    let kind = match e {
+        E::Io { source, .. } if source.kind() != std::io::ErrorKind::NotFound => Kind::Failed,
+        E::Locked(_) | E::ReadOnly | E::Poisoned => Kind::Failed,
+        E::Corrupt(_) | E::InvalidEntry(_) | E::Overflow(_) => Kind::Failed,
+        _ => Kind::Invalid,
     };
-    ledger.map_err(|e| ledger_failure(&e))
+    let damaged = matches!(
+        e,
+        E::Io { .. }
+            | E::Corrupt(_)
+            | E::KeyMismatch(_)
+            | E::SigningKeyMissing(_)
+            | E::DirNotEmpty(_)
+            | E::InvalidEntry(_)
+            | E::Overflow(_)
+    ) && !matches!(e, E::Io { source, .. } if source.kind() != std::io::ErrorKind::NotFound);
+    let (id, en) = if damaged {
+        (
+            format!("buku besar: {e}; {RESTORE_ID}"),
+            format!("ledger: {e}; {RESTORE_EN}"),
+        )
+    } else {
+        (format!("buku besar: {e}"), format!("ledger: {e}"))
+    };
+    Failure::new(kind, e.code(), id, en)
 }
 
-fn open_existing(ctx: &Context) -> Result<Ledger> {
+/// Whether the data directory holds a ledger ([`check_ledger`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// No ledger, and the store never applied an entry: a new ledger may be started.
+    Nothing,
+    /// A ledger at least as long as the store's count, with the store's key.
+    Ledger,
+}
+
+/// Checks the data directory's ledger against the store before any ledger command: refuses a
+/// ledger that is missing while the store has applied entries (or knows a key), one shorter
+/// than the store's count, one whose verifier key is not the store's, and leftover ledger files
+/// without a description. Reads only `LEDGER`, the index's length and `vkey.txt`.
+pub(crate) fn check_ledger(ctx: &Context, store: &dyn Store) -> Result<Found> {
     let dir = ledger_dir(ctx);
-    if !dir.join("vkey.txt").exists() {
+    let applied = store.ledger_applied()?;
+    let key = store.ledger_key()?;
+    if !dir.join("LEDGER").exists() {
+        if applied > 0 || key.is_some() {
+            return Err(Failure::invalid(
+                "ledger_missing_but_store_has_entries",
+                format!(
+                    "buku besar di {} tidak ada, padahal basis data telah mencatat {applied} entri buku besar (dana dan pembayaran yang menjadi dasar status hak bantuan): entri itu hilang. Buku besar baru tidak dibuat (kuncinya lain dan riwayatnya kosong); semua perintah buku besar ditolak sampai {RESTORE_ID}",
+                    show_path(&dir)
+                ),
+                format!(
+                    "the ledger in {} is missing, but the store has recorded {applied} ledger entries (the funds and payments its entitlements' states rest on): they are gone. No new ledger is started (it would have another key and none of the history); every ledger command is refused until you {RESTORE_EN}",
+                    show_path(&dir)
+                ),
+            ));
+        }
+        let leftovers =
+            dir.is_dir() && std::fs::read_dir(&dir).map_or(true, |mut d| d.next().is_some());
+        if leftovers {
+            return Err(ledger_failure(&setara_ledger::Error::DirNotEmpty(dir)));
+        }
+        return Ok(Found::Nothing);
+    }
+    let len = setara_ledger::backup::committed_len(&dir).map_err(|e| ledger_failure(&e))?;
+    if len < applied {
+        return Err(behind(&dir, len, applied));
+    }
+    if let Some(stored) = key {
+        let path = dir.join("vkey.txt");
+        let vkey = std::fs::read_to_string(&path)
+            .map_err(|source| ledger_failure(&setara_ledger::Error::Io { path, source }))?;
+        if vkey.trim() != stored {
+            return Err(key_replaced(&dir, vkey.trim(), &stored));
+        }
+    }
+    Ok(Found::Ledger)
+}
+
+fn behind(dir: &Path, len: u64, applied: u64) -> Failure {
+    Failure::invalid(
+        "ledger_behind_store",
+        format!(
+            "buku besar di {} hanya memuat {len} entri, padahal basis data telah mencatat {applied}: entri yang sudah diakui hilang. Semua perintah buku besar ditolak sampai {RESTORE_ID}",
+            show_path(dir)
+        ),
+        format!(
+            "the ledger in {} holds only {len} entries but the store has recorded {applied}: acknowledged entries were lost. Every ledger command is refused until you {RESTORE_EN}",
+            show_path(dir)
+        ),
+    )
+}
+
+fn key_replaced(dir: &Path, found: &str, stored: &str) -> Failure {
+    let found = text::printable(found);
+    Failure::invalid(
+        "ledger_key_replaced",
+        format!(
+            "buku besar di {} memakai kunci verifikasi {found}, bukan kunci {stored} yang tercatat di basis data untuk pembayarannya: buku besar diganti atau kuncinya diganti. Semua perintah buku besar ditolak sampai {RESTORE_ID}",
+            show_path(dir)
+        ),
+        format!(
+            "the ledger in {} has the verifier key {found}, not the key {stored} the store recorded for its payments: the ledger or its key was replaced. Every ledger command is refused until you {RESTORE_EN}",
+            show_path(dir)
+        ),
+    )
+}
+
+/// After opening: the ledger is never shorter than the store's count (a partial index entry
+/// may have been dropped) and has the store's key; a store that never recorded a key records
+/// this one.
+fn check_opened(store: &mut dyn Store, ledger: &Ledger) -> Result<()> {
+    let applied = store.ledger_applied()?;
+    if ledger.len() < applied {
+        return Err(behind(ledger.dir(), ledger.len(), applied));
+    }
+    match store.ledger_key()? {
+        Some(k) if k != ledger.verifier_key() => {
+            Err(key_replaced(ledger.dir(), &ledger.verifier_key(), &k))
+        }
+        Some(_) => Ok(()),
+        None => Ok(store.set_ledger_key(&ledger.verifier_key())?),
+    }
+}
+
+/// Open the log as its one writer (creating it and its signing key when the store has never
+/// used one), checked against the store, with entries the store missed applied.
+fn open_writer(ctx: &Context, store: &mut dyn Store) -> Result<Ledger> {
+    let dir = ledger_dir(ctx);
+    let ledger = match check_ledger(ctx, store)? {
+        Found::Nothing => Ledger::init(&dir, ORIGIN),
+        Found::Ledger => Ledger::open_waiting(&dir, LOCK_WAIT),
+    }
+    .map_err(|e| ledger_failure(&e))?;
+    check_opened(store, &ledger)?;
+    apply_pending(store, &ledger, &ctx.actor)?;
+    Ok(ledger)
+}
+
+/// After a restore: the store applies the ledger entries appended while the backup was taken
+/// (the same repair as after an interrupted command). Returns how many entitlements changed.
+pub(crate) fn repair_after_restore(ctx: &Context) -> Result<u64> {
+    let mut store = ctx.open_store()?;
+    if check_ledger(ctx, store.as_ref())? == Found::Nothing {
+        return Ok(0);
+    }
+    let ledger =
+        Ledger::open_waiting(&ledger_dir(ctx), LOCK_WAIT).map_err(|e| ledger_failure(&e))?;
+    check_opened(store.as_mut(), &ledger)?;
+    apply_pending(store.as_mut(), &ledger, &ctx.actor)
+}
+
+fn no_ledger_yet(ctx: &Context) -> Failure {
+    let dir = ledger_dir(ctx);
+    Failure::invalid(
+        "ledger_missing",
+        format!(
+            "belum ada buku besar di {}; catat dana dengan `setara ledger fund` atau bayar dengan `setara disburse`",
+            show_path(&dir)
+        ),
+        format!(
+            "there is no ledger in {} yet; record funds with `setara ledger fund` or pay with `setara disburse`",
+            show_path(&dir)
+        ),
+    )
+}
+
+/// The store, without creating one where the data directory holds neither a store nor a
+/// ledger (a command that only reads has nothing to read then).
+fn open_store_for_reading(ctx: &Context) -> Result<Box<dyn Store>> {
+    if std::env::var_os("SETARA_STORE").is_none()
+        && !ctx.store_path().exists()
+        && !ledger_dir(ctx).exists()
+    {
+        return Err(no_ledger_yet(ctx));
+    }
+    ctx.open_store()
+}
+
+/// Open the log for reading, checked against the store.
+fn open_existing(ctx: &Context) -> Result<Ledger> {
+    let mut store = open_store_for_reading(ctx)?;
+    if check_ledger(ctx, store.as_ref())? == Found::Nothing {
+        return Err(no_ledger_yet(ctx));
+    }
+    let ledger = Ledger::open_read_only(&ledger_dir(ctx)).map_err(|e| ledger_failure(&e))?;
+    check_opened(store.as_mut(), &ledger)?;
+    Ok(ledger)
+}
+
+/// A whole number of rupiah from `--amount`: more than 0 and at most the ceiling
+/// ([`setara_core::Rupiah::MAX`]).
+fn parse_amount(s: &str) -> Result<i64> {
+    let t = s.trim();
+    let digits = t.strip_prefix('+').unwrap_or(t);
+    let too_large = || {
+        Failure::invalid(
+            "ledger_amount_too_large",
+            format!(
+                "jumlah {} melebihi batas {} untuk satu entri",
+                text::printable(t),
+                rupiah(setara_core::Rupiah::MAX)
+            ),
+            format!(
+                "the amount {} is above the ceiling of {} for one entry",
+                text::printable(t),
+                rupiah(setara_core::Rupiah::MAX)
+            ),
+        )
+    };
+    match t.parse::<i64>() {
+        Ok(v) if v > setara_core::Rupiah::MAX => Err(too_large()),
+        Ok(v) if v > 0 => Ok(v),
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(too_large())
+        }
+        _ => Err(Failure::invalid(
+            "ledger_amount",
+            format!(
+                "jumlah {} bukan bilangan bulat rupiah lebih dari Rp0",
+                text::printable(t)
+            ),
+            format!(
+                "the amount {} is not a whole number of rupiah above Rp0",
+                text::printable(t)
+            ),
+        )),
+    }
+}
+
+/// `--channel`: one of [`CHANNELS`].
+fn check_channel(s: &str) -> Result<String> {
+    let t = text::check_line("channel", s, 32)
+        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
+    if CHANNELS.contains(&t) {
+        return Ok(t.to_string());
+    }
+    Err(Failure::new(
+        Kind::Usage,
+        "ledger_channel_unknown",
+        format!(
+            "saluran {} tidak dikenal; pilihan: {}",
+            text::printable(t),
+            CHANNELS.join(", ")
+        ),
+        format!(
+            "unknown channel {}; valid: {}",
+            text::printable(t),
+            CHANNELS.join(", ")
+        ),
+    ))
+}
+
+/// `--from` / `--to`: one line of at most [`MAX_PARTY_CHARS`] characters of
+/// `A-Z a-z 0-9 . _ - /` (it is written into the append-only ledger).
+fn check_party(field: &'static str, s: &str) -> Result<String> {
+    let t = text::check_line(field, s, MAX_PARTY_CHARS)
+        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
+    if t.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/'))
+    {
+        return Ok(t.to_string());
+    }
+    Err(Failure::invalid(
+        "ledger_party_invalid",
+        format!(
+            "{field} {} harus berupa kode organisasi: huruf, angka, . _ - / tanpa spasi",
+            text::printable(t)
+        ),
+        format!(
+            "{field} {} must be an organisation code: letters, digits, . _ - / and no spaces",
+            text::printable(t)
+        ),
+    ))
+}
+
+/// `--reason`: required, one line of at most [`text::MAX_NOTE_CHARS`] characters.
+fn check_reason(s: &str) -> Result<String> {
+    if s.trim().is_empty() {
         return Err(Failure::invalid(
-            "ledger_missing",
-            format!(
-                "belum ada buku besar di {}; catat dana dengan `setara ledger fund` atau bayar dengan `setara disburse`",
-                show_path(&dir)
-            ),
-            format!(
-                "there is no ledger in {} yet; record funds with `setara ledger fund` or pay with `setara disburse`",
-                show_path(&dir)
-            ),
+            "reason_required",
+            "alasan wajib diisi",
+            "a reason is required",
         ));
     }
-    Ledger::open_read_only(&dir).map_err(|e| ledger_failure(&e))
+    text::check_line("reason", s, text::MAX_NOTE_CHARS)
+        .map(str::to_string)
+        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))
 }
 
 fn entitlement_of(entry: &Entry) -> Option<i64> {
@@ -265,12 +566,12 @@ fn now() -> i64 {
 }
 
 pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
+    let channel = check_channel(&a.channel)?;
     let mut store = ctx.open_store()?;
     if store.programme(&a.programme)?.is_none() {
         return Err(setara_store::StoreError::ProgrammeNotFound(a.programme.clone()).into());
     }
-    let mut ledger = open_writer(ctx)?;
-    apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
+    let mut ledger = open_writer(ctx, store.as_mut())?;
     let approved = store.entitlements(&EntitlementFilter {
         programme: Some(a.programme.clone()),
         cycle: Some(a.cycle),
@@ -291,7 +592,39 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
             ),
         ));
     }
-    let total: i64 = approved.iter().map(|e| e.amount).sum();
+    let mut total = 0i64;
+    for e in &approved {
+        if !(1..=setara_core::Rupiah::MAX).contains(&e.amount) {
+            return Err(Failure::invalid(
+                "disburse_amount_invalid",
+                format!(
+                    "hak bantuan {} bernilai {}, di luar 1..{}; tidak ada yang dibayarkan",
+                    e.id,
+                    e.amount,
+                    setara_core::Rupiah::MAX
+                ),
+                format!(
+                    "entitlement {} is worth {}, outside 1..{}; nothing was paid",
+                    e.id,
+                    e.amount,
+                    setara_core::Rupiah::MAX
+                ),
+            ));
+        }
+        total = total.checked_add(e.amount).ok_or_else(|| {
+            Failure::invalid(
+                "disburse_total_overflow",
+                format!(
+                    "jumlah {} hak bantuan melampaui batas hitung rupiah; bayarkan per bagian",
+                    approved.len()
+                ),
+                format!(
+                    "the total of {} entitlements is beyond what a rupiah sum can hold; pay in parts",
+                    approved.len()
+                ),
+            )
+        })?;
+    }
     let balance = ledger.balances().get(&a.programme).map_or(0, |b| b.balance);
     if balance < total {
         return Err(Failure::invalid(
@@ -335,7 +668,7 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
             programme: a.programme.clone(),
             cycle: a.cycle,
             amount: e.amount,
-            channel: a.channel.clone(),
+            channel: channel.clone(),
             time,
             household: Some(setara_ledger::commitment(&e.kk.to_string(), &nonce)),
             reference: Some(format!("entitlement:{}", e.id)),
@@ -351,7 +684,7 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
         State::Paid,
         Via::Disbursement,
         &ctx.actor,
-        &format!("disbursed via {}", a.channel),
+        &format!("disbursed via {channel}"),
         Some(&indexes),
     )?;
     store.set_ledger_applied(ledger.len())?;
@@ -372,7 +705,7 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
         ids.len(),
         ctx.t("hak bantuan dibayarkan", "entitlements paid"),
         rupiah(total),
-        a.channel,
+        channel,
         ctx.t("entri buku besar", "ledger entries"),
         range.start,
         range.end.saturating_sub(1)
@@ -399,9 +732,11 @@ pub fn run(ctx: &Context, c: LedgerCommand) -> Result<()> {
     match c {
         LedgerCommand::Fund(a) => fund(ctx, a),
         LedgerCommand::Checkpoint => {
-            let mut store = ctx.open_store()?;
-            let mut ledger = open_writer(ctx)?;
-            apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
+            let mut store = open_store_for_reading(ctx)?;
+            if check_ledger(ctx, store.as_ref())? == Found::Nothing {
+                return Err(no_ledger_yet(ctx));
+            }
+            let mut ledger = open_writer(ctx, store.as_mut())?;
             let c = ledger.checkpoint().map_err(|e| ledger_failure(&e))?;
             if ctx.json {
                 outln!(
@@ -451,11 +786,14 @@ fn fund(ctx: &Context, a: FundArgs) -> Result<()> {
         kind,
         programme: a.programme.clone(),
         cycle: a.cycle,
-        amount: a.amount,
-        channel: a.channel.clone(),
+        amount: parse_amount(&a.amount)?,
+        channel: check_channel(&a.channel)?,
         time: now(),
         household: None,
-        reference: (!a.from.is_empty()).then(|| format!("from:{}", a.from)),
+        reference: match &a.from {
+            Some(f) => Some(format!("from:{}", check_party("--from", f)?)),
+            None => None,
+        },
     };
     append_programme_money(ctx, entry, ctx.t("dicatat untuk", "recorded for"))
 }
@@ -463,19 +801,11 @@ fn fund(ctx: &Context, a: FundArgs) -> Result<()> {
 /// Append one funds entry (in, or returned to a funder) of an existing programme, and publish a
 /// checkpoint.
 fn append_programme_money(ctx: &Context, entry: Entry, done: &str) -> Result<()> {
-    if entry.amount <= 0 {
-        return Err(Failure::invalid(
-            "ledger_amount",
-            "jumlah harus lebih dari Rp0",
-            "the amount must be more than Rp0",
-        ));
-    }
     let mut store = ctx.open_store()?;
     if store.programme(&entry.programme)?.is_none() {
         return Err(setara_store::StoreError::ProgrammeNotFound(entry.programme.clone()).into());
     }
-    let mut ledger = open_writer(ctx)?;
-    apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
+    let mut ledger = open_writer(ctx, store.as_mut())?;
     let range = ledger
         .append_batch(std::slice::from_ref(&entry))
         .map_err(|e| ledger_failure(&e))?;
@@ -531,7 +861,13 @@ fn prove(ctx: &Context, a: ProveArgs) -> Result<()> {
 }
 
 fn receipt(ctx: &Context, a: ReceiptArgs) -> Result<()> {
-    let mut store = ctx.open_store()?;
+    if let Some(path) = &a.out {
+        crate::output::check_target(path, a.force, &[])?;
+    }
+    let mut store = open_store_for_reading(ctx)?;
+    if check_ledger(ctx, store.as_ref())? == Found::Nothing {
+        return Err(no_ledger_yet(ctx));
+    }
     let (e, _) = store
         .entitlement(a.entitlement)?
         .ok_or(setara_store::StoreError::EntitlementNotFound(a.entitlement))?;
@@ -551,7 +887,9 @@ fn receipt(ctx: &Context, a: ReceiptArgs) -> Result<()> {
     let text = serde_json::to_string_pretty(&receipt).expect("serializes");
     match &a.out {
         Some(path) => {
-            std::fs::write(path, format!("{text}\n")).map_err(|e| Failure::io(path, &e))?;
+            let mut out = OutputFile::create(path, a.force, &[])?;
+            writeln!(out.writer(), "{text}").map_err(|e| Failure::io(path, &e))?;
+            out.commit()?;
             ctx.say(format!(
                 "{} {} ({} #{index}); {}: setara-verify-receipt {} --vkey '{}' --kk {}",
                 ctx.t("Tanda terima ditulis ke", "Receipt written to"),
@@ -568,14 +906,42 @@ fn receipt(ctx: &Context, a: ReceiptArgs) -> Result<()> {
     Ok(())
 }
 
+/// Reads a receipt: at most [`setara_ledger::MAX_RECEIPT_BYTES`]; a file that is not a
+/// receipt (garbage, binary, a directory, too large) is invalid input (exit 1), never a system
+/// failure.
 fn read_receipt(path: &Path) -> Result<setara_ledger::Receipt> {
-    let text = std::fs::read_to_string(path).map_err(|e| Failure::io(path, &e))?;
-    serde_json::from_str(&text).map_err(|e| {
-        Failure::invalid(
+    use setara_ledger::Error as E;
+    setara_ledger::Receipt::read_file(path).map_err(|e| match &e {
+        E::Io { source, .. }
+            if !matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::IsADirectory
+                    | std::io::ErrorKind::InvalidInput
+                    | std::io::ErrorKind::InvalidData
+            ) =>
+        {
+            Failure::io(path, source)
+        }
+        E::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            Failure::io(path, source)
+        }
+        E::TooLarge { limit, .. } => Failure::invalid(
+            "receipt_too_large",
+            format!(
+                "{}: lebih dari {limit} bita; itu bukan tanda terima",
+                show_path(path)
+            ),
+            format!(
+                "{}: larger than {limit} bytes; that is not a receipt",
+                show_path(path)
+            ),
+        ),
+        _ => Failure::invalid(
             "receipt_unreadable",
             format!("{}: bukan tanda terima yang sah ({e})", show_path(path)),
             format!("{}: not a valid receipt ({e})", show_path(path)),
-        )
+        ),
     })
 }
 
@@ -609,11 +975,57 @@ fn verify_receipt(ctx: &Context, a: VerifyReceiptArgs) -> Result<()> {
             Ok(())
         }
         Err(e) => Err(Failure::invalid(
-            "receipt_invalid",
+            match e {
+                setara_ledger::Error::InvalidKey(_) => "vkey_invalid",
+                setara_ledger::Error::InvalidKk => "kk_invalid",
+                _ => "receipt_invalid",
+            },
             format!("TIDAK SAH: {e}"),
             format!("INVALID: {e}"),
         )),
     }
+}
+
+/// A saved checkpoint note: at most [`setara_ledger::note::MAX_NOTE_BYTES`] of UTF-8.
+fn read_note(path: &Path) -> Result<String> {
+    let invalid = |en: String, id: String| Failure::invalid("checkpoint_invalid", id, en);
+    let mut f = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+    let bytes = match setara_ledger::read_limited(&mut f, setara_ledger::note::MAX_NOTE_BYTES) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return Err(invalid(
+                format!(
+                    "{}: larger than {} bytes; that is not a checkpoint",
+                    show_path(path),
+                    setara_ledger::note::MAX_NOTE_BYTES
+                ),
+                format!(
+                    "{}: lebih dari {} bita; itu bukan checkpoint",
+                    show_path(path),
+                    setara_ledger::note::MAX_NOTE_BYTES
+                ),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            return Err(invalid(
+                format!("{}: a directory, not a checkpoint", show_path(path)),
+                format!("{}: direktori, bukan checkpoint", show_path(path)),
+            ));
+        }
+        Err(e) => return Err(Failure::io(path, &e)),
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        invalid(
+            format!(
+                "{}: not UTF-8 text; that is not a checkpoint",
+                show_path(path)
+            ),
+            format!(
+                "{}: bukan teks UTF-8; itu bukan checkpoint",
+                show_path(path)
+            ),
+        )
+    })
 }
 
 fn consistency(ctx: &Context, a: ConsistencyArgs) -> Result<()> {
@@ -628,10 +1040,15 @@ fn consistency(ctx: &Context, a: ConsistencyArgs) -> Result<()> {
     })?;
     let saved = match &a.saved {
         Some(path) => {
-            let note = std::fs::read_to_string(path).map_err(|e| Failure::io(path, &e))?;
+            let note = read_note(path)?;
             let vkey = a.vkey.clone().unwrap_or_else(|| ledger.verifier_key());
-            let key =
-                setara_ledger::VerifierKey::parse(vkey.trim()).map_err(|e| ledger_failure(&e))?;
+            let key = setara_ledger::VerifierKey::parse(vkey.trim()).map_err(|e| {
+                Failure::invalid(
+                    "vkey_invalid",
+                    format!("kunci verifikasi tidak sah: {e}"),
+                    format!("the verifier key is not valid: {e}"),
+                )
+            })?;
             Some(setara_ledger::Checkpoint::open(&note, &key).map_err(|e| {
                 Failure::invalid(
                     "checkpoint_invalid",
@@ -688,19 +1105,44 @@ fn consistency(ctx: &Context, a: ConsistencyArgs) -> Result<()> {
 
 fn audit(ctx: &Context) -> Result<()> {
     let dir = ledger_dir(ctx);
-    if !dir.join("vkey.txt").exists() {
-        open_existing(ctx)?;
+    let store = open_store_for_reading(ctx)?;
+    if check_ledger(ctx, store.as_ref())? == Found::Nothing {
+        return Err(no_ledger_yet(ctx));
     }
-    let report = setara_ledger::audit(&dir).map_err(|e| ledger_failure(&e))?;
-    let ok = report.first_bad_index.is_none() && report.problems.is_empty();
-    if ctx.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "ok": ok, "entries": report.entries, "checkpoints_checked": report.checkpoints_checked,
-                "first_bad_index": report.first_bad_index, "problems": report.problems,
-            })
+    let applied = store.ledger_applied()?;
+    drop(store);
+    let mut report = setara_ledger::audit(&dir).map_err(|e| ledger_failure(&e))?;
+    if report.entries < applied {
+        report.problems.push(format!(
+            "only {} entries can be read but the store has recorded {applied}",
+            report.entries
+        ));
+        report.first_bad_index = Some(
+            report
+                .first_bad_index
+                .map_or(report.entries, |b| b.min(report.entries)),
         );
+    }
+    let ok = report.first_bad_index.is_none() && report.problems.is_empty();
+    let failure = || {
+        let mut f = Failure::invalid(
+            "ledger_audit_failed",
+            "audit menemukan perubahan pada buku besar",
+            "the audit found the ledger altered",
+        );
+        f.json_printed = ctx.json;
+        f
+    };
+    if ctx.json {
+        let mut v = serde_json::json!({
+            "ok": ok, "entries": report.entries, "checkpoints_checked": report.checkpoints_checked,
+            "first_bad_index": report.first_bad_index, "problems": report.problems,
+        });
+        if !ok {
+            // The report is the output; its error is inside it, for machine callers.
+            v["error"] = failure().to_json(ctx.lang);
+        }
+        outln!("{v}");
     } else {
         ctx.say(format!(
             "Audit: {} {}, {} {}",
@@ -725,21 +1167,13 @@ fn audit(ctx: &Context) -> Result<()> {
             ));
         }
     }
-    if ok {
-        Ok(())
-    } else {
-        let mut f = Failure::invalid(
-            "ledger_audit_failed",
-            "audit menemukan perubahan pada buku besar",
-            "the audit found the ledger altered",
-        );
-        f.json_printed = ctx.json;
-        Err(f)
-    }
+    if ok { Ok(()) } else { Err(failure()) }
 }
 
 fn money_returned(ctx: &Context, a: ReturnArgs) -> Result<()> {
+    check_reason(&a.reason)?;
     let store = ctx.open_store()?;
+    check_ledger(ctx, store.as_ref())?;
     let (e, _) = store
         .entitlement(a.entitlement)?
         .ok_or(setara_store::StoreError::EntitlementNotFound(a.entitlement))?;
@@ -773,16 +1207,12 @@ fn money_returned(ctx: &Context, a: ReturnArgs) -> Result<()> {
 /// Append a reversal of entry `index`. When that entry paid an entitlement, the entitlement is
 /// approved again (the money came back), with the reason in its history.
 fn reverse(ctx: &Context, a: ReverseArgs) -> Result<()> {
-    if a.reason.trim().is_empty() {
-        return Err(Failure::invalid(
-            "reason_required",
-            "alasan wajib diisi",
-            "a reason is required",
-        ));
+    let reason = check_reason(&a.reason)?;
+    let mut store = open_store_for_reading(ctx)?;
+    if check_ledger(ctx, store.as_ref())? == Found::Nothing {
+        return Err(no_ledger_yet(ctx));
     }
-    let mut store = ctx.open_store()?;
-    let mut ledger = open_writer(ctx)?;
-    apply_pending(store.as_mut(), &ledger, &ctx.actor)?;
+    let mut ledger = open_writer(ctx, store.as_mut())?;
     let original = ledger.entry(a.index).map_err(|e| ledger_failure(&e))?;
     let paid = match entitlement_of(&original) {
         Some(id) if original.kind == EntryKind::Disbursement => match store.entitlement(id)? {
@@ -822,7 +1252,7 @@ fn reverse(ctx: &Context, a: ReverseArgs) -> Result<()> {
             State::Approved,
             Via::Reversal,
             &ctx.actor,
-            &a.reason,
+            &reason,
             Some(&[range.start]),
         )?;
     }
@@ -841,7 +1271,7 @@ fn reverse(ctx: &Context, a: ReverseArgs) -> Result<()> {
         a.index,
         ctx.t("dibalik oleh entri", "reversed by entry"),
         range.start,
-        a.reason,
+        reason,
         paid.map(|id| format!(
             "; {} {id} {}",
             ctx.t("hak bantuan", "entitlement"),
@@ -858,11 +1288,14 @@ fn return_funds(ctx: &Context, a: ReturnFundsArgs) -> Result<()> {
         kind: EntryKind::Return,
         programme: a.programme.clone(),
         cycle: a.cycle,
-        amount: a.amount,
-        channel: a.channel.clone(),
+        amount: parse_amount(&a.amount)?,
+        channel: check_channel(&a.channel)?,
         time: now(),
         household: None,
-        reference: (!a.to.is_empty()).then(|| format!("to:{}", a.to)),
+        reference: match &a.to {
+            Some(t) => Some(format!("to:{}", check_party("--to", t)?)),
+            None => None,
+        },
     };
     append_programme_money(ctx, entry, ctx.t("dikembalikan dari", "returned from"))
 }

@@ -195,6 +195,7 @@ pub fn audit_with_key(dir: &Path, vkey: Option<&str>) -> Result<AuditReport, Err
     let mut cache_bad = 0usize;
     let mut index_bad = 0usize;
     let mut entry_bad = 0usize;
+    let mut overflow_bad = 0usize;
     let mut balances = Balances::default();
     let mut seg_offsets: Vec<Vec<u32>> = Vec::new();
     let mut reversed: HashMap<u64, i64> = HashMap::new();
@@ -406,26 +407,43 @@ pub fn audit_with_key(dir: &Path, vkey: Option<&str>) -> Result<AuditReport, Err
                         ),
                         Some(t) => {
                             let sum = reversed.entry(r).or_insert(0);
-                            *sum = sum.saturating_add(e.amount);
-                            if *sum > t.2 {
-                                rep.bad(
-                                    g,
-                                    format!(
-                                        "entry {g}: entry {r} is reversed by {} in total, more than its {}",
-                                        *sum, t.2
-                                    ),
-                                );
+                            match sum.checked_add(e.amount) {
+                                Some(v) if v <= t.2 => *sum = v,
+                                v => {
+                                    rep.bad(
+                                        g,
+                                        format!(
+                                            "entry {g}: entry {r} is reversed by {} in total, more than its {}",
+                                            v.map_or_else(
+                                                || "more than 2^63 rupiah".to_string(),
+                                                |v| v.to_string()
+                                            ),
+                                            t.2
+                                        ),
+                                    );
+                                    *sum = v.unwrap_or(i64::MAX);
+                                }
                             }
                             target = Some(t);
                         }
                     }
                 }
-                balances.add(
+                if let Err(why) = balances.add(
                     e.kind,
                     e.programme,
                     e.amount,
                     target.as_ref().map(|(k, p, a)| (*k, p.as_str(), *a)),
-                );
+                ) {
+                    if overflow_bad < MAX_LISTED {
+                        rep.bad(
+                            g,
+                            format!("entry {g}: {why}; its amount is left out of the totals"),
+                        );
+                    } else {
+                        rep.first_bad_index = rep.first_bad_index.map(|b| b.min(g));
+                    }
+                    overflow_bad += 1;
+                }
             }
             check_cps(g + 1, &tree, &balances, &mut rep, &mut next_cp);
         }
@@ -439,6 +457,11 @@ pub fn audit_with_key(dir: &Path, vkey: Option<&str>) -> Result<AuditReport, Err
     if entry_bad > MAX_LISTED {
         rep.problems
             .push(format!("… {} damaged entries in all", entry_bad));
+    }
+    if overflow_bad > MAX_LISTED {
+        rep.problems.push(format!(
+            "… {overflow_bad} entries whose totals overflow in all"
+        ));
     }
     if cache_bad > MAX_LISTED {
         rep.problems

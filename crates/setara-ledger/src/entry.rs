@@ -10,14 +10,14 @@
 //! | kind        | `u8`                          | 1 budget, 2 csr_contribution, 3 donation, 4 disbursement, 5 return, 6 reversal |
 //! | programme   | `u8` length, then ASCII bytes | 1–64 bytes of `A-Z a-z 0-9 . _ - /`                     |
 //! | cycle       | `u32`                         | any                                                     |
-//! | amount      | `i64`                         | rupiah, `> 0`                                           |
+//! | amount      | `i64`                         | rupiah, `1 ..= MAX_AMOUNT` (10^15)                      |
 //! | channel     | `u8` length, then ASCII bytes | 1–32 bytes of `a-z 0-9 _` (e.g. `bank_transfer`, `pos`, `cash`, `in_kind`) |
 //! | time        | `i64`                         | seconds since 1970-01-01 UTC                            |
 //! | household   | `u8` flag (0/1), then 32 bytes if 1 | commitment SHA-256(KK ‖ nonce); only a disbursement may carry one |
 //! | reference   | `u8` flag (0/1), then `u8` length and bytes if 1 | 1–128 bytes of printable ASCII without space; required for a reversal, where it is the reversed index in decimal without leading zeros |
 //!
 //! [`Entry::from_bytes`] accepts exactly the bytes [`Entry::to_bytes`] produces: any other
-//! version, kind, flag, length, character, a non-positive amount, a household commitment on an
+//! version, kind, flag, length, character, an amount outside `1 ..= MAX_AMOUNT`, a household commitment on an
 //! entry that is not a disbursement, a reversal without a canonical index reference, or trailing
 //! bytes is an error. So `to_bytes(from_bytes(b)) == b` for every accepted `b`.
 //!
@@ -37,6 +37,15 @@ use crate::Error;
 
 /// Version byte of the entry format.
 pub const ENTRY_VERSION: u8 = 1;
+/// The largest amount one entry may carry, in rupiah: 10^15 (a thousand trillion), the same
+/// ceiling as `setara_core::Rupiah::MAX` (this crate depends on nothing of Setara's; a test of
+/// the root crate checks that the two agree). About a quarter of Indonesia's whole state
+/// budget, so no real movement comes near it, and 9,223 entries at the ceiling still sum within
+/// an `i64`; every total is computed with checked arithmetic all the same
+/// ([`Balances::add`]), and a log whose totals would overflow is refused by the writer and
+/// reported by the audit.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
 /// Largest encoded entry (all fields at their maximum length).
 pub const MAX_ENTRY_BYTES: usize = 1 + 1 + 1 + 64 + 4 + 8 + 1 + 32 + 8 + 1 + 32 + 1 + 1 + 128;
 
@@ -128,7 +137,7 @@ pub struct Entry {
     pub programme: String,
     /// Programme cycle (tahap).
     pub cycle: u32,
-    /// Rupiah, > 0. A reversal carries the amount it negates.
+    /// Rupiah, `1 ..= MAX_AMOUNT`. A reversal carries the amount it negates.
     pub amount: i64,
     /// Payment channel: `bank_transfer`, `pos`, `cash`, `in_kind`, …
     pub channel: String,
@@ -199,6 +208,10 @@ fn channel_ok(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+fn amount_ok(a: i64) -> bool {
+    (1..=MAX_AMOUNT).contains(&a)
+}
+
 fn reference_ok(s: &str) -> bool {
     (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic())
 }
@@ -228,8 +241,11 @@ impl Entry {
                 self.channel
             ));
         }
-        if self.amount <= 0 {
-            return bad(format!("amount {} must be > 0 rupiah", self.amount));
+        if !amount_ok(self.amount) {
+            return bad(format!(
+                "amount {} must be between 1 and {MAX_AMOUNT} rupiah",
+                self.amount
+            ));
         }
         if self.household.is_some() && self.kind != EntryKind::Disbursement {
             return bad(format!(
@@ -408,8 +424,8 @@ impl<'a> EntryRef<'a> {
         if !channel_ok(self.channel) {
             return bad("channel has a forbidden length or character");
         }
-        if self.amount <= 0 {
-            return bad("amount must be > 0");
+        if !amount_ok(self.amount) {
+            return bad("amount must be between 1 and MAX_AMOUNT rupiah");
         }
         if self.household.is_some() && self.kind != EntryKind::Disbursement {
             return bad("only a disbursement may carry a household commitment");
@@ -472,18 +488,20 @@ pub struct Balance {
 
 /// Totals per programme over a whole log given from index 0 (reversals look up the entry they
 /// name by index in `entries`). Reversals naming a missing entry or another reversal are counted
-/// in `reversed` only; [`crate::audit()`] reports them.
-pub fn balances(entries: &[Entry]) -> BTreeMap<String, Balance> {
+/// in `reversed` only; [`crate::audit()`] reports them. Totals that would overflow an `i64` are
+/// an error ([`Error::Overflow`]).
+pub fn balances(entries: &[Entry]) -> Result<BTreeMap<String, Balance>, Error> {
     let mut acc = Balances::default();
     for (i, e) in entries.iter().enumerate() {
         let target = e
             .reversed_index()
+            .filter(|&r| r < i as u64)
             .and_then(|r| entries.get(r as usize))
-            .filter(|_| e.reversed_index().is_some_and(|r| r < i as u64))
             .map(|t| (t.kind, t.programme.as_str(), t.amount));
-        acc.add(e.kind, &e.programme, e.amount, target);
+        acc.add(e.kind, &e.programme, e.amount, target)
+            .map_err(|why| Error::Overflow(format!("entry {i}: {why}")))?;
     }
-    acc.into_map()
+    Ok(acc.into_map())
 }
 
 /// Running per-programme totals.
@@ -499,36 +517,72 @@ impl Balances {
     }
 
     /// Adds one entry. `target` is (kind, programme, amount) of the entry a reversal names.
-    /// Returns the updated balance of the programme.
+    /// Returns the updated balance of the programme, or, if a total would overflow an `i64`,
+    /// says which one and changes nothing.
     pub fn add(
         &mut self,
         kind: EntryKind,
         programme: &str,
         amount: i64,
         target: Option<(EntryKind, &str, i64)>,
-    ) -> Balance {
-        let b = match self.map.get_mut(programme) {
-            Some(b) => b,
-            None => self.map.entry(programme.to_string()).or_default(),
+    ) -> Result<Balance, String> {
+        let old = self.map.get(programme).copied().unwrap_or_default();
+        let mut b = old;
+        let over = |what: &str| {
+            format!("the {what} of programme {programme} would overflow (adding {amount} rupiah)")
         };
         if kind.is_funds_in() {
-            b.funds_in = b.funds_in.saturating_add(amount);
+            b.funds_in = b
+                .funds_in
+                .checked_add(amount)
+                .ok_or_else(|| over("funds in"))?;
         } else if kind.is_funds_out() {
-            b.funds_out = b.funds_out.saturating_add(amount);
+            b.funds_out = b
+                .funds_out
+                .checked_add(amount)
+                .ok_or_else(|| over("funds out"))?;
         } else {
-            b.reversed = b.reversed.saturating_add(amount);
+            b.reversed = b
+                .reversed
+                .checked_add(amount)
+                .ok_or_else(|| over("reversed total"))?;
             match target {
                 Some((k, _, _)) if k.is_funds_in() => {
-                    b.funds_in = b.funds_in.saturating_sub(amount)
+                    b.funds_in = b
+                        .funds_in
+                        .checked_sub(amount)
+                        .ok_or_else(|| over("funds in"))?
                 }
                 Some((k, _, _)) if k.is_funds_out() => {
-                    b.funds_out = b.funds_out.saturating_sub(amount)
+                    b.funds_out = b
+                        .funds_out
+                        .checked_sub(amount)
+                        .ok_or_else(|| over("funds out"))?
                 }
                 _ => {}
             }
         }
-        b.balance = b.funds_in.saturating_sub(b.funds_out);
-        *b
+        b.balance = b
+            .funds_in
+            .checked_sub(b.funds_out)
+            .ok_or_else(|| over("balance"))?;
+        match self.map.get_mut(programme) {
+            Some(slot) => *slot = b,
+            None => {
+                self.map.insert(programme.to_string(), b);
+            }
+        }
+        Ok(b)
+    }
+
+    /// Number of programmes.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True if no programme has an entry.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
     }
 
     /// The totals.

@@ -24,6 +24,12 @@ pub(crate) const INDEX_FILE: &str = "entries.idx";
 pub(crate) const HASHES_FILE: &str = "tree.hashes";
 pub(crate) const CHECKPOINTS_FILE: &str = "checkpoints.log";
 const FORMAT_LINE: &str = "setara-ledger 1";
+/// Most programmes one log holds (2,048). Every checkpoint carries one balance line per
+/// programme, and every receipt carries a checkpoint: this keeps a checkpoint note under
+/// [`crate::note::MAX_NOTE_BYTES`] and a receipt under [`crate::MAX_RECEIPT_BYTES`]. A
+/// province's or ministry's log has tens of programmes; an entry that would start programme
+/// 2,049 is refused.
+pub const MAX_PROGRAMMES: usize = 2048;
 /// Record overhead: 4-byte length + 8-byte checksum.
 pub(crate) const RECORD_OVERHEAD: usize = 12;
 
@@ -211,6 +217,11 @@ impl Ledger {
         if dir.join(META_FILE).exists() {
             return Err(Error::AlreadyExists(dir.to_path_buf()));
         }
+        // Files without a description are what is left of a damaged ledger: never write over
+        // them.
+        if fs::read_dir(dir).map_err(io_err(dir))?.next().is_some() {
+            return Err(Error::DirNotEmpty(dir.to_path_buf()));
+        }
         let signer = NoteSigner::generate(origin)?;
         let write = |name: &str, content: &str, mode: u32| -> Result<(), Error> {
             let path = dir.join(name);
@@ -259,6 +270,20 @@ impl Ledger {
         Self::open_inner(dir, true)
     }
 
+    /// [`Ledger::open`], waiting up to `timeout` for another writer (or a backup taking its
+    /// snapshot) to release the lock; then [`Error::Locked`].
+    pub fn open_waiting(dir: &Path, timeout: std::time::Duration) -> Result<Ledger, Error> {
+        let start = std::time::Instant::now();
+        loop {
+            match Self::open(dir) {
+                Err(Error::Locked(_)) if start.elapsed() < timeout => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Opens the ledger without the writer lock; nothing is written or repaired.
     pub fn open_read_only(dir: &Path) -> Result<Ledger, Error> {
         Self::open_inner(dir, false)
@@ -288,7 +313,8 @@ impl Ledger {
             fs::read_to_string(&vkey_path)
                 .map_err(io_err(&vkey_path))?
                 .trim_end(),
-        )?;
+        )
+        .map_err(|e| Error::Corrupt(format!("{}: {e}", vkey_path.display())))?;
         if vkey.name != meta.origin {
             return Err(Error::Corrupt(format!(
                 "{}: key name {:?} is not the origin {:?}",
@@ -301,11 +327,17 @@ impl Ledger {
             None => None,
             Some(lock) => {
                 let path = dir.join(SIGNING_KEY_FILE);
-                let signer = NoteSigner::parse(
-                    fs::read_to_string(&path).map_err(io_err(&path))?.trim_end(),
-                )?;
+                let text = match fs::read_to_string(&path) {
+                    Ok(t) => t,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        return Err(Error::SigningKeyMissing(path));
+                    }
+                    Err(e) => return Err(io_err(&path)(e)),
+                };
+                let signer = NoteSigner::parse(text.trim_end())
+                    .map_err(|e| Error::Corrupt(format!("{}: {e}", path.display())))?;
                 if signer.verifier() != vkey {
-                    return Err(Error::Corrupt(format!(
+                    return Err(Error::KeyMismatch(format!(
                         "{} does not match {}",
                         path.display(),
                         vkey_path.display()
@@ -459,8 +491,12 @@ impl Ledger {
         }
         let last_cp = self.checkpoints.last().cloned();
         if let Some(cp) = &last_cp {
-            cp.verify(&self.vkey).map_err(|e| {
-                Error::Corrupt(format!("{}: latest checkpoint: {e}", cp_path.display()))
+            cp.verify(&self.vkey).map_err(|e| match e {
+                Error::BadSignature(_) => Error::KeyMismatch(format!(
+                    "{}: the latest checkpoint is not signed by the key of {VKEY_FILE} ({e})",
+                    cp_path.display()
+                )),
+                e => Error::Corrupt(format!("{}: latest checkpoint: {e}", cp_path.display())),
             })?;
             if cp.size > n {
                 return Err(Error::Corrupt(format!(
@@ -602,12 +638,14 @@ impl Ledger {
                         }
                         _ => None,
                     };
-                    balances.add(
-                        e.kind,
-                        e.programme,
-                        e.amount,
-                        target.as_ref().map(|(k, p, a)| (*k, p.as_str(), *a)),
-                    );
+                    balances
+                        .add(
+                            e.kind,
+                            e.programme,
+                            e.amount,
+                            target.as_ref().map(|(k, p, a)| (*k, p.as_str(), *a)),
+                        )
+                        .map_err(|why| Error::Corrupt(format!("entry {i}: {why}")))?;
                 }
                 Ok(())
             })?;
@@ -755,7 +793,24 @@ impl Ledger {
         Ok(bytes.to_vec())
     }
 
-    /// Lets batches overdraw a programme (only to test that the audit catches it).
+    /// Rupiah of entry `r` reversed by the stored entries after it.
+    fn reversed_total(&self, r: u64) -> Result<i64, Error> {
+        let mut sum = 0i64;
+        self.scan(r + 1, self.n, |i, bytes| {
+            let e =
+                EntryRef::parse(bytes).map_err(|e| Error::Corrupt(format!("entry {i}: {e}")))?;
+            if e.reversed_index() == Some(r) {
+                sum = sum.checked_add(e.amount).ok_or_else(|| {
+                    Error::Corrupt(format!("entry {i}: reversed total overflows"))
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(sum)
+    }
+
+    /// Lets batches overdraw a programme or reverse an entry by more than its amount in total
+    /// (only to test that the audit catches it).
     #[doc(hidden)]
     pub fn allow_overdraft_for_tests(&mut self, allow: bool) {
         self.allow_overdraft = allow;
@@ -881,6 +936,8 @@ impl Ledger {
         let mut idx = Vec::with_capacity(entries.len() * 8);
         let mut tree = self.tree.clone();
         let mut hashes = Vec::with_capacity((entries.len() * 2 + 64) * 32);
+        // Rupiah already reversed of each entry a reversal in this batch names.
+        let mut reversed: BTreeMap<u64, i64> = BTreeMap::new();
         for (j, e) in entries.iter().enumerate() {
             let g = start + j as u64;
             let refuse = |reason: String| Error::Refused { index: g, reason };
@@ -906,12 +963,20 @@ impl Ledger {
                             t.programme, e.programme
                         )));
                     }
-                    if e.amount > t.amount {
-                        return Err(refuse(format!(
-                            "reverses {} rupiah but entry {r} is {}",
-                            e.amount, t.amount
-                        )));
-                    }
+                    let before = match reversed.get(&r) {
+                        Some(&v) => v,
+                        None => self.reversed_total(r)?,
+                    };
+                    let total = before
+                        .checked_add(e.amount)
+                        .filter(|&v| v <= t.amount || self.allow_overdraft)
+                        .ok_or_else(|| {
+                            refuse(format!(
+                                "reverses {} rupiah of entry {r}, which is {} and already reversed by {before}",
+                                e.amount, t.amount
+                            ))
+                        })?;
+                    reversed.insert(r, total);
                     Some(t)
                 }
             };
@@ -938,14 +1003,21 @@ impl Ledger {
             let leaf = leaf_hash(&buf[rec_start + 4..]);
             buf.extend_from_slice(&leaf[..8]);
             tree.push(leaf, |_, h| hashes.extend_from_slice(h));
-            let b = balances.add(
-                e.kind,
-                &e.programme,
-                e.amount,
-                target
-                    .as_ref()
-                    .map(|t| (t.kind, t.programme.as_str(), t.amount)),
-            );
+            if balances.len() >= MAX_PROGRAMMES && !balances.map().contains_key(&e.programme) {
+                return Err(refuse(format!(
+                    "the log already holds {MAX_PROGRAMMES} programmes, the most one log may hold"
+                )));
+            }
+            let b = balances
+                .add(
+                    e.kind,
+                    &e.programme,
+                    e.amount,
+                    target
+                        .as_ref()
+                        .map(|t| (t.kind, t.programme.as_str(), t.amount)),
+                )
+                .map_err(refuse)?;
             if b.balance < 0 && !self.allow_overdraft {
                 return Err(refuse(format!(
                     "programme {} would pay out more than it was funded (funds in {}, funds out {})",

@@ -10,6 +10,13 @@
 //! - [`receipt`]: offline receipts for households, donors and auditors, and
 //!   [`verify_receipt`]; the `setara-verify-receipt` binary wraps it.
 //! - [`audit()`]: recomputes everything from the stored entries and checks every checkpoint.
+//! - [`backup`]: the writer lock without opening the log, and a copy of its first `n` entries
+//!   taken while a writer appends (`setara backup`).
+//!
+//! Every amount is at most [`MAX_AMOUNT`] (10^15 rupiah) and every total is computed with
+//! checked arithmetic; a receipt is at most [`MAX_RECEIPT_BYTES`], a signed note at most
+//! [`note::MAX_NOTE_BYTES`], a log holds at most [`MAX_PROGRAMMES`] programmes. Errors carry a
+//! stable code ([`Error::code`]).
 //!
 //! # Directory layout
 //!
@@ -40,7 +47,10 @@
 //! consistent with the previous one, so a damaged cache can never yield a wrong signed tree.
 
 pub mod audit;
+pub mod backup;
 pub mod entry;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hex;
 pub mod ledger;
 pub mod merkle;
@@ -51,13 +61,13 @@ use std::path::PathBuf;
 
 pub use audit::{AuditReport, audit, audit_with_key};
 pub use entry::{
-    Balance, Balances, Entry, EntryKind, EntryRef, balances, commitment, kk_string, new_nonce,
-    parse_kk,
+    Balance, Balances, Entry, EntryKind, EntryRef, MAX_AMOUNT, balances, commitment, kk_string,
+    new_nonce, parse_kk,
 };
-pub use ledger::{Ledger, LedgerOptions, TornTail, open_read_only};
+pub use ledger::{Ledger, LedgerOptions, MAX_PROGRAMMES, TornTail, open_read_only};
 pub use merkle::{Hash, leaf_hash, verify_consistency_hashes, verify_inclusion};
 pub use note::{Checkpoint, NoteSigner, VerifierKey};
-pub use receipt::{Receipt, Verified, verify_receipt};
+pub use receipt::{MAX_RECEIPT_BYTES, Receipt, Verified, verify_receipt};
 
 /// Verifies that `old` (a checkpoint an auditor saved earlier) is a prefix of `new` by the
 /// RFC 9162 consistency `proof`. Both checkpoints must already be verified ([`Checkpoint::open`]);
@@ -139,6 +149,69 @@ pub enum Error {
     /// No checkpoint covers the index yet.
     #[error("no checkpoint covers index {0} yet; call checkpoint() first")]
     NotCheckpointed(u64),
+    /// A total of rupiah would overflow an `i64`.
+    #[error("totals overflow: {0}")]
+    Overflow(String),
+    /// An input is larger than its limit (it was not read further).
+    #[error("{what} is larger than {limit} bytes")]
+    TooLarge {
+        /// What was being read.
+        what: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The keys do not belong to this log: `signing.key` is not the key of `vkey.txt`, or the
+    /// latest checkpoint is not signed by the key of `vkey.txt` (a key was replaced).
+    #[error("key replaced: {0}")]
+    KeyMismatch(String),
+    /// The signing key of an existing ledger is missing: nothing can be signed or appended.
+    #[error("{0}: the signing key is missing; the log can be read but not extended")]
+    SigningKeyMissing(PathBuf),
+    /// `init` on a directory that holds files but no ledger description.
+    #[error("{0}: the directory is not empty but holds no ledger description (LEDGER)")]
+    DirNotEmpty(PathBuf),
+}
+
+impl Error {
+    /// A stable snake_case code for this kind of error (for the command line and JSON).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                "ledger_file_missing"
+            }
+            Error::Io { .. } => "ledger_io",
+            Error::InvalidEntry(_) => "ledger_entry_invalid",
+            Error::Refused { .. } => "ledger_refused",
+            Error::InvalidKk => "kk_invalid",
+            Error::InvalidKey(_) => "vkey_invalid",
+            Error::InvalidNote(_) => "checkpoint_invalid",
+            Error::BadSignature(_) => "signature_invalid",
+            Error::ProofFailed(_) => "proof_failed",
+            Error::CommitmentMismatch(_) => "commitment_mismatch",
+            Error::InvalidReceipt(_) => "receipt_invalid",
+            Error::OutOfRange(_) => "ledger_out_of_range",
+            Error::Corrupt(_) => "ledger_corrupt",
+            Error::Locked(_) => "ledger_locked",
+            Error::AlreadyExists(_) => "ledger_exists",
+            Error::NotALedger(_) => "ledger_missing",
+            Error::ReadOnly | Error::Poisoned => "ledger_internal",
+            Error::NotCheckpointed(_) => "ledger_not_checkpointed",
+            Error::Overflow(_) => "ledger_overflow",
+            Error::TooLarge { .. } => "input_too_large",
+            Error::KeyMismatch(_) => "ledger_key_replaced",
+            Error::SigningKeyMissing(_) => "ledger_signing_key_missing",
+            Error::DirNotEmpty(_) => "ledger_dir_not_empty",
+        }
+    }
+}
+
+/// Reads all of `r` if it holds at most `limit` bytes; `None` if it holds more (then only
+/// `limit + 1` bytes were read: an endless or huge input is never read whole).
+pub fn read_limited(r: &mut impl std::io::Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    r.take(limit as u64 + 1).read_to_end(&mut buf)?;
+    Ok((buf.len() <= limit).then_some(buf))
 }
 
 pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {

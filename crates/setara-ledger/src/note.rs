@@ -43,6 +43,13 @@ const SIG_PREFIX: &str = "\u{2014} ";
 /// Prefix of Setara's balance extension lines.
 pub const BALANCE_EXTENSION: &str = "setara-balance";
 
+/// Largest signed note accepted, in bytes (512 KiB). A Setara checkpoint is about 120 bytes
+/// plus one balance line per programme, at most 15 + 64 + 3 × 21 = 142 bytes, and a log holds
+/// at most [`crate::MAX_PROGRAMMES`] (2,048) programmes: 300 KB at the very longest. A note
+/// larger than this (a saved checkpoint given to `ledger consistency --saved`, or inside a
+/// receipt) is refused before it is split into lines.
+pub const MAX_NOTE_BYTES: usize = 512 << 10;
+
 fn key_name_ok(name: &str) -> bool {
     !name.is_empty()
         && !name.contains('+')
@@ -257,6 +264,12 @@ pub fn open_note<'a>(note: &'a str, key: &VerifierKey) -> Result<&'a str, Error>
 
 fn split_note(note: &str) -> Result<(&str, &str), Error> {
     let bad = |why: &str| Err(Error::InvalidNote(why.to_string()));
+    if note.len() > MAX_NOTE_BYTES {
+        return Err(Error::TooLarge {
+            what: "a signed note",
+            limit: MAX_NOTE_BYTES,
+        });
+    }
     if note
         .chars()
         .any(|c| c != '\n' && (c.is_control() || c == '\u{feff}'))
@@ -452,7 +465,7 @@ impl Checkpoint {
                     funds_in,
                     funds_out,
                     reversed,
-                    balance: funds_in.saturating_sub(funds_out),
+                    balance: funds_in.checked_sub(funds_out).ok_or_else(bad)?,
                 },
             );
         }

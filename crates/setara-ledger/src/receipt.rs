@@ -26,18 +26,43 @@
 //!   `entry.household == SHA-256(KK ‖ nonce)`. Give the nonce only to that household: with
 //!   it a KK can be tested against the log.
 //!
-//! Unknown fields are rejected, hex must be lowercase, so that no two different texts decode to
-//! the same receipt.
+//! # What is checked, and what is only formatting
+//!
+//! A receipt is checked **by value**: [`verify_receipt`] recomputes the entry's canonical bytes
+//! and leaf hash, follows the proof from that leaf at `index` to a root, and checks that the
+//! signed checkpoint note names that root, byte for byte of the note. So any change to a value
+//! that is signed or committed — a field of the entry, the index, a hash of the proof, any
+//! character of the checkpoint note including its whitespace and line ends, the signature —
+//! and, when a KK is given, the nonce, is rejected.
+//!
+//! The JSON around those values is not signed: indentation and other whitespace between
+//! tokens, the order of the keys, and a character written as a JSON escape (`\u0050` for `P`)
+//! change no value, and such a re-formatted receipt still verifies. Unknown keys, a key given
+//! twice, uppercase hex and numbers written as decimals (`750000.0`) are refused, so one value
+//! has one spelling in every part that is checked.
+//!
+//! A receipt file is at most [`MAX_RECEIPT_BYTES`]; nesting deeper than serde_json's
+//! recursion limit (128) is refused by the parser.
+
+use std::fs::File;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
 use crate::entry::{Entry, commitment, parse_kk};
 use crate::merkle::{Hash, verify_inclusion};
 use crate::note::{Checkpoint, VerifierKey};
+use crate::{Error, io_err};
 
 /// The receipt format tag.
 pub const RECEIPT_FORMAT: &str = "setara-receipt/1";
+
+/// Largest receipt accepted, in bytes (1 MiB). A genuine receipt is an entry (under 400 bytes),
+/// at most 64 proof hashes (4.3 KB) and one checkpoint note, which is at most
+/// [`crate::note::MAX_NOTE_BYTES`] (512 KiB, room for [`crate::MAX_PROGRAMMES`] balance lines
+/// at their longest) and grows by a few percent when escaped into JSON; re-indenting it does
+/// not double it. Anything larger is not a receipt and is refused before it is parsed.
+pub const MAX_RECEIPT_BYTES: usize = 1 << 20;
 
 /// A receipt: everything needed to check one entry offline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,9 +125,36 @@ impl Receipt {
         serde_json::to_string_pretty(self).expect("a receipt always serializes")
     }
 
-    /// Parses JSON.
+    /// Parses JSON (at most [`MAX_RECEIPT_BYTES`]).
     pub fn from_json(s: &str) -> Result<Receipt, Error> {
+        Self::from_slice(s.as_bytes())
+    }
+
+    /// Parses JSON bytes: at most [`MAX_RECEIPT_BYTES`], UTF-8, the form of the module
+    /// documentation.
+    pub fn from_slice(b: &[u8]) -> Result<Receipt, Error> {
+        if b.len() > MAX_RECEIPT_BYTES {
+            return Err(Error::TooLarge {
+                what: "a receipt",
+                limit: MAX_RECEIPT_BYTES,
+            });
+        }
+        let s = std::str::from_utf8(b).map_err(|e| {
+            Error::InvalidReceipt(format!("not UTF-8 text (byte {})", e.valid_up_to()))
+        })?;
         serde_json::from_str(s).map_err(|e| Error::InvalidReceipt(e.to_string()))
+    }
+
+    /// Reads and parses a receipt file, reading at most [`MAX_RECEIPT_BYTES`] + 1 bytes of it.
+    pub fn read_file(path: &Path) -> Result<Receipt, Error> {
+        let mut f = File::open(path).map_err(io_err(path))?;
+        match crate::read_limited(&mut f, MAX_RECEIPT_BYTES).map_err(io_err(path))? {
+            Some(b) => Self::from_slice(&b),
+            None => Err(Error::TooLarge {
+                what: "a receipt",
+                limit: MAX_RECEIPT_BYTES,
+            }),
+        }
     }
 }
 

@@ -12,7 +12,7 @@ prop_compose! {
         kind in kind(),
         programme in "[A-Za-z0-9._/-]{1,64}",
         cycle in any::<u32>(),
-        amount in 1i64..=i64::MAX,
+        amount in 1i64..=setara_ledger::MAX_AMOUNT,
         channel in "[a-z0-9_]{1,32}",
         time in any::<i64>(),
         household in any::<[u8; 32]>(),

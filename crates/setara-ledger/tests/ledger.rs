@@ -150,7 +150,7 @@ fn reconciliation_with_reversal() {
         e(Disbursement, "SEMBAKO", 250_000, Some("ENT-3")),
         e(Return, "SEMBAKO", 50_000, None),
     ];
-    let b = balances(&log);
+    let b = balances(&log).unwrap();
     let pkh = b["PKH"];
     assert_eq!(
         (pkh.funds_in, pkh.funds_out, pkh.reversed, pkh.balance),
@@ -479,18 +479,30 @@ fn audit_follows_a_reversal_into_an_earlier_segment() {
     log.push(e(Reversal, "PKH", 300_000, Some("1")));
     l.append_batch(&log).unwrap();
     l.checkpoint().unwrap();
-    // Reversing the same disbursement again is refused by the audit as over-reversal
-    // (the writer only checks each reversal against the reversed amount).
-    l.append_batch(&[e(Reversal, "PKH", 300_000, Some("1"))])
-        .unwrap();
+    // Reversing the same disbursement again is refused by the writer (the total reversed
+    // would pass its amount), also within one batch.
+    let again = e(Reversal, "PKH", 300_000, Some("1"));
+    assert!(matches!(
+        l.append_batch(std::slice::from_ref(&again)),
+        Err(Error::Refused { index: 103, .. })
+    ));
+    let part = e(Reversal, "PKH", 400_000, Some("0"));
+    assert!(matches!(
+        l.append_batch(&[part.clone(), part.clone(), part]),
+        Err(Error::Refused { index: 105, .. })
+    ));
+    assert_eq!(l.len(), 103);
+    // Forced past the writer's checks, the audit reports it as over-reversal.
+    l.allow_overdraft_for_tests(true);
+    l.append_batch(&[again]).unwrap();
     let rep = audit(tmp.path()).unwrap();
     assert_eq!(rep.first_bad_index, Some(103), "{:?}", rep.problems);
     assert!(rep.problems[0].contains("reversed by 600000 in total"));
     assert_eq!(
         rep.balances,
-        balances(&[log.clone(), vec![e(Reversal, "PKH", 300_000, Some("1"))]].concat())
+        balances(&[log.clone(), vec![e(Reversal, "PKH", 300_000, Some("1"))]].concat()).unwrap()
     );
-    let b = balances(&log)["PKH"];
+    let b = balances(&log).unwrap()["PKH"];
     assert_eq!(
         (b.funds_in, b.funds_out, b.reversed),
         (1_100_000, 0, 300_000)

@@ -207,7 +207,23 @@ fn standalone_verifier_binary() {
     std::fs::write(&path, tampered.to_json()).unwrap();
     let (code, out) = run(&[p, "--vkey", &vkey]);
     assert_eq!(code, 1);
-    assert!(out.contains("INVALID: proof failed"), "{out}");
+    assert!(
+        out.contains("INVALID (proof_failed): proof failed"),
+        "{out}"
+    );
     let (code, _) = run(&[p]);
     assert_eq!(code, 2);
+    // Unreadable, binary, huge and endless inputs: invalid (1), never a crash.
+    let dir = tmp.path().to_str().unwrap();
+    std::fs::write(&path, b"\xff\xfe\0\0garbage").unwrap();
+    for (input, code_word) in [
+        (p, "receipt_invalid"),
+        (dir, "ledger_io"),
+        ("/dev/zero", "input_too_large"),
+        ("/no/such/receipt.json", "ledger_file_missing"),
+    ] {
+        let (code, out) = run(&[input, "--vkey", &vkey]);
+        assert_eq!(code, 1, "{input}: {out}");
+        assert!(out.contains(code_word), "{input}: {out}");
+    }
 }

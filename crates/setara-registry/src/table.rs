@@ -169,7 +169,7 @@ impl<T: Read + Seek + Send> ReadSeek for T {}
 
 /// A source of raw records: the header first, then data rows.
 pub enum Source {
-    Csv(CsvSource),
+    Csv(Box<CsvSource>),
     Xlsx(XlsxSource),
 }
 
@@ -182,7 +182,7 @@ impl Source {
         if n == 4 && magic == *b"PK\x03\x04" {
             Ok(Source::Xlsx(XlsxSource::new(reader)?))
         } else {
-            Ok(Source::Csv(CsvSource::new(reader)?))
+            Ok(Source::Csv(Box::new(CsvSource::new(reader)?)))
         }
     }
 

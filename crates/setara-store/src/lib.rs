@@ -188,6 +188,19 @@ pub trait Store: Send {
     /// How many ledger entries are reflected in the entitlements.
     fn ledger_applied(&self) -> Result<u64, StoreError>;
     fn set_ledger_applied(&mut self, entries: u64) -> Result<(), StoreError>;
+    /// The verifier key of the ledger these entitlements were paid through (`None` before a
+    /// ledger was first used).
+    fn ledger_key(&self) -> Result<Option<String>, StoreError>;
+    fn set_ledger_key(&mut self, vkey: &str) -> Result<(), StoreError>;
+    /// Write a copy of the whole store as of one moment to the new file `dest` while others
+    /// keep writing (SQLite's online backup). `pinned` is called once that moment is fixed and
+    /// before anything is copied; `progress(done, total)` follows the copy.
+    fn backup_to(
+        &self,
+        dest: &Path,
+        pinned: &mut dyn FnMut(),
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(), StoreError>;
 }
 
 /// One import in progress. Dropping it without [`ImportSession::commit`] rolls back.
@@ -739,7 +752,7 @@ pub enum StoreError {
     RegionNotCurrent(String),
     #[error("a reason is required for every correction")]
     ReasonRequired,
-    #[error("stored data is damaged: {0}")]
+    #[error("stored data is damaged: {0}; restore the data directory from a backup with `setara restore`")]
     Corrupt(String),
     #[error("pair {0} does not exist")]
     PairNotFound(i64),
@@ -784,6 +797,14 @@ pub enum StoreError {
         cycle: u32,
         id: i64,
     },
+}
+
+/// Whether SQLite says the database file itself is damaged.
+fn sqlite_damaged(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
 }
 
 /// Why an existing file is not opened as a store.
@@ -839,6 +860,7 @@ fn allowed_hint(allowed: &[String]) -> String {
 impl Localized for StoreError {
     fn code(&self) -> &'static str {
         match self {
+            StoreError::Sqlite(e) if sqlite_damaged(e) => "store_corrupt",
             StoreError::Sqlite(_) => "store_database",
             StoreError::DataDir { .. } => "store_data_dir",
             StoreError::SchemaTooNew { .. } => "store_schema_too_new",
@@ -875,6 +897,12 @@ impl Localized for StoreError {
 
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
+            (StoreError::Sqlite(e), Lang::En) if sqlite_damaged(e) => format!(
+                "the store is damaged ({e}); restore the data directory from a backup with `setara restore`"
+            ),
+            (StoreError::Sqlite(e), Lang::Id) if sqlite_damaged(e) => format!(
+                "basis data rusak ({e}); pulihkan direktori data dari cadangan dengan `setara restore`"
+            ),
             (e, Lang::En) => e.to_string(),
             (StoreError::Sqlite(e), Lang::Id) => format!("basis data: {e}"),
             (StoreError::DataDir { path, source }, Lang::Id) => {
@@ -906,7 +934,9 @@ impl Localized for StoreError {
                 format!("wilayah {r} bukan kode desa/kelurahan yang berlaku")
             }
             (StoreError::ReasonRequired, Lang::Id) => "setiap koreksi wajib disertai alasan".into(),
-            (StoreError::Corrupt(e), Lang::Id) => format!("data tersimpan rusak: {e}"),
+            (StoreError::Corrupt(e), Lang::Id) => format!(
+                "data tersimpan rusak: {e}; pulihkan direktori data dari cadangan dengan `setara restore`"
+            ),
             (StoreError::PairNotFound(id), Lang::Id) => format!("pasangan {id} tidak ada"),
             (StoreError::PairDecided { id, status }, Lang::Id) => {
                 format!(

@@ -1,6 +1,7 @@
 //! `setara-verify-receipt RECEIPT.json --vkey KEY [--kk KK]`: checks a Setara ledger receipt
 //! offline. `KEY` is the verifier key string (`<origin>+<id>+<base64>`) or a file holding it.
-//! Exit status 0: valid; 1: invalid (the reason on stderr); 2: usage error.
+//! Exit status 0: valid; 1: invalid or unreadable (the reason and its code on stderr); 2: usage
+//! error.
 
 use std::process::ExitCode;
 
@@ -30,18 +31,15 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let vkey = match std::fs::read_to_string(&vkey) {
-        Ok(text) => text.trim().to_string(),
-        Err(_) => vkey,
+    // A key string, or a file holding one (a key is under 200 bytes; read at most 4 KiB).
+    let vkey = match std::fs::File::open(&vkey)
+        .and_then(|mut f| setara_ledger::read_limited(&mut f, 4096))
+    {
+        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).trim().to_string(),
+        _ => vkey,
     };
-    let text = match std::fs::read_to_string(&file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("INVALID: cannot read {file}: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    let result = Receipt::from_json(&text).and_then(|r| verify_receipt(&r, &vkey, kk.as_deref()));
+    let result = Receipt::read_file(std::path::Path::new(&file))
+        .and_then(|r| verify_receipt(&r, &vkey, kk.as_deref()));
     match result {
         Ok(v) => {
             println!(
@@ -62,7 +60,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("INVALID: {e}");
+            eprintln!("INVALID ({}): {e}", e.code());
             ExitCode::from(1)
         }
     }

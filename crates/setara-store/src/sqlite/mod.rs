@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::*;
 
+pub mod backup;
 mod dedup;
 mod import;
 pub(crate) mod rows;
@@ -42,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "ledger",
         include_str!("../../migrations/sqlite/0005_ledger.sql"),
     ),
+    (
+        "ledger_key",
+        include_str!("../../migrations/sqlite/0006_ledger_key.sql"),
+    ),
 ];
 
 /// The registry in a SQLite file.
@@ -52,6 +57,29 @@ pub struct SqliteStore {
 
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Whose database this is: `Some(true)` Setara's (its migrations table starts with
+/// Setara's first migration), `Some(false)` another program's or none's (no such table,
+/// or another first migration), `None` damaged (the table is there without its first row).
+fn schema_owner(conn: &Connection) -> Result<Option<bool>, StoreError> {
+    let table: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        [],
+        |r| r.get(0),
+    )?;
+    if table == 0 {
+        return Ok(Some(false));
+    }
+    // A damaged file fails here with SQLite's own error, which is reported as such.
+    let first: Option<String> = conn
+        .query_row(
+            "SELECT name FROM schema_migrations WHERE version = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(first.map(|name| name == MIGRATIONS[0].0))
 }
 
 /// Refuse an existing path that is not a store, before SQLite opens (and would change) it.
@@ -125,6 +153,24 @@ impl SqliteStore {
         }
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // Whose file this is, asked before any setting writes to it.
+        if existed {
+            match schema_owner(&conn)? {
+                Some(true) => {}
+                Some(false) => {
+                    return Err(StoreError::NotAStore {
+                        path: path.display().to_string(),
+                        why: crate::NotAStore::Foreign,
+                    });
+                }
+                None => {
+                    return Err(StoreError::Corrupt(format!(
+                        "{}: the table of migrations has lost its first row",
+                        path.display()
+                    )));
+                }
+            }
+        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -135,36 +181,8 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
         };
-        if existed && !store.has_setara_schema()? {
-            return Err(StoreError::NotAStore {
-                path: path.display().to_string(),
-                why: crate::NotAStore::Foreign,
-            });
-        }
         store.migrate()?;
         Ok(store)
-    }
-
-    /// Whether the database holds Setara's migrations table with Setara's first migration.
-    fn has_setara_schema(&self) -> Result<bool, StoreError> {
-        let table: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-            [],
-            |r| r.get(0),
-        )?;
-        if table == 0 {
-            return Ok(false);
-        }
-        let first: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT name FROM schema_migrations WHERE version = 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .unwrap_or(None);
-        Ok(first.as_deref() == Some(MIGRATIONS[0].0))
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -862,6 +880,22 @@ impl Store for SqliteStore {
             [entries as i64],
         )?;
         Ok(())
+    }
+    fn ledger_key(&self) -> Result<Option<String>, StoreError> {
+        backup::ledger_key(&self.conn)
+    }
+    fn set_ledger_key(&mut self, vkey: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE ledger_applied SET vkey = ?1 WHERE id = 1", [vkey])?;
+        Ok(())
+    }
+    fn backup_to(
+        &self,
+        dest: &Path,
+        pinned: &mut dyn FnMut(),
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(), StoreError> {
+        backup::backup_to(&self.conn, dest, pinned, progress)
     }
 
     fn record_dedup(
