@@ -9,8 +9,8 @@ use std::sync::Arc;
 use arrow_array::{Array, Float64Array, RecordBatch, UInt8Array, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
-use setara_core::{Disability, Lang};
-use setara_rules::{Bitmap, Inputs, Ranking, Rule};
+use setara_core::{Disability, Lang, RegionCode};
+use setara_rules::{Bitmap, Inputs, MAX_RULE_BYTES, Ranking, Rule, Warning};
 use setara_snapshot::Snapshot;
 use setara_store::{RankingInfo, Store};
 
@@ -204,22 +204,116 @@ pub fn load_ranking(ctx: &Context, store: &dyn Store) -> Result<Ranked> {
     })
 }
 
-/// A rule's error as a failure: the message, and the rule line with a caret under the column.
+/// A rule's error as a failure with the rule crate's stable code (`rule_syntax`,
+/// `rule_too_deep`, …): the message, and the rule line with a caret under the column.
 pub fn rule_failure(source: &str, e: &setara_rules::Error) -> Failure {
+    use setara_core::Localized;
     Failure::invalid(
-        "rule_invalid",
+        e.code(),
         e.render(source, Lang::Id),
         e.render(source, Lang::En),
     )
 }
 
-/// Parse and type-check a rule; `programmes` are the codes `receives(...)` may name.
-pub fn check_rule(source: &str, programmes: &[String]) -> Result<Rule> {
-    let context = setara_rules::Context {
+fn rule_context(programmes: &[String]) -> setara_rules::Context {
+    setara_rules::Context {
         programmes: programmes.to_vec(),
         ranking: true,
-    };
-    Rule::compile(source, &context).map_err(|e| rule_failure(source, &e))
+    }
+}
+
+/// Parse and type-check a rule; `programmes` are the codes `receives(...)` may name. The
+/// rule's [`warnings`](Rule::warnings) are for the caller to show ([`show_warnings`]).
+pub fn check_rule(source: &str, programmes: &[String]) -> Result<Rule> {
+    Rule::compile(source, &rule_context(programmes)).map_err(|e| rule_failure(source, &e))
+}
+
+/// [`check_rule`] restricted to the households inside `area`; errors and warnings point into
+/// `source` as written.
+pub fn check_rule_in(source: &str, area: RegionCode, programmes: &[String]) -> Result<Rule> {
+    Rule::compile_in_region(source, area, &rule_context(programmes))
+        .map_err(|e| rule_failure(source, &e))
+}
+
+/// A rule's warnings on stderr (unless `--quiet` or `--json`), each with the rule line and a
+/// caret; `label` says which rule when a command checks several.
+pub fn show_warnings(ctx: &Context, label: Option<&str>, source: &str, warnings: &[Warning]) {
+    if ctx.quiet || ctx.json {
+        return;
+    }
+    for w in warnings {
+        let head = ctx.t("peringatan", "warning");
+        let which = label.map(|l| format!(" ({l})")).unwrap_or_default();
+        errln!("{head}{which}: {}", w.render(source, ctx.lang));
+    }
+}
+
+/// Warnings as `--json` prints them: `[{"code", "message"}]` (with `"rule"` naming the rule
+/// when a command checks several).
+pub fn warnings_json(
+    ctx: &Context,
+    label: Option<&str>,
+    warnings: &[Warning],
+) -> Vec<serde_json::Value> {
+    use setara_core::Localized;
+    warnings
+        .iter()
+        .map(|w| {
+            let mut v = serde_json::json!({ "code": w.code(), "message": w.message(ctx.lang) });
+            if let Some(l) = label {
+                v["rule"] = serde_json::Value::from(l);
+            }
+            v
+        })
+        .collect()
+}
+
+/// Read a rule from a file (`--rule-file`): at most [`MAX_RULE_BYTES`] bytes of UTF-8 text.
+/// A longer file is refused after reading one byte more than the limit.
+pub fn read_rule_file(path: &Path) -> Result<String> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err(Failure::invalid(
+            "rule_file_is_directory",
+            format!("{} adalah direktori, bukan berkas aturan", show_path(path)),
+            format!("{} is a directory, not a rule file", show_path(path)),
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RULE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::io(path, &e))?;
+    if bytes.len() > MAX_RULE_BYTES {
+        return Err(Failure::invalid(
+            "rule_too_long",
+            format!(
+                "{}: aturan lebih dari {MAX_RULE_BYTES} bita; aturan yang sebenarnya hanya beberapa baris",
+                show_path(path)
+            ),
+            format!(
+                "{}: the rule is longer than {MAX_RULE_BYTES} bytes; a real rule is a few lines",
+                show_path(path)
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Failure::invalid(
+            "rule_not_utf8",
+            format!(
+                "{}: berkas aturan bukan teks UTF-8 (baris {line}, bita {})",
+                show_path(path),
+                at + 1
+            ),
+            format!(
+                "{}: the rule file is not UTF-8 text (line {line}, byte {})",
+                show_path(path),
+                at + 1
+            ),
+        )
+    })
 }
 
 /// Everything a rule is evaluated on: the ranked snapshot and the current beneficiaries.

@@ -448,3 +448,109 @@ fn bad_rules_budgets_and_impossible_rules_get_clear_errors() {
     );
     assert!(e.contains("cycles 1–2"), "{e}");
 }
+
+/// Issue 10: the warnings docs/rules.md promised are printed (finding 15), a binary programme
+/// file is invalid input (finding 15), money above the ceiling is refused (finding 12), and a
+/// rule's comment cannot pass for another line of `programme show`.
+#[test]
+fn warnings_are_printed_and_hostile_programmes_are_invalid_input() {
+    let d = demo("8000");
+    d.json(&["rank"]);
+    let bin = d.dir.path().join("biner.toml");
+    std::fs::write(&bin, [0x7f, b'E', b'L', b'F', 0xff, 0x00, 0x12, b'\n']).unwrap();
+    let e = d.fails(
+        "en",
+        &["programme", "create", "--file", bin.to_str().unwrap()],
+    );
+    assert!(e.contains("biner.toml") && e.contains("not UTF-8"), "{e}");
+
+    let create = [
+        "programme",
+        "create",
+        "--code",
+        "UJI",
+        "--name",
+        "Program uji",
+        "--owner-code",
+        "desa-uji",
+        "--owner-name",
+        "Pemerintah Desa Uji",
+        "--owner-type",
+        "community",
+        "--area",
+        "ID",
+        "--benefit",
+        "100000",
+        "--budget",
+        "10000000",
+        "--cycles",
+        "2",
+        "--rule",
+        "desil <= 11 and members.any(age < 6)",
+    ];
+    let o = d.run("en", &create);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("warning: line 1, column 1: desil is always between 1 and 10"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 | desil <= 11 and") && err.contains("^^^^^^^^^^^"),
+        "{err}"
+    );
+    let o = d.run("id", &["target", "--programme", "UJI", "--preview"]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("peringatan: baris 1, kolom 1: desil selalu antara 1 dan 10"),
+        "{err}"
+    );
+    let preview = d.json(&["target", "--programme", "UJI", "--preview"]);
+    assert_eq!(preview["warnings"][0]["code"], "rule_always_true");
+
+    let e = d.fails(
+        "en",
+        &[
+            "programme",
+            "edit",
+            "UJI",
+            "--benefit",
+            "9200000000000000000",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(e.contains("benefit.rupiah_per_household"), "{e}");
+    let e = d.fails(
+        "en",
+        &[
+            "programme",
+            "edit",
+            "UJI",
+            "--benefit",
+            "4611686018427387904",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(e.contains("benefit.rupiah_per_household"), "{e}");
+
+    let o = d.run(
+        "en",
+        &[
+            "programme",
+            "edit",
+            "UJI",
+            "--rule",
+            "desil <= 4\n# Owner: someone else",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = d.run("en", &["programme", "show", "UJI"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let forged: Vec<&str> = out.lines().filter(|l| l.contains("someone else")).collect();
+    assert_eq!(forged, ["    | # Owner: someone else"], "{out}");
+}

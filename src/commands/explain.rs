@@ -25,6 +25,17 @@ pub struct ExplainArgs {
     pub cycle: Option<u32>,
 }
 
+/// `exp(score)` as rupiah, when it is a finite amount within the money ceiling; never a
+/// saturated number.
+fn about_rupiah(score: f64) -> String {
+    let v = score.exp().round();
+    if v.is_finite() && v >= 0.0 && v <= setara_core::Rupiah::MAX as f64 {
+        rupiah(v as i64)
+    } else {
+        "–".into()
+    }
+}
+
 fn clause_lines(e: &Explanation, depth: usize, lang: Lang, out: &mut Vec<String>) {
     let mark = if e.result {
         lang.pick("ya   ", "yes  ")
@@ -86,7 +97,7 @@ pub fn run(ctx: &Context, a: ExplainArgs) -> Result<()> {
 
     // Where the household stands in the selection.
     let bits = eligible(&rule, &inputs, &ranked)?;
-    let simulated = run_selection(&loaded.checked, &ranked, &bits);
+    let simulated = run_selection(&loaded.checked, &ranked, &bits)?;
     let position = simulated
         .ranked
         .iter()
@@ -105,7 +116,7 @@ pub fn run(ctx: &Context, a: ExplainArgs) -> Result<()> {
         ctx.t("Keluarga KK", "Household KK"),
         ctx.t("program", "programme"),
         p.code,
-        p.name
+        setara_core::text::printable(&p.name)
     ));
     lines.push(format!(
         "{} {:.3} ({} {} {}); desil {} {}, {} {}, {} {}; {} {} {} {n}.",
@@ -115,7 +126,7 @@ pub fn run(ctx: &Context, a: ExplainArgs) -> Result<()> {
         ),
         cols.score[row],
         ctx.t("sekitar", "about"),
-        rupiah(cols.score[row].exp().round() as i64),
+        about_rupiah(cols.score[row]),
         ctx.t("per orang per bulan", "per person per month"),
         cols.desil[row],
         ctx.t("nasional", "nationally"),

@@ -301,6 +301,17 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
     let lvl = level(&a.by);
     let mut by_region: BTreeMap<u64, (RegionCode, u64, u64, i64)> = BTreeMap::new();
     let mut by_desil = [(0u64, 0u64, 0i64); 11];
+    // Sums of money are checked: an overflow is an error, never a wrapped total.
+    let add = |sum: i64, amount: i64| {
+        sum.checked_add(amount).ok_or_else(|| {
+            Failure::failed(
+                "money_overflow",
+                "jumlah rupiah yang direncanakan terlalu besar untuk dihitung",
+                "the planned rupiah are too large to add up",
+            )
+        })
+    };
+    let mut planned: i64 = 0;
     for m in &members {
         let r = RegionCode::parse(&m.region)
             .map_err(|e| Failure::failed("store_corrupt", e.to_string(), e.to_string()))?;
@@ -308,18 +319,18 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
         let e = by_region.entry(g.key()).or_insert((g, 0, 0, 0));
         e.1 += 1;
         e.2 += m.members as u64;
-        e.3 += m.amount;
+        e.3 = add(e.3, m.amount)?;
         let d = &mut by_desil[m.desil.min(10) as usize];
         d.0 += 1;
         d.1 += m.members as u64;
-        d.2 += m.amount;
+        d.2 = add(d.2, m.amount)?;
+        planned = add(planned, m.amount)?;
     }
     let region_counts: Vec<u64> = by_region.values().map(|e| e.1).collect();
     let region_hidden = suppress(&region_counts);
     let desil_counts: Vec<u64> = by_desil[1..].iter().map(|d| d.0).collect();
     let desil_hidden = suppress(&desil_counts);
-    let planned: i64 = members.iter().map(|m| m.amount).sum();
-    let co_funding = p.co_funding_per_cycle();
+    let co_funding = loaded.checked.co_funding_per_cycle;
     if ctx.json {
         let regions: Vec<_> = by_region
             .values()

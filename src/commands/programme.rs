@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use setara_core::Regions;
+use setara_core::text::printable;
+use setara_core::{Localized, Regions};
+use setara_rules::Warning;
 use setara_store::{SaveMode, Store};
+use setara_targeting::programme::MAX_PROGRAMME_BYTES;
 use setara_targeting::{Benefit, Partner, Priority, Programme, rupiah};
 
 use crate::context::{Context, show_path};
@@ -53,8 +56,11 @@ pub struct Fields {
     #[arg(long)]
     pub cycles: Option<u32>,
     /// Eligibility rule (docs/rules.md).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "rule_file")]
     pub rule: Option<String>,
+    /// Read the eligibility rule from this file (UTF-8 text, at most 64 KiB).
+    #[arg(long, value_name = "FILE")]
+    pub rule_file: Option<PathBuf>,
     /// Priority order, comma-separated: desil, score, vulnerability, members.
     #[arg(long)]
     pub priority: Option<String>,
@@ -123,14 +129,27 @@ fn bad(code: &'static str, id: String, en: String) -> Failure {
     Failure::invalid(code, id, en)
 }
 
+/// Read a programme file: at most [`MAX_PROGRAMME_BYTES`] (one byte more is read to know),
+/// UTF-8 TOML. Every problem with its content is invalid input (exit 1) naming the file.
 fn read_toml(path: &std::path::Path) -> Result<Programme> {
-    let text = std::fs::read_to_string(path).map_err(|e| Failure::io(path, &e))?;
-    Programme::from_toml(&text).map_err(|e| {
-        let f = Failure::from(e);
-        Failure::invalid(
-            "programme_toml",
-            format!("{}: {}", show_path(path), f.id),
-            format!("{}: {}", show_path(path), f.en),
+    use std::io::Read;
+    if path.is_dir() {
+        return Err(bad(
+            "programme_file_is_directory",
+            format!("{} adalah direktori, bukan berkas program", show_path(path)),
+            format!("{} is a directory, not a programme file", show_path(path)),
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PROGRAMME_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::io(path, &e))?;
+    Programme::from_toml_bytes(&bytes).map_err(|e| {
+        bad(
+            e.code(),
+            format!("{}: {}", show_path(path), e.message(setara_core::Lang::Id)),
+            format!("{}: {}", show_path(path), e.message(setara_core::Lang::En)),
         )
     })
 }
@@ -192,6 +211,9 @@ fn apply(p: &mut Programme, f: &Fields) -> Result<()> {
     }
     if let Some(v) = &f.rule {
         p.rule = v.clone();
+    }
+    if let Some(path) = &f.rule_file {
+        p.rule = crate::targeting::read_rule_file(path)?;
     }
     if let Some(v) = &f.priority {
         p.priority = v
@@ -320,8 +342,9 @@ fn parse_partner(spec: &str) -> Result<Partner> {
 }
 
 /// Check a programme fully before it is stored: its fields, and its rule against the attribute
-/// schema and the programmes `receives(...)` may name.
-fn check(store: &dyn Store, p: &Programme) -> Result<()> {
+/// schema and the programmes `receives(...)` may name. Returns the rule's warnings, shown on
+/// stderr here and listed in the JSON output by the caller.
+fn check(ctx: &Context, store: &dyn Store, p: &Programme) -> Result<Vec<Warning>> {
     p.check(Regions::kemendagri_2025())?;
     let mut known: Vec<String> = store
         .programmes()?
@@ -331,7 +354,16 @@ fn check(store: &dyn Store, p: &Programme) -> Result<()> {
     if !known.contains(&p.code) {
         known.push(p.code.clone());
     }
-    crate::targeting::check_rule(&p.rule, &known)?;
+    let rule = crate::targeting::check_rule(&p.rule, &known)?;
+    let warnings = rule.warnings().to_vec();
+    crate::targeting::show_warnings(ctx, None, &p.rule, &warnings);
+    Ok(warnings)
+}
+
+/// The reason recorded with a version: one line of text.
+fn check_reason(reason: &str) -> Result<()> {
+    setara_core::text::check_line("reason", reason, setara_core::text::MAX_NOTE_CHARS)
+        .map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))?;
     Ok(())
 }
 
@@ -367,7 +399,10 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
                 ),
                 ("--budget", a.fields.budget.is_none()),
                 ("--cycles", a.fields.cycles.is_none()),
-                ("--rule", a.fields.rule.is_none()),
+                (
+                    "--rule/--rule-file",
+                    a.fields.rule.is_none() && a.fields.rule_file.is_none(),
+                ),
             ]
             .into_iter()
             .filter_map(|(f, m)| m.then_some(f))
@@ -413,13 +448,17 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
         }
     };
     apply(&mut p, &a.fields)?;
+    check_reason(&a.reason)?;
     let mut store = ctx.open_store()?;
-    check(store.as_ref(), &p)?;
+    let warnings = check(ctx, store.as_ref(), &p)?;
     let saved = store.save_programme(&p, &ctx.actor, &a.reason, SaveMode::Create)?;
     if ctx.json {
         outln!(
             "{}",
-            serde_json::json!({ "programme": p.code, "version": saved.version, "created": true })
+            serde_json::json!({
+                "programme": p.code, "version": saved.version, "created": true,
+                "warnings": crate::targeting::warnings_json(ctx, None, &warnings),
+            })
         );
     } else {
         ctx.say(format!(
@@ -442,6 +481,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
             "every programme change needs a reason (--reason)".into(),
         ));
     }
+    check_reason(&a.reason)?;
     let mut store = ctx.open_store()?;
     let current = store
         .programme(&a.programme)?
@@ -467,7 +507,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         None => current.programme.clone(),
     };
     apply(&mut p, &a.fields)?;
-    check(store.as_ref(), &p)?;
+    let warnings = check(ctx, store.as_ref(), &p)?;
     let saved = store.save_programme(&p, &ctx.actor, &a.reason, SaveMode::Update)?;
     if ctx.json {
         let changes: Vec<_> = saved
@@ -477,7 +517,10 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
             .collect();
         outln!(
             "{}",
-            serde_json::json!({ "programme": p.code, "version": saved.version, "changes": changes })
+            serde_json::json!({
+                "programme": p.code, "version": saved.version, "changes": changes,
+                "warnings": crate::targeting::warnings_json(ctx, None, &warnings),
+            })
         );
     } else {
         ctx.say(format!(
@@ -494,13 +537,21 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
     Ok(())
 }
 
+/// One line of at most 80 characters, control characters escaped.
 fn short(s: &str) -> String {
     let one_line = s.replace('\n', " ");
+    let one_line = printable(&one_line);
     if one_line.chars().count() > 80 {
         format!("{}…", one_line.chars().take(79).collect::<String>())
     } else {
-        one_line
+        one_line.into_owned()
     }
+}
+
+/// Stored text as it is printed: escaped (text stored before the checks existed may hold
+/// control characters).
+fn text(s: &str) -> std::borrow::Cow<'_, str> {
+    printable(s)
 }
 
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
@@ -544,8 +595,8 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
                 "version": stored.version,
                 "created_at": stored.created_at,
                 "updated_at": stored.updated_at,
-                "rupiah_per_household": p.benefit.rupiah_per_household(),
-                "co_funding_per_cycle": p.co_funding_per_cycle(),
+                "rupiah_per_household": p.benefit.rupiah_per_household().ok(),
+                "co_funding_per_cycle": p.co_funding_per_cycle().ok(),
                 "selections": selections,
                 "history": versions,
             })
@@ -553,14 +604,18 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         return Ok(());
     }
     let lang = ctx.lang;
-    outln!("{} — {}", p.code, p.name);
+    // A sum or product that does not fit is shown as such, never as a wrapped number.
+    let money = |v: std::result::Result<i64, setara_targeting::Error>| {
+        v.map(rupiah).unwrap_or_else(|_| "–".into())
+    };
+    outln!("{} — {}", text(&p.code), text(&p.name));
     if !p.description.is_empty() {
-        outln!("  {}", p.description);
+        outln!("  {}", text(&p.description));
     }
     outln!(
         "  {}: {} ({}), {} {} {} {}",
         ctx.t("Pemilik", "Owner"),
-        p.owner.name,
+        text(&p.owner.name),
         p.owner.org_type.label(lang),
         ctx.t("versi", "version"),
         stored.version,
@@ -575,16 +630,16 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         outln!(
             "  {}: {} ({}) — {}{money}",
             ctx.t("Mitra", "Partner"),
-            partner.name,
+            text(&partner.name),
             partner.org_type.label(lang),
             partner.role.label(lang)
         );
     }
-    outln!("  {}: {}", ctx.t("Wilayah", "Area"), p.area);
+    outln!("  {}: {}", ctx.t("Wilayah", "Area"), text(&p.area));
     outln!(
         "  {}: {} {}",
         ctx.t("Manfaat", "Benefit"),
-        p.benefit.describe(lang),
+        text(&p.benefit.describe(lang)),
         ctx.t("per keluarga per siklus", "per household per cycle")
     );
     outln!(
@@ -594,16 +649,27 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         p.cycles,
         ctx.t("siklus", "cycles"),
         ctx.t("pendanaan bersama", "co-funding"),
-        rupiah(p.co_funding_per_cycle())
+        money(p.co_funding_per_cycle())
     );
     for (region, n) in &p.quotas {
         outln!(
-            "  {} {region}: {n} {}",
+            "  {} {}: {n} {}",
+            text(region),
             ctx.t("Kuota", "Quota"),
             ctx.t("keluarga", "households")
         );
     }
-    outln!("  {}: {}", ctx.t("Aturan", "Rule"), p.rule.trim());
+    // A rule of several lines is printed indented under its heading, so that no line of it
+    // (a comment, say) can pass for another field.
+    let rule_lines: Vec<&str> = p.rule.trim().lines().collect();
+    if rule_lines.len() <= 1 {
+        outln!("  {}: {}", ctx.t("Aturan", "Rule"), text(p.rule.trim()));
+    } else {
+        outln!("  {}:", ctx.t("Aturan", "Rule"));
+        for l in rule_lines {
+            outln!("    | {}", text(l.trim_end()));
+        }
+    }
     outln!(
         "  {}: {}",
         ctx.t("Prioritas", "Priority"),
@@ -624,8 +690,8 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             "  {}:",
             ctx.t("Kanvas model bisnis", "Business Model Canvas")
         );
-        for (_, id, en, text) in blocks {
-            outln!("    {}: {}", lang.pick(id, en), text);
+        for (_, id, en, block) in blocks {
+            outln!("    {}: {}", lang.pick(id, en), text(block));
         }
     }
     for s in &selections {
@@ -637,7 +703,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             ctx.t("keluarga dibekukan", "households frozen"),
             rupiah(s.cost),
             ctx.t("oleh", "by"),
-            s.actor,
+            text(&s.actor),
             s.at
         );
     }
@@ -649,8 +715,8 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
                 ctx.t("versi", "version"),
                 v.version,
                 v.at,
-                v.actor,
-                v.reason
+                text(&v.actor),
+                text(&v.reason)
             );
             if i > 0 {
                 for (field, old, new) in history[i - 1].programme.diff(&v.programme) {
@@ -674,7 +740,7 @@ fn list(ctx: &Context) -> Result<()> {
                     "owner": s.programme.owner.code, "owner_type": s.programme.owner.org_type,
                     "area": s.programme.area, "version": s.version,
                     "budget_per_cycle": s.programme.budget_per_cycle,
-                    "rupiah_per_household": s.programme.benefit.rupiah_per_household(),
+                    "rupiah_per_household": s.programme.benefit.rupiah_per_household().ok(),
                 })
             })
             .collect();
@@ -691,12 +757,15 @@ fn list(ctx: &Context) -> Result<()> {
         let p = &s.programme;
         outln!(
             "{:<16} {:<10} {:<18} {:>16} {:>14}  {}",
-            p.code,
-            p.area,
+            text(&p.code),
+            text(&p.area),
             p.owner.org_type.label(ctx.lang),
             rupiah(p.budget_per_cycle),
-            rupiah(p.benefit.rupiah_per_household()),
-            p.name
+            p.benefit
+                .rupiah_per_household()
+                .map(rupiah)
+                .unwrap_or_else(|_| "–".into()),
+            text(&p.name)
         );
     }
     Ok(())

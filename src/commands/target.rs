@@ -16,13 +16,14 @@ use sha2::{Digest, Sha256};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
+use crate::output::OutputFile;
 use crate::targeting::{
-    Ranked, RuleInputs, check_rule, kk_rows, load_ranking, rule_failure, uses_receives,
-    vulnerability,
+    Ranked, RuleInputs, check_rule, check_rule_in, kk_rows, load_ranking, rule_failure,
+    show_warnings, uses_receives, vulnerability, warnings_json,
 };
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("action").required(true).args(["preview", "select", "compare", "export"])))]
+#[command(group(ArgGroup::new("action").required(true).args(["preview", "select", "compare", "compare_file", "export"])))]
 pub struct TargetArgs {
     /// Programme code.
     #[arg(long)]
@@ -42,12 +43,19 @@ pub struct TargetArgs {
     /// coverage of the poorest 40% and inclusion/exclusion errors against true welfare.
     #[arg(long, value_name = "RULE")]
     pub compare: Vec<String>,
+    /// An alternative rule read from a file (repeatable; UTF-8 text, at most 64 KiB), compared
+    /// after those of --compare.
+    #[arg(long, value_name = "FILE")]
+    pub compare_file: Vec<PathBuf>,
     /// Write a frozen cycle's beneficiary list for field teams to this file.
     #[arg(long, value_name = "FILE")]
     pub export: Option<PathBuf>,
     /// With --export: Excel-friendly CSV (`;`, UTF-8 BOM).
     #[arg(long)]
     pub excel: bool,
+    /// With --export: replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// True consumption per household for --compare: a truth/households.csv of the synthetic
     /// generator. Default: DATA_DIR/input/truth/households.csv when present, else the surveyed
     /// households with their weights.
@@ -75,15 +83,33 @@ pub fn load_programme(store: &dyn Store, code: &str) -> Result<Loaded> {
     Ok(Loaded { stored, checked })
 }
 
-/// Compile `rule` within the programme's area: the rule's own errors point into the rule.
+/// Compile `rule` within the programme's area (one more clause, so that explanations show it
+/// too): the rule's own errors, limits and warnings point into the rule as written.
 pub fn compile_in_area(rule: &str, area: Option<RegionCode>, codes: &[String]) -> Result<Rule> {
-    let own = check_rule(rule, codes)?;
-    let Some(area) = area else {
-        return Ok(own);
-    };
-    // The rule's own errors were reported against its own text above; the area is added as
-    // one more clause, so that explanations show it too.
-    check_rule(&format!("({rule}\n) and region in \"{area}\""), codes)
+    match area {
+        None => check_rule(rule, codes),
+        Some(area) => check_rule_in(rule, area, codes),
+    }
+}
+
+/// `households × benefit`, or an error: money is never a wrapped number.
+fn cost_of(households: u64, benefit: i64) -> Result<i64> {
+    i64::try_from(households)
+        .ok()
+        .and_then(|h| h.checked_mul(benefit))
+        .ok_or_else(|| {
+            Failure::invalid(
+                "money_overflow",
+                format!(
+                    "biaya {households} keluarga × {} terlalu besar untuk dihitung",
+                    rupiah(benefit)
+                ),
+                format!(
+                    "the cost of {households} households × {} is too large to count",
+                    rupiah(benefit)
+                ),
+            )
+        })
 }
 
 /// Evaluate a rule (within the area) over the ranked snapshot.
@@ -124,6 +150,10 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
         return export(ctx, &a, path);
     }
     let started = Instant::now();
+    let mut a = a;
+    for path in std::mem::take(&mut a.compare_file) {
+        a.compare.push(crate::targeting::read_rule_file(&path)?);
+    }
     let store = ctx.open_store()?;
     let loaded = load_programme(store.as_ref(), &a.programme)?;
     let ranked = load_ranking(ctx, store.as_ref())?;
@@ -136,10 +166,14 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
         rules_text.iter().any(|r| uses_receives(r)),
     )?;
     let codes = inputs.codes();
-    let rule = compile_in_area(&loaded.checked.programme.rule, loaded.checked.area, &codes)?;
+    let own = &loaded.checked.programme.rule;
+    let rule = compile_in_area(own, loaded.checked.area, &codes)?;
+    if a.preview || a.select {
+        show_warnings(ctx, None, own, rule.warnings());
+    }
     if a.preview {
         let bits = eligible(&rule, &inputs, &ranked)?;
-        return preview(ctx, &loaded, &ranked, &bits, started);
+        return preview(ctx, &loaded, &ranked, &bits, &rule, started);
     }
     if a.select {
         drop(store);
@@ -153,6 +187,7 @@ fn preview(
     loaded: &Loaded,
     ranked: &Ranked,
     bits: &Bitmap,
+    rule: &Rule,
     started: Instant,
 ) -> Result<()> {
     let p = &loaded.checked.programme;
@@ -167,8 +202,9 @@ fn preview(
     }
     let households = bits.count_ones() as u64;
     let persons = count_persons(bits, &ranked.snapshot);
-    let benefit = p.benefit.rupiah_per_household();
-    let cost = households as i64 * benefit;
+    let benefit = loaded.checked.rupiah_per_household;
+    let cost = cost_of(households, benefit)?;
+    // Both between 1 and the money ceiling: a quotient of positive numbers.
     let affordable = (p.budget_per_cycle / benefit) as u64;
     let elapsed = started.elapsed();
     if ctx.json {
@@ -184,13 +220,27 @@ fn preview(
                 "eligible_households": households, "eligible_persons": persons,
                 "rupiah_per_household": benefit, "cost": cost, "budget_per_cycle": p.budget_per_cycle,
                 "households_budget_covers": affordable, "regions": regions,
+                "warnings": warnings_json(ctx, None, rule.warnings()),
                 "seconds": elapsed.as_secs_f64(),
             })
         );
         return Ok(());
     }
-    outln!("{} — {}", p.code, p.name);
-    outln!("  {}: {}", ctx.t("Aturan", "Rule"), p.rule.trim());
+    outln!("{} — {}", p.code, setara_core::text::printable(&p.name));
+    let rule_lines: Vec<&str> = p.rule.trim().lines().collect();
+    if rule_lines.len() <= 1 {
+        outln!(
+            "  {}: {}",
+            ctx.t("Aturan", "Rule"),
+            setara_core::text::printable(p.rule.trim())
+        );
+    } else {
+        // Indented under the heading, so that no line of the rule passes for another row.
+        outln!("  {}:", ctx.t("Aturan", "Rule"));
+        for l in rule_lines {
+            outln!("    | {}", setara_core::text::printable(l.trim_end()));
+        }
+    }
     outln!(
         "  {:<14} {:<32} {:>12} {:>12}",
         ctx.t("wilayah", "region"),
@@ -301,16 +351,16 @@ pub fn candidates(checked: &Checked, ranked: &Ranked, bits: &Bitmap) -> Vec<Cand
 }
 
 /// Run the selection of one cycle.
-pub fn run_selection(checked: &Checked, ranked: &Ranked, bits: &Bitmap) -> Selection {
+pub fn run_selection(checked: &Checked, ranked: &Ranked, bits: &Bitmap) -> Result<Selection> {
     let p = &checked.programme;
     let quotas: Vec<u64> = checked.quotas.iter().map(|(_, n)| *n).collect();
-    select(
+    Ok(select(
         candidates(checked, ranked, bits),
         &p.priority,
-        p.benefit.rupiah_per_household(),
+        checked.rupiah_per_household,
         p.budget_per_cycle,
         &quotas,
-    )
+    )?)
 }
 
 /// Where the cut fell, as stored with the selection and read by `explain`.
@@ -428,7 +478,7 @@ fn select_and_freeze(
             ),
         ));
     }
-    let selection = run_selection(&loaded.checked, ranked, &bits);
+    let selection = run_selection(&loaded.checked, ranked, &bits)?;
     let cut = cut_of(&loaded.checked, &selection);
     let region = ranked.snapshot.region().values();
     let members_col = ranked.snapshot.members().values();
@@ -471,6 +521,7 @@ fn select_and_freeze(
                 "eligible": new.eligible, "selected": members.len(), "persons": persons,
                 "cost": new.cost, "budget": new.budget, "content_hash": new.content_hash,
                 "cut": cut, "entitlements_proposed": members.len(),
+                "warnings": warnings_json(ctx, None, rule.warnings()),
             })
         );
         return Ok(());
@@ -536,6 +587,10 @@ fn select_and_freeze(
 }
 
 fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
+    // Refused before any work: the store itself, an existing file without --force, a missing
+    // directory.
+    let store_path = ctx.store_path();
+    let mut out = OutputFile::create(path, a.force, &[store_path.as_path()])?;
     let mut store = ctx.open_store()?;
     let frozen = store.selections(&a.programme)?;
     if store.programme(&a.programme)?.is_none() {
@@ -600,9 +655,7 @@ fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
     } else {
         Dialect::Plain
     };
-    let file = std::fs::File::create(path).map_err(|e| Failure::io(path, &e))?;
-    let mut w =
-        csv_writer(std::io::BufWriter::new(file), dialect).map_err(|e| Failure::io(path, &e))?;
+    let mut w = csv_writer(out.writer(), dialect).map_err(|e| Failure::io(path, &e))?;
     let io = |e: csv::Error| {
         Failure::failed(
             "export_write",
@@ -668,6 +721,8 @@ fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
         .map_err(io)?;
     }
     w.flush().map_err(|e| Failure::io(path, &e))?;
+    drop(w);
+    out.commit()?;
     if ctx.json {
         outln!(
             "{}",
@@ -706,13 +761,12 @@ fn load_truth(ctx: &Context, a: &TargetArgs, ranked: &Ranked) -> Result<Truth> {
     if let Some(path) = path {
         let rows = kk_rows(&ranked.snapshot);
         let mut consumption = vec![None; n];
-        let mut r = csv::Reader::from_path(&path).map_err(|e| {
-            Failure::invalid(
-                "truth_unreadable",
-                format!("{}: {e}", show_path(&path)),
-                format!("{}: {e}", show_path(&path)),
-            )
-        })?;
+        // A line that never ends is an error naming the line, not a full memory.
+        let file = std::fs::File::open(&path).map_err(|e| Failure::io(&path, &e))?;
+        let mut r = csv::Reader::from_reader(setara_registry::limits::LineLimit::new(
+            std::io::BufReader::new(file),
+            setara_registry::limits::MAX_LINE_BYTES,
+        ));
         let headers = r
             .headers()
             .map_err(|e| Failure::invalid("truth_unreadable", e.to_string(), e.to_string()))?
@@ -786,6 +840,26 @@ fn compare(
         ));
     }
     let p = &loaded.checked.programme;
+    // Every rule is checked before anything is computed: a bad alternative fails at once, and
+    // every warning is shown.
+    let mut alternatives = vec![(
+        ctx.t("aturan program", "programme rule").to_string(),
+        p.rule.clone(),
+    )];
+    for (i, r) in a.compare.iter().enumerate() {
+        alternatives.push((
+            format!("{} {}", ctx.t("alternatif", "alternative"), i + 1),
+            r.clone(),
+        ));
+    }
+    let mut compiled = Vec::with_capacity(alternatives.len());
+    let mut all_warnings = Vec::new();
+    for (label, text) in &alternatives {
+        let rule = compile_in_area(text, loaded.checked.area, codes)?;
+        show_warnings(ctx, Some(label), text, rule.warnings());
+        all_warnings.extend(warnings_json(ctx, Some(label), rule.warnings()));
+        compiled.push(rule);
+    }
     let truth = load_truth(ctx, a, ranked)?;
     let bps = Bps::shipped();
     if bps.national(&a.bps_period).is_none() {
@@ -817,22 +891,11 @@ fn compare(
             .map_err(|e| rule_failure("true", &e))?,
         None => Bitmap::full(ranked.snapshot.household_count()),
     };
-    let mut alternatives = vec![(
-        ctx.t("aturan program", "programme rule").to_string(),
-        p.rule.clone(),
-    )];
-    for (i, r) in a.compare.iter().enumerate() {
-        alternatives.push((
-            format!("{} {}", ctx.t("alternatif", "alternative"), i + 1),
-            r.clone(),
-        ));
-    }
-    let benefit = p.benefit.rupiah_per_household();
+    let benefit = loaded.checked.rupiah_per_household;
     let mut results = Vec::new();
-    for (label, text) in &alternatives {
-        let rule = compile_in_area(text, loaded.checked.area, codes)?;
-        let bits = eligible(&rule, inputs, ranked)?;
-        let selection = run_selection(&loaded.checked, ranked, &bits);
+    for ((label, text), rule) in alternatives.iter().zip(&compiled) {
+        let bits = eligible(rule, inputs, ranked)?;
+        let selection = run_selection(&loaded.checked, ranked, &bits)?;
         let mut known = Vec::new();
         for h in area_bits.iter_ones() {
             let Some(c) = truth.consumption[h] else {
@@ -863,11 +926,12 @@ fn compare(
             "rule": text,
             "eligible_households": households,
             "eligible_persons": count_persons(&bits, &ranked.snapshot),
-            "cost_all_eligible": households as i64 * benefit,
+            "cost_all_eligible": cost_of(households, benefit)?,
             "selected_within_budget": selection.selected,
             "cost_selected": selection.cost,
             "households_with_truth": known.len(),
             "accuracy": acc,
+            "warnings": warnings_json(ctx, None, rule.warnings()),
         }));
     }
     if ctx.json {
@@ -877,7 +941,7 @@ fn compare(
                 "programme": p.code, "budget_per_cycle": p.budget_per_cycle,
                 "rupiah_per_household": benefit, "truth": truth.source,
                 "bps_period": a.bps_period, "very_poor_share_of_line": a.very_poor,
-                "alternatives": results,
+                "alternatives": results, "warnings": all_warnings,
             })
         );
         return Ok(());
@@ -887,9 +951,15 @@ fn compare(
             .map(|x| format!("{:.1}%", 100.0 * x))
             .unwrap_or_else(|| "–".into())
     };
-    outln!("{} — {}", p.code, p.name);
+    outln!("{} — {}", p.code, setara_core::text::printable(&p.name));
     for (i, (label, text)) in alternatives.iter().enumerate() {
-        outln!("  [{}] {label}: {}", i + 1, text.trim());
+        // One line: a rule's own line breaks and comments would break the table.
+        let one = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        outln!(
+            "  [{}] {label}: {}",
+            i + 1,
+            setara_core::text::printable(&one)
+        );
     }
     let row = |name: &str, f: &dyn Fn(&serde_json::Value) -> String| {
         let cells: Vec<String> = results.iter().map(|r| format!("{:>16}", f(r))).collect();

@@ -2,8 +2,8 @@
 
 use setara_core::RegionCode;
 
-use crate::error::{Error, ErrorKind, TypeExpectation, Warning};
-use crate::syntax::{CmpOp, Expr, ExprKind, Quantifier, Span, parse};
+use crate::error::{Error, ErrorKind, TypeExpectation, Warning, WarningKind};
+use crate::syntax::{CmpOp, Expr, ExprKind, Limits, Quantifier, Span, parse, parse_limited};
 use crate::types::{Attr, AttrDef, CodeList, FUNCTIONS, Kind, Scope, Type, attribute, closest};
 
 /// What the checker needs to know besides the attribute schema.
@@ -26,6 +26,9 @@ impl Context {
         }
     }
 }
+
+/// The values `members.count(…)` can take: a household has at most `u16::MAX` member rows.
+const COUNT_RANGE: (i64, i64) = (0, u16::MAX as i64);
 
 /// An integer test: a comparison with a constant or membership in a list.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,8 +131,9 @@ pub(crate) enum Leaf {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Node {
     Const(bool, Span),
-    And(Box<Node>, Box<Node>, Span),
-    Or(Box<Node>, Box<Node>, Span),
+    /// Two or more operands (a chain of `and` is one node).
+    And(Vec<Node>, Span),
+    Or(Vec<Node>, Span),
     Not(Box<Node>, Span),
     Leaf(Leaf, Span),
 }
@@ -138,8 +142,8 @@ impl Node {
     pub(crate) fn span(&self) -> Span {
         match self {
             Node::Const(_, s)
-            | Node::And(_, _, s)
-            | Node::Or(_, _, s)
+            | Node::And(_, s)
+            | Node::Or(_, s)
             | Node::Not(_, s)
             | Node::Leaf(_, s) => *s,
         }
@@ -159,6 +163,27 @@ impl Rule {
     /// Parse and check `source` ([`parse`] then [`check`]).
     pub fn compile(source: &str, context: &Context) -> Result<Rule, Error> {
         check(source, &parse(source)?, context)
+    }
+
+    /// `source` restricted to the households inside `area`: the rule
+    /// `(source) and region in "AREA"`, so that explanations show the area as one more clause.
+    /// The limits and every error apply to `source` alone, and the warnings point into it.
+    pub fn compile_in_region(
+        source: &str,
+        area: RegionCode,
+        context: &Context,
+    ) -> Result<Rule, Error> {
+        let own = Rule::compile(source, context)?;
+        let text = format!("({source}\n) and region in \"{area}\"");
+        // The wrapper adds one level (the parentheses), four terms and a few bytes.
+        let limits = Limits {
+            bytes: Limits::RULE.bytes + (text.len() - source.len()),
+            depth: Limits::RULE.depth + 1,
+            terms: Limits::RULE.terms + 4,
+        };
+        let mut rule = check(&text, &parse_limited(&text, limits)?, context)?;
+        rule.warnings = own.warnings;
+        Ok(rule)
     }
 
     /// The rule's text.
@@ -262,14 +287,18 @@ impl Checker<'_> {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Bool(b) => Node::Const(*b, span),
-            ExprKind::And(a, b) => Node::And(
-                Box::new(self.condition(a, scope)?),
-                Box::new(self.condition(b, scope)?),
+            ExprKind::And(items) => Node::And(
+                items
+                    .iter()
+                    .map(|x| self.condition(x, scope))
+                    .collect::<Result<_, _>>()?,
                 span,
             ),
-            ExprKind::Or(a, b) => Node::Or(
-                Box::new(self.condition(a, scope)?),
-                Box::new(self.condition(b, scope)?),
+            ExprKind::Or(items) => Node::Or(
+                items
+                    .iter()
+                    .map(|x| self.condition(x, scope))
+                    .collect::<Result<_, _>>()?,
                 span,
             ),
             ExprKind::Not(a) => Node::Not(Box::new(self.condition(a, scope)?), span),
@@ -347,19 +376,57 @@ impl Checker<'_> {
         }
     }
 
-    fn warn_range(&mut self, def: &AttrDef, values: &[i64], span: Span) {
-        let Some((min, max)) = def.range else { return };
-        if let Some(v) = values.iter().find(|v| **v < min || **v > max) {
-            let (line, column) = crate::error::line_column(self.source, span.start);
-            self.warnings.push(Warning {
+    fn warn(&mut self, kind: WarningKind, attribute: &str, range: Option<(i64, i64)>, span: Span) {
+        let (line, column) = crate::error::line_column(self.source, span.start);
+        self.warnings.push(Warning {
+            kind,
+            span,
+            line,
+            column,
+            attribute: attribute.into(),
+            range,
+        });
+    }
+
+    /// Warn when `test` on an integer that lies in `min..=max` always gives the same answer,
+    /// or when a value of its list lies outside and can never match. `span` is the whole
+    /// comparison.
+    fn warn_int(&mut self, attribute: &str, range: Option<(i64, i64)>, test: &IntTest, span: Span) {
+        let Some((min, max)) = range else { return };
+        // The parts of the test's ranges that fall in min..=max.
+        let inside: Vec<(i64, i64)> = test
+            .ranges()
+            .into_iter()
+            .filter_map(|(lo, hi)| {
+                let (lo, hi) = (lo.max(min), hi.min(max));
+                (lo <= hi).then_some((lo, hi))
+            })
+            .collect();
+        if inside.is_empty() {
+            self.warn(WarningKind::AlwaysFalse, attribute, range, span);
+        } else if inside == [(min, max)] {
+            self.warn(WarningKind::AlwaysTrue, attribute, range, span);
+        } else if let IntTest::In(values) = test
+            && let Some(v) = values.iter().find(|v| **v < min || **v > max)
+        {
+            self.warn(
+                WarningKind::OutOfRange {
+                    value: v.to_string(),
+                },
+                attribute,
+                range,
                 span,
-                line,
-                column,
-                attribute: def.name.into(),
-                value: v.to_string(),
-                min,
-                max,
-            });
+            );
+        }
+    }
+
+    /// Warn when a set of codes holds every code of the list, or none.
+    fn warn_codes(&mut self, attribute: &str, list: CodeList, set: u64, span: Span) {
+        let all = ((1u64 << list.count()) - 1) << 1;
+        if set & all == 0 {
+            self.warn(WarningKind::AlwaysFalse, attribute, None, span);
+        } else if set & all == all {
+            self.warn(WarningKind::AlwaysTrue, attribute, None, span);
         }
     }
 
@@ -384,19 +451,22 @@ impl Checker<'_> {
             Operand::Count(pred) => {
                 let v = self.int_const(c, Type::Int)?;
                 let predicate = Box::new(self.condition(pred, Scope::Person)?);
+                let test = IntTest::Cmp(op, v);
+                self.warn_int("members.count(…)", Some(COUNT_RANGE), &test, span);
                 Ok(Leaf::Members {
                     quantifier: Quantifier::Count,
-                    test: Some(IntTest::Cmp(op, v)),
+                    test: Some(test),
                     predicate,
                 })
             }
             Operand::Attr(def, aspan) => match def.ty {
                 Kind::Int => {
                     let v = self.int_const(c, Type::Int)?;
-                    self.warn_range(def, &[v], c.span);
+                    let test = IntTest::Cmp(op, v);
+                    self.warn_int(def.name, def.range, &test, span);
                     Ok(Leaf::Int {
                         attr: def.attr,
-                        test: IntTest::Cmp(op, v),
+                        test,
                     })
                 }
                 Kind::Decimal => {
@@ -449,6 +519,7 @@ impl Checker<'_> {
                     } else {
                         all & !(1u64 << i)
                     };
+                    self.warn_codes(def.name, list, set, span);
                     Ok(Leaf::Code {
                         attr: def.attr,
                         list,
@@ -510,9 +581,11 @@ impl Checker<'_> {
                     .map(|c| self.int_const(c, Type::Int))
                     .collect::<Result<Vec<_>, _>>()?;
                 let predicate = Box::new(self.condition(pred, Scope::Person)?);
+                let test = IntTest::In(values);
+                self.warn_int("members.count(…)", Some(COUNT_RANGE), &test, span);
                 Ok(Leaf::Members {
                     quantifier: Quantifier::Count,
-                    test: Some(IntTest::In(values)),
+                    test: Some(test),
                     predicate,
                 })
             }
@@ -522,12 +595,11 @@ impl Checker<'_> {
                         .iter()
                         .map(|c| self.int_const(c, Type::Int))
                         .collect::<Result<Vec<_>, _>>()?;
-                    if let Some(first) = items.first() {
-                        self.warn_range(def, &values, first.span.to(items[items.len() - 1].span));
-                    }
+                    let test = IntTest::In(values);
+                    self.warn_int(def.name, def.range, &test, span);
                     Ok(Leaf::Int {
                         attr: def.attr,
-                        test: IntTest::In(values),
+                        test,
                     })
                 }
                 Kind::Code(list) => {
@@ -535,18 +607,23 @@ impl Checker<'_> {
                     for c in items {
                         set |= 1u64 << self.code(def, list, c)?;
                     }
+                    self.warn_codes(def.name, list, set, span);
                     Ok(Leaf::Code {
                         attr: def.attr,
                         list,
                         set,
                     })
                 }
-                Kind::Region => Ok(Leaf::Region(
-                    items
+                Kind::Region => {
+                    let regions: Vec<RegionCode> = items
                         .iter()
                         .map(|c| self.region(c))
-                        .collect::<Result<_, _>>()?,
-                )),
+                        .collect::<Result<_, _>>()?;
+                    if regions.is_empty() {
+                        self.warn(WarningKind::AlwaysFalse, def.name, None, span);
+                    }
+                    Ok(Leaf::Region(regions))
+                }
                 Kind::Decimal | Kind::Bool => {
                     Err(self.err(ErrorKind::InNotSupported(def.name.into()), span))
                 }

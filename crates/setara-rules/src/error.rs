@@ -68,6 +68,27 @@ pub enum ErrorKind {
     SingleEquals,
     /// `a < b < c`.
     ChainedComparison,
+    /// A character that may not appear in a rule (a control character, a bidirectional
+    /// override), shown as its escape.
+    ControlCharacter(String),
+    /// A backslash in a string followed by something other than `"` or `\\`.
+    BadEscape(String),
+
+    // Limits.
+    /// The rule is longer than [`MAX_RULE_BYTES`](crate::MAX_RULE_BYTES).
+    TooLong {
+        bytes: usize,
+        max: usize,
+    },
+    /// Parentheses, brackets, `not`, `members.*(…)` and calls nest deeper than
+    /// [`MAX_RULE_DEPTH`](crate::MAX_RULE_DEPTH).
+    TooDeep {
+        max: usize,
+    },
+    /// More than [`MAX_RULE_TERMS`](crate::MAX_RULE_TERMS) names, values and operators.
+    TooManyTerms {
+        max: usize,
+    },
     /// The parser expected something else; `found` describes the token (empty: end of rule).
     Expected {
         expected: Expected,
@@ -199,8 +220,13 @@ impl Error {
         }
     }
 
-    /// The message without the position.
+    /// The message without the position. Text from the rule (names, strings) is shortened to
+    /// [`ECHO_CHARS`] characters and any character that could disturb a terminal is escaped.
     pub fn description(&self, lang: Lang) -> String {
+        setara_core::text::printable(&self.describe(lang)).into_owned()
+    }
+
+    fn describe(&self, lang: Lang) -> String {
         use ErrorKind::*;
         let l = lang;
         match &self.kind {
@@ -220,8 +246,8 @@ impl Error {
                 .pick("teks tidak ditutup dengan '\"'", "unterminated string")
                 .into(),
             BadNumber(s) => match l {
-                Lang::Id => format!("'{s}' bukan angka"),
-                Lang::En => format!("'{s}' is not a number"),
+                Lang::Id => format!("'{}' bukan angka", clip(s)),
+                Lang::En => format!("'{}' is not a number", clip(s)),
             },
             SingleEquals => l
                 .pick(
@@ -235,11 +261,51 @@ impl Error {
                     "comparisons cannot be chained; join them with 'and'",
                 )
                 .into(),
+            ControlCharacter(c) => match l {
+                Lang::Id => format!(
+                    "karakter kendali {c} tidak boleh ada di dalam aturan (hanya spasi, tab dan baris baru)"
+                ),
+                Lang::En => format!(
+                    "control character {c} is not allowed in a rule (only spaces, tabs and line breaks)"
+                ),
+            },
+            BadEscape(e) => match l {
+                Lang::Id => format!(
+                    "'{e}' bukan escape yang dikenal di dalam teks; hanya \\\" dan \\\\"
+                ),
+                Lang::En => format!(
+                    "'{e}' is not an escape a string knows; only \\\" and \\\\"
+                ),
+            },
+            TooLong { bytes, max } => match l {
+                Lang::Id => format!(
+                    "aturan sepanjang {bytes} bita melebihi batas {max} bita; aturan yang sebenarnya hanya beberapa baris"
+                ),
+                Lang::En => format!(
+                    "the rule is {bytes} bytes long, over the limit of {max} bytes; a real rule is a few lines"
+                ),
+            },
+            TooDeep { max } => match l {
+                Lang::Id => format!(
+                    "aturan bersarang lebih dari {max} tingkat (tanda kurung, 'not', members.*(…)) di sini; sederhanakan aturannya"
+                ),
+                Lang::En => format!(
+                    "the rule nests deeper than {max} levels (parentheses, 'not', members.*(…)) here; simplify it"
+                ),
+            },
+            TooManyTerms { max } => match l {
+                Lang::Id => format!(
+                    "aturan memiliki lebih dari {max} unsur (nama, nilai, operator) sampai di sini; sederhanakan aturannya"
+                ),
+                Lang::En => format!(
+                    "the rule has more than {max} terms (names, values, operators) by here; simplify it"
+                ),
+            },
             Expected { expected, found } => {
                 let found = if found.is_empty() {
                     l.pick("akhir aturan", "end of rule").to_string()
                 } else {
-                    found.clone()
+                    clip(found)
                 };
                 match l {
                     Lang::Id => format!("diharapkan {}, ditemukan {found}", expected.text(l)),
@@ -247,6 +313,7 @@ impl Error {
                 }
             }
             UnknownAttribute { name, suggestion } => {
+                let name = clip(name);
                 let mut s = match l {
                     Lang::Id => format!("atribut '{name}' tidak dikenal"),
                     Lang::En => format!("unknown attribute '{name}'"),
@@ -257,6 +324,7 @@ impl Error {
                 s
             }
             UnknownFunction { name, suggestion } => {
+                let name = clip(name);
                 let mut s = match l {
                     Lang::Id => format!(
                         "fungsi '{name}' tidak dikenal (yang ada: owns, receives, known, members.any, members.all, members.count)"
@@ -310,17 +378,19 @@ impl Error {
                 valid,
             } => match l {
                 Lang::Id => format!(
-                    "{value:?} bukan kode {attribute}; kode yang sah: {valid}"
+                    "{:?} bukan kode {attribute}; kode yang sah: {valid}",
+                    clip(value)
                 ),
                 Lang::En => format!(
-                    "{value:?} is not a code of {attribute}; valid codes: {valid}"
+                    "{:?} is not a code of {attribute}; valid codes: {valid}",
+                    clip(value)
                 ),
             },
-            BadRegion { value } => match l {
-                Lang::Id => format!(
+            BadRegion { value } => match (l, clip(value)) {
+                (Lang::Id, value) => format!(
                     "{value:?} bukan kode wilayah (PP, PP.KK, PP.KK.CC atau PP.KK.CC.DDDD, dengan atau tanpa titik)"
                 ),
-                Lang::En => format!(
+                (Lang::En, value) => format!(
                     "{value:?} is not a region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD, dotted or not)"
                 ),
             },
@@ -332,8 +402,9 @@ impl Error {
                 let known = if known.is_empty() {
                     l.pick("(tidak ada)", "(none)").to_string()
                 } else {
-                    known.join(", ")
+                    clip_list(known)
                 };
+                let name = clip(name);
                 let mut s = match l {
                     Lang::Id => format!("program {name:?} tidak dikenal; program yang ada: {known}"),
                     Lang::En => format!("unknown programme {name:?}; known programmes: {known}"),
@@ -413,28 +484,114 @@ impl Error {
     /// 1 | desil <= and
     ///   |          ^^^
     /// ```
+    ///
+    /// A long line is shown as a window of about [`WINDOW_CHARS`] characters around the error,
+    /// and characters that could disturb a terminal as their escapes.
     pub fn render(&self, source: &str, lang: Lang) -> String {
-        let line_text = source.lines().nth(self.line - 1).unwrap_or("");
-        let number = self.line.to_string();
-        let pad = " ".repeat(number.len());
-        // Underline the span on its first line, at least one caret.
-        let start = self.column - 1;
-        let span_chars = self
-            .span
-            .text(source)
-            .lines()
-            .next()
-            .map_or(0, |t| t.chars().count());
-        let width = span_chars
-            .min(line_text.chars().count().saturating_sub(start))
-            .max(1);
         format!(
-            "{}\n{pad} |\n{number} | {line_text}\n{pad} | {}{}",
+            "{}\n{}",
             self.message(lang),
-            " ".repeat(start),
-            "^".repeat(width)
+            caret(source, self.line, self.span)
         )
     }
+}
+
+/// Characters of a user's name or value repeated in a message.
+pub const ECHO_CHARS: usize = 60;
+/// Characters of a source line shown under a message.
+pub const WINDOW_CHARS: usize = 100;
+
+/// `s` shortened to [`ECHO_CHARS`] characters (with `…`), control characters escaped.
+pub(crate) fn clip(s: &str) -> String {
+    let short: String = if s.chars().count() > ECHO_CHARS {
+        let mut t: String = s.chars().take(ECHO_CHARS - 1).collect();
+        t.push('…');
+        t
+    } else {
+        s.to_string()
+    };
+    setara_core::text::printable(&short).into_owned()
+}
+
+/// A list of names, comma-separated, at most about 10 × [`ECHO_CHARS`] characters.
+fn clip_list(items: &[String]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if out.chars().count() > 10 * ECHO_CHARS {
+            out += &format!(", … (+{})", items.len() - i);
+            break;
+        }
+        if i > 0 {
+            out += ", ";
+        }
+        out += &clip(item);
+    }
+    out
+}
+
+/// The line `line` of `source` with a caret under `span` (on its first line):
+///
+/// ```text
+///   |
+/// 1 | desil <= and
+///   |          ^^^
+/// ```
+fn caret(source: &str, line: usize, span: Span) -> String {
+    let line = line.max(1);
+    let line_start = source
+        .get(..span.start)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let rest = source.get(line_start..).unwrap_or("");
+    let line_text = rest.split('\n').next().unwrap_or("");
+    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+    // Byte offsets of the span within the line.
+    let from = span.start.saturating_sub(line_start).min(line_text.len());
+    let to = span
+        .end
+        .saturating_sub(line_start)
+        .clamp(from, line_text.len());
+    let chars: Vec<(usize, char)> = line_text.char_indices().collect();
+    let start_char = chars.iter().take_while(|(b, _)| *b < from).count();
+    let end_char = chars.iter().take_while(|(b, _)| *b < to).count();
+    // A window of the line around the start of the span.
+    let first = start_char.saturating_sub(WINDOW_CHARS / 2);
+    let last = (first + WINDOW_CHARS).min(chars.len());
+    let mut shown = String::new();
+    let mut col = 0; // display column of the span's start, in shown characters
+    let mut width = 0;
+    if first > 0 {
+        shown.push('…');
+    }
+    for (k, &(_, c)) in chars.iter().enumerate().take(last).skip(first) {
+        let piece: String = if setara_core::text::is_forbidden(c) && c != '\t' {
+            c.escape_default().collect()
+        } else if c == '\t' {
+            " ".into()
+        } else {
+            c.to_string()
+        };
+        let n = piece.chars().count();
+        if k < start_char {
+            col += n;
+        } else if k < end_char {
+            width += n;
+        }
+        shown += &piece;
+    }
+    if last < chars.len() {
+        shown.push('…');
+    }
+    if first > 0 {
+        col += 1;
+    }
+    let number = line.to_string();
+    let pad = " ".repeat(number.len());
+    format!(
+        "{pad} |\n{number} | {shown}\n{pad} | {}{}",
+        " ".repeat(col),
+        "^".repeat(width.max(1))
+    )
 }
 
 impl Localized for Error {
@@ -447,6 +604,11 @@ impl Localized for Error {
             BadNumber(_) => "rule_bad_number",
             SingleEquals => "rule_single_equals",
             ChainedComparison => "rule_chained_comparison",
+            ControlCharacter(_) => "rule_control_character",
+            BadEscape(_) => "rule_bad_escape",
+            TooLong { .. } => "rule_too_long",
+            TooDeep { .. } => "rule_too_deep",
+            TooManyTerms { .. } => "rule_too_many_terms",
             Expected { .. } => "rule_syntax",
             UnknownAttribute { .. } => "rule_unknown_attribute",
             UnknownFunction { .. } => "rule_unknown_function",
@@ -495,32 +657,106 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Something legal but probably not meant, such as `desil <= 11`.
+/// What a [`Warning`] is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WarningKind {
+    /// The comparison holds for every value the attribute can take: it only tests that the
+    /// value is recorded (`desil <= 11`, `desil >= 1`).
+    AlwaysTrue,
+    /// The comparison holds for no value the attribute can take (`desil > 10`, `x in []`).
+    AlwaysFalse,
+    /// A value of an `in` list lies outside the attribute's values and never matches
+    /// (`desil in [3, 11]`).
+    OutOfRange { value: String },
+}
+
+/// Something legal but probably not meant, such as `desil <= 11`: a comparison that can only
+/// give one answer, or a list value that can never match. Each kind has a stable
+/// [`Localized::code`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Warning {
+    pub kind: WarningKind,
     pub span: Span,
     pub line: usize,
     pub column: usize,
-    /// The attribute compared.
+    /// The attribute compared (`desil`, `members.count(…)`).
     pub attribute: String,
-    /// The constant it was compared with.
-    pub value: String,
-    /// The values the attribute can take, inclusive.
-    pub min: i64,
-    pub max: i64,
+    /// The values the attribute can take, inclusive, when they are a range of integers
+    /// (`None` for code lists and regions).
+    pub range: Option<(i64, i64)>,
 }
 
 impl Warning {
-    /// `line L, column C: desil is always between 1 and 10; the constant 11 …`.
-    pub fn message(&self, lang: Lang) -> String {
+    /// The message without the position.
+    pub fn description(&self, lang: Lang) -> String {
+        let a = &self.attribute;
+        let range = |l: Lang| match (self.range, l) {
+            (Some((min, max)), Lang::Id) => format!("{a} selalu antara {min} dan {max}; "),
+            (Some((min, max)), Lang::En) => format!("{a} is always between {min} and {max}; "),
+            (None, _) => String::new(),
+        };
+        let text = match (&self.kind, lang) {
+            (WarningKind::AlwaysTrue, Lang::Id) => format!(
+                "{}perbandingan ini benar untuk setiap nilai {a}, jadi hanya menguji bahwa {a} tercatat",
+                range(lang)
+            ),
+            (WarningKind::AlwaysTrue, Lang::En) => format!(
+                "{}this comparison holds for every value of {a}, so it only tests that {a} is recorded",
+                range(lang)
+            ),
+            (WarningKind::AlwaysFalse, Lang::Id) => {
+                format!("{}perbandingan ini tidak pernah benar", range(lang))
+            }
+            (WarningKind::AlwaysFalse, Lang::En) => {
+                format!("{}this comparison never holds", range(lang))
+            }
+            (WarningKind::OutOfRange { value }, Lang::Id) => format!(
+                "{}nilai {} di luar rentang itu dan tidak pernah cocok",
+                range(lang),
+                clip(value)
+            ),
+            (WarningKind::OutOfRange { value }, Lang::En) => format!(
+                "{}the value {} lies outside and never matches",
+                range(lang),
+                clip(value)
+            ),
+        };
+        setara_core::text::printable(&text).into_owned()
+    }
+
+    /// The message with the source line and a caret, as [`Error::render`].
+    pub fn render(&self, source: &str, lang: Lang) -> String {
+        format!(
+            "{}\n{}",
+            self.message(lang),
+            caret(source, self.line, self.span)
+        )
+    }
+}
+
+impl Localized for Warning {
+    fn code(&self) -> &'static str {
+        match self.kind {
+            WarningKind::AlwaysTrue => "rule_always_true",
+            WarningKind::AlwaysFalse => "rule_always_false",
+            WarningKind::OutOfRange { .. } => "rule_value_out_of_range",
+        }
+    }
+
+    /// `line L, column C: …` (`baris L, kolom C: …`).
+    fn message(&self, lang: Lang) -> String {
         match lang {
             Lang::Id => format!(
-                "baris {}, kolom {}: {} selalu antara {} dan {}; nilai {} di luar rentang itu, jadi perbandingan ini selalu sama hasilnya",
-                self.line, self.column, self.attribute, self.min, self.max, self.value
+                "baris {}, kolom {}: {}",
+                self.line,
+                self.column,
+                self.description(lang)
             ),
             Lang::En => format!(
-                "line {}, column {}: {} is always between {} and {}; {} lies outside, so this comparison always gives the same answer",
-                self.line, self.column, self.attribute, self.min, self.max, self.value
+                "line {}, column {}: {}",
+                self.line,
+                self.column,
+                self.description(lang)
             ),
         }
     }

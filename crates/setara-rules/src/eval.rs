@@ -127,9 +127,10 @@ impl Inputs<'_> {
 pub(crate) fn walk(node: &Node, f: &mut impl FnMut(&Node)) {
     f(node);
     match node {
-        Node::And(a, b, _) | Node::Or(a, b, _) => {
-            walk(a, f);
-            walk(b, f);
+        Node::And(items, _) | Node::Or(items, _) => {
+            for x in items {
+                walk(x, f);
+            }
         }
         Node::Not(a, _) => walk(a, f),
         Node::Leaf(Leaf::Members { predicate: p, .. }, _) => walk(p, f),
@@ -384,20 +385,25 @@ impl Ctx<'_> {
         let words = rows.len().div_ceil(64);
         match node {
             Node::Const(b, _) => vec![if *b { !0 } else { 0 }; words],
-            Node::And(a, b, _) => {
-                let mut x = self.eval(a, person);
-                if x.iter().all(|&w| w == 0) {
-                    return x;
+            Node::And(items, _) => {
+                let mut x = vec![!0u64; words];
+                for item in items {
+                    // Nobody left in this range: the other operands cannot change that.
+                    if x.iter().all(|&w| w == 0) {
+                        break;
+                    }
+                    let y = self.eval(item, person);
+                    and_in(&mut x, &y);
                 }
-                let y = self.eval(b, person);
-                and_in(&mut x, &y);
                 x
             }
-            Node::Or(a, b, _) => {
-                let mut x = self.eval(a, person);
-                let y = self.eval(b, person);
-                for (x, y) in x.iter_mut().zip(&y) {
-                    *x |= y;
+            Node::Or(items, _) => {
+                let mut x = vec![0u64; words];
+                for item in items {
+                    let y = self.eval(item, person);
+                    for (x, y) in x.iter_mut().zip(&y) {
+                        *x |= y;
+                    }
                 }
                 x
             }

@@ -164,14 +164,14 @@ impl Explainer<'_> {
         };
         match node {
             Node::Const(b, _) => make(*b, vec![], vec![]),
-            Node::And(a, b, _) | Node::Or(a, b, _) => {
-                let (a, b) = (self.node(a, row), self.node(b, row));
+            Node::And(items, _) | Node::Or(items, _) => {
+                let children: Vec<Explanation> = items.iter().map(|x| self.node(x, row)).collect();
                 let result = if matches!(node, Node::And(..)) {
-                    a.result && b.result
+                    children.iter().all(|c| c.result)
                 } else {
-                    a.result || b.result
+                    children.iter().any(|c| c.result)
                 };
-                make(result, vec![], vec![a, b])
+                make(result, vec![], children)
             }
             Node::Not(a, _) => {
                 let a = self.node(a, row);
@@ -194,8 +194,8 @@ impl Explainer<'_> {
     fn person(&self, node: &Node, p: usize) -> bool {
         match node {
             Node::Const(b, _) => *b,
-            Node::And(a, b, _) => self.person(a, p) && self.person(b, p),
-            Node::Or(a, b, _) => self.person(a, p) || self.person(b, p),
+            Node::And(items, _) => items.iter().all(|x| self.person(x, p)),
+            Node::Or(items, _) => items.iter().any(|x| self.person(x, p)),
             Node::Not(a, _) => !self.person(a, p),
             Node::Leaf(leaf, _) => self.test(leaf, p, true).0,
         }

@@ -61,13 +61,14 @@
 //! integer    = [ "-" ] digit { digit | "_" }             (1_000_000)
 //! decimal    = [ "-" ] digit { digit | "_" } "." digit { digit | "_" }
 //! string     = '"' { character | '\"' | '\\' } '"'
-//! name       = ( letter | "_" ) { letter | digit | "_" }
+//!              (character: anything but '"', '\', a line break or a control character)
+//! name       = ( letter | "_" ) { letter | digit | "_" }   (ASCII letters and digits)
 //! ```
 //!
 //! `or` binds loosest, then `and`, then `not`, then comparisons; comparisons do not chain
-//! (`1 < desil < 4` is an error: write `desil > 1 and desil < 4`). Spaces and newlines are free, so
-//! a rule may span several lines (in a TOML file, use a `"""` string); `#` starts a comment to the
-//! end of the line. Keywords are lower case.
+//! (`1 < desil < 4` is an error: write `desil > 1 and desil < 4`). Spaces, tabs and newlines
+//! are free, so a rule may span several lines (in a TOML file, use a `"""` string); `#` starts
+//! a comment to the end of the line. Keywords are lower case.
 //!
 //! A comparison has an attribute (or `members.count(…)`) on one side and a constant on the other,
 //! in either order (`4 >= desil` is `desil <= 4`); two attributes cannot be compared with each
@@ -152,16 +153,49 @@
 //!
 //! [`Error`] carries the line, column (in characters) and byte span, and a message in Bahasa
 //! Indonesia or English ([`Localized`](setara_core::Localized)); [`Error::render`] shows the line
-//! with a caret. Unknown attributes and functions suggest the closest name; a person attribute
-//! outside `members.*(…)` and a household attribute inside are errors that say so; a rule must be
-//! a condition. Comparisons that can only give one answer, such as `desil <= 11`, are accepted
-//! with a [`Warning`].
+//! with a caret (a long line is shown as a window around the error; names and values from the
+//! rule are shortened and control characters escaped). Each error has a stable code
+//! (`rule_syntax`, `rule_unknown_attribute`, `rule_too_deep`, …). Unknown attributes and
+//! functions suggest the closest name; a person attribute outside `members.*(…)` and a household
+//! attribute inside are errors that say so; a rule must be a condition. A string knows two
+//! escapes, `\"` and `\\`; any other backslash is an error (`rule_bad_escape`), and a control
+//! character anywhere in a rule, comments included, is an error (`rule_control_character`):
+//! rules are stored and printed again.
+//!
+//! # Warnings
+//!
+//! A comparison that can only give one answer is accepted with a [`Warning`], which the CLI
+//! prints wherever it checks a rule (`programme create`/`edit`, `target --preview`, `--select`,
+//! `--compare`) and lists under `"warnings"` in `--json` output:
+//!
+//! | code | when | example |
+//! |---|---|---|
+//! | `rule_always_true` | the comparison holds for every value the attribute can take, so it only tests that the value is recorded | `desil <= 11`, `desil >= 1`, `members.count(age < 5) >= 0`, `floor in [every code]` |
+//! | `rule_always_false` | it holds for no value | `desil > 10`, `desil == 0`, `rank < 1`, `x in []` |
+//! | `rule_value_out_of_range` | a value of an `in` list lies outside and never matches | `desil in [3, 11]` |
+//!
+//! The attributes with a known range are the desils (1..10), `rank` (≥ 1), `members`,
+//! `declared_size` and `members.count(…)` (0..65535), `floor_area_m2` and `electricity_va`
+//! (0..4294967295) and `land_m2` (≥ 0); code attributes warn when a list holds every code or
+//! none.
+//!
+//! # Limits
+//!
+//! | limit | value | error |
+//! |---|---|---|
+//! | [`MAX_RULE_BYTES`] | 65,536 bytes | `rule_too_long` |
+//! | [`MAX_RULE_DEPTH`] | 32 levels of parentheses, brackets, `not`, `members.*(…)` and calls | `rule_too_deep` |
+//! | [`MAX_RULE_TERMS`] | 10,000 names, values and operators | `rule_too_many_terms` |
+//!
+//! A real rule has tens of clauses and nests fewer than 10 levels. A chain of `and` (or of `or`)
+//! is one node with many operands, so a long flat chain is parsed, checked, evaluated and
+//! explained in loops; only nesting recurses, and the depth limit bounds it.
 //!
 //! # Evaluation
 //!
 //! Every leaf clause is one loop over a column of the memory-mapped snapshot that packs 64
-//! results into a word; `and`, `or` and `not` combine words (an `and` whose left side selects
-//! nobody in a range skips its right side). `members.*(p)` evaluates `p` over the member rows,
+//! results into a word; `and`, `or` and `not` combine words (an `and` stops at the first
+//! operand that leaves nobody in a range). `members.*(p)` evaluates `p` over the member rows,
 //! then counts each household's bits in its `first_person .. first_person + members` range.
 //! Households are split into two word-aligned ranges evaluated on two threads from
 //! [`PARALLEL_MIN_HOUSEHOLDS`] households on. Ages compare birth dates with thresholds computed
@@ -177,10 +211,18 @@ mod types;
 
 pub use bitmap::Bitmap;
 pub use check::{Context, Rule, check};
-pub use error::{Error, ErrorKind, Expected, TypeExpectation, Warning, line_column};
+pub use error::{
+    ECHO_CHARS, Error, ErrorKind, Expected, TypeExpectation, WINDOW_CHARS, Warning, WarningKind,
+    line_column,
+};
 pub use eval::{Inputs, PARALLEL_MIN_HOUSEHOLDS, Ranking, count_persons};
 pub use explain::Explanation;
-pub use syntax::{CmpOp, Expr, ExprKind, Quantifier, Span, parse};
+pub use syntax::{
+    CmpOp, Expr, ExprKind, MAX_RULE_BYTES, MAX_RULE_DEPTH, MAX_RULE_TERMS, Quantifier, Span, parse,
+};
+
+#[doc(hidden)]
+pub mod fuzzing;
 pub use types::{ATTRIBUTES, Attr, AttrDef, CodeList, FUNCTIONS, Kind, Scope, Type};
 
 #[cfg(test)]

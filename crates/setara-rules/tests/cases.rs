@@ -4,7 +4,7 @@
 
 mod common;
 
-use setara_core::Lang;
+use setara_core::{Lang, Localized};
 use setara_rules::{Context, Rule, count_persons};
 
 #[test]
@@ -24,7 +24,7 @@ fn cases() {
             }
             Ok(rule) => {
                 for w in rule.warnings() {
-                    out += &format!("warning: {}\n", w.message(Lang::En));
+                    out += &format!("warning {}: {}\n", w.code(), w.message(Lang::En));
                 }
                 let selected = rule.evaluate(&inputs).unwrap();
                 for threads in [2, 3] {

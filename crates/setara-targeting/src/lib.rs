@@ -14,6 +14,8 @@
 pub mod accuracy;
 pub mod entitlement;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod money;
 pub mod programme;
 pub mod select;

@@ -9,10 +9,30 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use setara_core::{Lang, RegionCode, Regions};
+use setara_core::text::check_line;
+use setara_core::{Lang, RegionCode, Regions, Rupiah};
 
-use crate::error::Error;
+use crate::error::{Error, quoted};
 use crate::money::rupiah;
+
+/// Largest programme file, in bytes (1 MiB). A programme is a page of text — the shipped
+/// examples are 2–3 KiB; even a quota for each of Indonesia's 84,000 villages fits. The CLI
+/// reads at most one byte more, so a huge or endless file (`/dev/zero`) costs nothing.
+pub const MAX_PROGRAMME_BYTES: usize = 1 << 20;
+/// Longest name (programme, organisation, partner, in-kind item), in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest description or Business Model Canvas block, in characters.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Most partners of one programme. Real programmes have a handful; the limit keeps the sum of
+/// contributions far inside `i64` (100 × [`Rupiah::MAX`] = 10^17).
+pub const MAX_PARTNERS: usize = 100;
+/// Most quotas of one programme: one for each of Indonesia's ~84,000 villages fits.
+pub const MAX_QUOTAS: usize = 100_000;
+/// Largest quota, in households (10^9): Indonesia has about 70 million households, so a larger
+/// quota is a typo, not a limit.
+pub const MAX_QUOTA_HOUSEHOLDS: u64 = 1_000_000_000;
+/// Most cycles of one programme (a cycle a week for nearly twenty years).
+pub const MAX_CYCLES: u32 = 1_000;
 
 /// The kind of organisation that owns or joins a programme (jenis organisasi).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -205,15 +225,19 @@ pub enum Benefit {
 }
 
 impl Benefit {
-    /// Rupiah per household per cycle.
-    pub fn rupiah_per_household(&self) -> i64 {
+    /// Rupiah per household per cycle; for goods, units × unit value, an error when the product
+    /// does not fit (never a wrapped or saturated number). [`Programme::check`] also refuses a
+    /// value above [`Rupiah::MAX`].
+    pub fn rupiah_per_household(&self) -> Result<i64, Error> {
         match self {
             Benefit::Cash {
                 rupiah_per_household,
-            } => *rupiah_per_household,
+            } => Ok(*rupiah_per_household),
             Benefit::InKind {
                 units, unit_value, ..
-            } => units.saturating_mul(*unit_value),
+            } => units.checked_mul(*unit_value).ok_or(Error::Overflow {
+                what: "benefit (units × unit_value)",
+            }),
         }
     }
 
@@ -395,7 +419,8 @@ pub struct Programme {
     pub priority: Vec<Priority>,
 }
 
-/// A programme whose references were checked: the area and quota regions exist.
+/// A programme whose references were checked: the area and quota regions exist, and every
+/// amount of money is between 0 and [`Rupiah::MAX`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checked {
     pub programme: Programme,
@@ -403,41 +428,95 @@ pub struct Checked {
     pub area: Option<RegionCode>,
     /// Quotas in region tree order.
     pub quotas: Vec<(RegionCode, u64)>,
+    /// Rupiah per household per cycle, 1 ..= [`Rupiah::MAX`].
+    pub rupiah_per_household: i64,
+    /// What the partners put in per cycle, 0 ..= [`Rupiah::MAX`].
+    pub co_funding_per_cycle: i64,
 }
 
+/// A code: 1–40 ASCII letters, digits, `-`, `_` or `.`, starting with a letter or digit (so that
+/// it can never be read as a flag, a path or a control sequence).
 fn valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 40
+        && code.starts_with(|c: char| c.is_ascii_alphanumeric())
         && code
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// An amount of money named `field`: 0 ..= [`Rupiah::MAX`].
+fn money(field: &'static str, value: i64) -> Result<i64, Error> {
+    Rupiah::amount(value)
+        .map(|r| r.0)
+        .ok_or(Error::Money { field, value })
+}
+
+/// The canvas blocks' field names in errors.
+const CANVAS_FIELDS: [&str; 9] = [
+    "canvas.customer_segments",
+    "canvas.value_propositions",
+    "canvas.channels",
+    "canvas.customer_relationships",
+    "canvas.revenue_streams",
+    "canvas.key_resources",
+    "canvas.key_activities",
+    "canvas.key_partners",
+    "canvas.cost_structure",
+];
+
 impl Programme {
     /// Parse a programme from TOML text. Errors name the line and what is wrong.
     pub fn from_toml(text: &str) -> Result<Programme, Error> {
+        if text.len() > MAX_PROGRAMME_BYTES {
+            return Err(Error::FileTooLarge {
+                max: MAX_PROGRAMME_BYTES,
+            });
+        }
         toml::from_str(text).map_err(|e| Error::Toml(e.to_string().trim_end().to_string()))
     }
 
-    /// The programme as TOML (as `programme show --toml` prints it and `edit --file` reads it).
-    pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).expect("a programme always serializes")
+    /// Parse a programme from the bytes of its file: at most [`MAX_PROGRAMME_BYTES`], UTF-8
+    /// text, then [`from_toml`](Self::from_toml).
+    pub fn from_toml_bytes(bytes: &[u8]) -> Result<Programme, Error> {
+        if bytes.len() > MAX_PROGRAMME_BYTES {
+            return Err(Error::FileTooLarge {
+                max: MAX_PROGRAMME_BYTES,
+            });
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let good = &bytes[..e.valid_up_to()];
+            Error::NotUtf8 {
+                line: good.iter().filter(|&&b| b == b'\n').count() + 1,
+                byte: e.valid_up_to() + 1,
+            }
+        })?;
+        Programme::from_toml(text)
     }
 
-    /// Check everything that does not need the registry: codes, money, area, quotas, cycles.
-    /// The rule is checked by the caller against the attribute schema (`setara-rules`).
+    /// The programme as TOML (as `programme show --toml` prints it and `edit --file` reads it).
+    /// Every programme that passed [`check`](Self::check) can be written; anything else that
+    /// TOML cannot hold (a quota above `i64::MAX`) is written as a comment saying so.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("# this programme cannot be written as TOML: {e}\n"))
+    }
+
+    /// Check everything that does not need the registry: codes, texts, money, area, quotas,
+    /// cycles. The rule is checked by the caller against the attribute schema
+    /// (`setara-rules`).
     pub fn check(&self, regions: &Regions) -> Result<Checked, Error> {
         let bad = |field: &'static str, id: String, en: String| Error::Invalid { field, id, en };
         if !valid_code(&self.code) {
             return Err(bad(
                 "code",
                 format!(
-                    "kode program {:?} tidak sah: 1–40 huruf, angka, '-', '_' atau '.'",
-                    self.code
+                    "kode program {} tidak sah: 1–40 huruf, angka, '-', '_' atau '.', diawali huruf atau angka",
+                    quoted(&self.code)
                 ),
                 format!(
-                    "programme code {:?} is not valid: 1–40 letters, digits, '-', '_' or '.'",
-                    self.code
+                    "programme code {} is not valid: 1–40 letters, digits, '-', '_' or '.', starting with a letter or digit",
+                    quoted(&self.code)
                 ),
             ));
         }
@@ -448,18 +527,27 @@ impl Programme {
                 "the programme has no name".into(),
             ));
         }
+        self.check_texts()?;
         for (field, org) in std::iter::once(("owner.code", &self.owner.code))
             .chain(self.partners.iter().map(|p| ("partners.code", &p.code)))
         {
             if !valid_code(org) {
                 return Err(bad(
                     field,
-                    format!("kode organisasi {org:?} tidak sah"),
-                    format!("organisation code {org:?} is not valid"),
+                    format!("kode organisasi {} tidak sah", quoted(org)),
+                    format!("organisation code {} is not valid", quoted(org)),
                 ));
             }
         }
+        if self.partners.len() > MAX_PARTNERS {
+            return Err(Error::TooMany {
+                field: "partners",
+                max: MAX_PARTNERS,
+                found: self.partners.len(),
+            });
+        }
         let mut seen = std::collections::HashSet::new();
+        let mut co_funding: i64 = 0;
         for p in &self.partners {
             if p.code == self.owner.code {
                 return Err(bad(
@@ -479,24 +567,49 @@ impl Programme {
                     format!("partner {} is listed twice as {}", p.code, p.role.code()),
                 ));
             }
-            if let Some(c) = p.contribution_per_cycle
-                && c < 0
-            {
-                return Err(bad(
-                    "partners.contribution_per_cycle",
-                    format!("kontribusi {} negatif", p.code),
-                    format!("contribution of {} is negative", p.code),
-                ));
+            if let Some(c) = p.contribution_per_cycle {
+                if c < 0 {
+                    return Err(bad(
+                        "partners.contribution_per_cycle",
+                        format!("kontribusi {} negatif", p.code),
+                        format!("contribution of {} is negative", p.code),
+                    ));
+                }
+                co_funding = co_funding
+                    .checked_add(money("partners.contribution_per_cycle", c)?)
+                    .ok_or(Error::Overflow {
+                        what: "co-funding per cycle",
+                    })?;
             }
         }
-        let per_household = self.benefit.rupiah_per_household();
+        money(
+            "co-funding per cycle (the partners' contributions together)",
+            co_funding,
+        )?;
         let in_kind_bad = match &self.benefit {
             Benefit::InKind {
                 item,
                 units,
                 unit_value,
-            } => item.trim().is_empty() || *units <= 0 || *unit_value <= 0,
-            Benefit::Cash { .. } => false,
+            } => {
+                if *unit_value > 0 {
+                    money("benefit.unit_value", *unit_value)?;
+                }
+                item.trim().is_empty() || *units <= 0 || *unit_value <= 0
+            }
+            Benefit::Cash {
+                rupiah_per_household,
+            } => {
+                if *rupiah_per_household > 0 {
+                    money("benefit.rupiah_per_household", *rupiah_per_household)?;
+                }
+                false
+            }
+        };
+        let per_household = if in_kind_bad {
+            0
+        } else {
+            self.benefit.rupiah_per_household()?
         };
         if per_household <= 0 || in_kind_bad {
             return Err(bad(
@@ -505,11 +618,13 @@ impl Programme {
                 "the benefit must be worth more than Rp0 per household (in kind: item, units and unit value)".into(),
             ));
         }
+        let per_household = money("benefit (rupiah per household)", per_household)?;
         if self.budget_per_cycle <= 0 {
             return Err(Error::EmptyBudget {
                 budget: self.budget_per_cycle,
             });
         }
+        money("budget_per_cycle", self.budget_per_cycle)?;
         if self.budget_per_cycle < per_household {
             return Err(bad(
                 "budget_per_cycle",
@@ -525,11 +640,11 @@ impl Programme {
                 ),
             ));
         }
-        if self.cycles == 0 || self.cycles > 1000 {
+        if self.cycles == 0 || self.cycles > MAX_CYCLES {
             return Err(bad(
                 "cycles",
-                "jumlah siklus harus 1–1000".into(),
-                "cycles must be 1–1000".into(),
+                format!("jumlah siklus harus 1–{MAX_CYCLES}"),
+                format!("cycles must be 1–{MAX_CYCLES}"),
             ));
         }
         if self.rule.trim().is_empty() {
@@ -546,14 +661,41 @@ impl Programme {
                 "the priority order is empty".into(),
             ));
         }
+        for (i, p) in self.priority.iter().enumerate() {
+            if self.priority[..i].contains(p) {
+                return Err(bad(
+                    "priority",
+                    format!("prioritas {} tercantum dua kali", p.code()),
+                    format!("priority {} is listed twice", p.code()),
+                ));
+            }
+        }
         let area = if is_national(&self.area) {
             None
         } else {
             Some(region(regions, "area", &self.area)?)
         };
+        if self.quotas.len() > MAX_QUOTAS {
+            return Err(Error::TooMany {
+                field: "quotas",
+                max: MAX_QUOTAS,
+                found: self.quotas.len(),
+            });
+        }
         let mut quotas = Vec::new();
         for (code, &n) in &self.quotas {
             let r = region(regions, "quotas", code)?;
+            if n > MAX_QUOTA_HOUSEHOLDS {
+                return Err(bad(
+                    "quotas",
+                    format!(
+                        "kuota {r} sebanyak {n} keluarga melebihi batas {MAX_QUOTA_HOUSEHOLDS}"
+                    ),
+                    format!(
+                        "the quota of {r}, {n} households, is over the limit of {MAX_QUOTA_HOUSEHOLDS}"
+                    ),
+                ));
+            }
             if let Some(area) = area
                 && !r.is_within(area)
             {
@@ -585,15 +727,47 @@ impl Programme {
             programme: self.clone(),
             area,
             quotas,
+            rupiah_per_household: per_household,
+            co_funding_per_cycle: co_funding,
         })
     }
 
-    /// Total the partners put in per cycle.
-    pub fn co_funding_per_cycle(&self) -> i64 {
+    /// Names, the description and the canvas: one line each (no line breaks or other control
+    /// characters, which could forge a line of `programme show` or move the terminal), at most
+    /// [`MAX_NAME_CHARS`] or [`MAX_TEXT_CHARS`] characters. The optional ones may be empty.
+    fn check_texts(&self) -> Result<(), Error> {
+        check_line("name", &self.name, MAX_NAME_CHARS)?;
+        check_line("owner.name", &self.owner.name, MAX_NAME_CHARS)?;
+        for p in &self.partners {
+            check_line("partners.name", &p.name, MAX_NAME_CHARS)?;
+        }
+        if let Benefit::InKind { item, .. } = &self.benefit
+            && !item.trim().is_empty()
+        {
+            check_line("benefit.item", item, MAX_NAME_CHARS)?;
+        }
+        let optional = std::iter::once(("description", self.description.as_str())).chain(
+            CANVAS_FIELDS
+                .into_iter()
+                .zip(self.canvas.blocks().map(|(.., text)| text)),
+        );
+        for (field, text) in optional {
+            if !text.is_empty() {
+                check_line(field, text, MAX_TEXT_CHARS)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Total the partners put in per cycle; an error when the sum does not fit.
+    pub fn co_funding_per_cycle(&self) -> Result<i64, Error> {
         self.partners
             .iter()
             .filter_map(|p| p.contribution_per_cycle)
-            .sum()
+            .try_fold(0i64, |sum, c| sum.checked_add(c))
+            .ok_or(Error::Overflow {
+                what: "co-funding per cycle",
+            })
     }
 
     /// What changed from `self` to `new`, field by field, as (field, old, new) in TOML form.
@@ -635,10 +809,10 @@ pub fn is_national(area: &str) -> bool {
 }
 
 fn region(regions: &Regions, field: &'static str, code: &str) -> Result<RegionCode, Error> {
-    let r = RegionCode::parse(code.trim()).map_err(|e| Error::Invalid {
+    let r = RegionCode::parse(code.trim()).map_err(|_| Error::Invalid {
         field,
-        id: format!("kode wilayah {code:?} tidak sah: {e}"),
-        en: format!("region code {code:?} is not valid: {e}"),
+        id: format!("kode wilayah {} tidak sah", quoted(code)),
+        en: format!("region code {} is not valid", quoted(code)),
     })?;
     if !regions.contains(r) {
         return Err(Error::Invalid {
@@ -685,7 +859,7 @@ role = "evaluator"
     #[test]
     fn a_programme_parses_and_checks() {
         let p = Programme::from_toml(PKH).unwrap();
-        assert_eq!(p.benefit.rupiah_per_household(), 750_000);
+        assert_eq!(p.benefit.rupiah_per_household().unwrap(), 750_000);
         assert_eq!(p.priority, default_priority());
         let c = p.check(Regions::kemendagri_2025()).unwrap();
         assert_eq!(c.area.unwrap().to_string(), "32.04");
@@ -741,7 +915,7 @@ role = "evaluator"
             units: 2,
             unit_value: 140_000,
         };
-        assert_eq!(b.rupiah_per_household(), 280_000);
+        assert_eq!(b.rupiah_per_household().unwrap(), 280_000);
     }
 
     #[test]

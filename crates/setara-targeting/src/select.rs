@@ -10,6 +10,7 @@
 
 use std::cmp::Ordering;
 
+use crate::error::Error;
 use crate::programme::Priority;
 
 /// An eligible household, with what the priority order needs.
@@ -80,20 +81,35 @@ pub fn by_priority(priority: &[Priority], a: &Candidate, b: &Candidate) -> Order
 }
 
 /// Rank the candidates and fill the budget and the quotas (`quotas[i]` households at most under
-/// quota `i`).
+/// quota `i`). The benefit must be more than Rp0 and the budget at least Rp0 (a checked
+/// programme guarantees both); the cost is what was taken from the budget, so it never exceeds
+/// it and cannot overflow. A quota index out of range is an error.
 pub fn select(
     mut candidates: Vec<Candidate>,
     priority: &[Priority],
     benefit: i64,
     budget: i64,
     quotas: &[u64],
-) -> Selection {
-    assert!(
-        benefit > 0,
-        "the programme check guarantees a positive benefit"
-    );
+) -> Result<Selection, Error> {
+    if benefit <= 0 || budget < 0 {
+        return Err(Error::Invalid {
+            field: "benefit",
+            id: "manfaat harus lebih dari Rp0 dan anggaran tidak negatif".into(),
+            en: "the benefit must be more than Rp0 and the budget not negative".into(),
+        });
+    }
+    if let Some(c) = candidates
+        .iter()
+        .find(|c| c.quota.is_some_and(|q| q as usize >= quotas.len()))
+    {
+        return Err(Error::Invalid {
+            field: "quotas",
+            id: format!("keluarga {} merujuk kuota yang tidak ada", c.kk),
+            en: format!("household {} refers to a quota that does not exist", c.kk),
+        });
+    }
     candidates.sort_unstable_by(|a, b| by_priority(priority, a, b));
-    let mut left = budget.max(0);
+    let mut left = budget;
     let mut used = vec![0u64; quotas.len()];
     let mut cut = None;
     let mut selected = 0;
@@ -116,15 +132,16 @@ pub fn select(
         };
         ranked.push((c, decision));
     }
-    Selection {
+    Ok(Selection {
         ranked,
         selected,
-        cost: selected as i64 * benefit,
+        // Each selection took the benefit from what was left: budget − left is their sum.
+        cost: budget - left,
         budget,
         benefit,
         quota_used: used,
         budget_cut: cut,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -154,7 +171,7 @@ mod tests {
             cand(5, 2, 11.0, 0, None),
         ];
         let p = [Priority::Desil, Priority::Score, Priority::Vulnerability];
-        let s = select(c, &p, 100, 350, &[]);
+        let s = select(c, &p, 100, 350, &[]).unwrap();
         let order: Vec<u64> = s.ranked.iter().map(|(c, _)| c.kk).collect();
         assert_eq!(order, [3, 4, 2, 5, 1]);
         let chosen: Vec<u64> = s.selected().map(|(_, c)| c.kk).collect();
@@ -172,7 +189,7 @@ mod tests {
             cand(3, 2, 3.0, 0, Some(1)),
             cand(4, 3, 4.0, 0, None),
         ];
-        let s = select(c, &[Priority::Desil], 10, 1_000, &[1, 5]);
+        let s = select(c, &[Priority::Desil], 10, 1_000, &[1, 5]).unwrap();
         let d: Vec<Decision> = s.ranked.iter().map(|(_, d)| *d).collect();
         assert_eq!(
             d,
@@ -187,7 +204,38 @@ mod tests {
         assert_eq!(s.budget_cut, None);
     }
 
+    #[test]
+    fn a_bad_benefit_or_quota_is_an_error_not_a_panic() {
+        assert!(select(vec![], &[Priority::Desil], 0, 100, &[]).is_err());
+        assert!(select(vec![], &[Priority::Desil], 10, -1, &[]).is_err());
+        assert!(
+            select(
+                vec![cand(1, 1, 1.0, 0, Some(3))],
+                &[Priority::Desil],
+                10,
+                100,
+                &[5]
+            )
+            .is_err()
+        );
+    }
+
     proptest! {
+        /// Money up to and beyond the ceiling: the cost is exactly selected × benefit (in
+        /// i128), never above the budget, never wrapped.
+        #[test]
+        fn the_cost_never_overflows(
+            n in 0usize..300,
+            benefit in 1i64..=i64::MAX,
+            budget in 0i64..=i64::MAX,
+        ) {
+            let candidates: Vec<Candidate> = (0..n).map(|i| cand(i as u64, 1, 0.0, 0, None)).collect();
+            let s = select(candidates, &[Priority::Desil], benefit, budget, &[]).unwrap();
+            prop_assert!(s.cost >= 0 && s.cost <= budget);
+            prop_assert_eq!(i128::from(s.cost), s.selected as i128 * i128::from(benefit));
+            prop_assert_eq!(s.selected as i128, (i128::from(budget) / i128::from(benefit)).min(n as i128));
+        }
+
         #[test]
         fn budget_and_quotas_hold_and_nobody_is_skipped_unfairly(
             raw in prop::collection::vec((1u8..=10, 0u16..4, 0u32..4), 0..200),
@@ -199,7 +247,7 @@ mod tests {
                 row: i as u32, kk: i as u64, desil: d, score: (i * 7 % 13) as f64, vulnerability: v,
                 members: 1, quota: (q < 3).then_some(q),
             }).collect();
-            let s = select(candidates, &[Priority::Desil, Priority::Vulnerability], benefit, budget, &quotas);
+            let s = select(candidates, &[Priority::Desil, Priority::Vulnerability], benefit, budget, &quotas).unwrap();
             prop_assert!(s.cost <= budget);
             prop_assert_eq!(s.cost, s.selected as i64 * benefit);
             for (q, &n) in s.quota_used.iter().enumerate() {
