@@ -31,6 +31,11 @@ pub const MAX_LAND_M2: i64 = 1_000_000_000;
 /// Floor area of a dwelling, square metres.
 pub const MAX_FLOOR_AREA_M2: i64 = 100_000;
 
+/// Connected electricity power, VA (the largest household tariff is far below).
+pub const MAX_ELECTRICITY_VA: i64 = 1_000_000;
+/// Declared number of members of one household.
+pub const MAX_DECLARED_SIZE: i64 = 99;
+
 /// Longest person name, in characters.
 pub const MAX_NAME_CHARS: usize = 150;
 /// Longest address, in characters.

@@ -193,7 +193,7 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         editable: true,
         get: |h| h.declared_size.map(|v| v.to_string()),
         set: |h, s| {
-            h.declared_size = opt(s, |s| small(s, 99))?;
+            h.declared_size = opt(s, |s| small(s, plausible::MAX_DECLARED_SIZE))?;
             Ok(())
         },
     },
@@ -264,7 +264,9 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         editable: true,
         get: |h| h.dwelling.electricity_va.map(|v| v.to_string()),
         set: |h, s| {
-            h.dwelling.electricity_va = opt(s, |s| parse_bounded(s, 1_000_000).map(|v| v as u32))?;
+            h.dwelling.electricity_va = opt(s, |s| {
+                parse_bounded(s, plausible::MAX_ELECTRICITY_VA).map(|v| v as u32)
+            })?;
             Ok(())
         },
     },

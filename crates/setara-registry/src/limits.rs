@@ -50,6 +50,10 @@ pub struct LineLimit<R> {
     newlines: u64,
     /// Bytes read so far.
     offset: u64,
+    /// The last byte read was `\r` and the next decides whether it ended a line.
+    pending_cr: bool,
+    /// The last byte read was `\r`.
+    last_cr: bool,
     index: Option<LineIndex>,
 }
 
@@ -74,8 +78,6 @@ struct IndexState {
     /// Offsets of line breaks (`\n`) not yet passed by a query, each with whether a `\r`
     /// comes just before it.
     ahead: std::collections::VecDeque<(u64, bool)>,
-    /// The last byte read was `\r`.
-    last_cr: bool,
     /// Line breaks before the last queried offset.
     passed: u64,
 }
@@ -115,6 +117,8 @@ impl<R> LineLimit<R> {
             run: 0,
             newlines: 0,
             offset: 0,
+            pending_cr: false,
+            last_cr: false,
             index: None,
         }
     }
@@ -132,38 +136,70 @@ impl<R> LineLimit<R> {
     }
 }
 
+/// A line ends at `\n`, at `\r\n`, or at a lone `\r` (old Macintosh files), as the CSV
+/// reader sees it.
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut index = self.index.as_ref().map(|i| i.0.lock().expect("not poisoned"));
-        let mut rest = &buf[..n];
-        let mut at = self.offset;
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
-            if self.run + i > self.max {
+        let index = self.index.clone();
+        let mut index = index.as_ref().map(|i| i.0.lock().expect("not poisoned"));
+        if n == 0 {
+            // A `\r` that ended the file ended its line.
+            if std::mem::take(&mut self.pending_cr) {
+                self.line_break(self.offset - 1, false, index.as_deref_mut());
+            }
+            return Ok(0);
+        }
+        let bytes = &buf[..n];
+        if std::mem::take(&mut self.pending_cr) && bytes[0] != b'\n' {
+            self.line_break(self.offset - 1, false, index.as_deref_mut());
+        }
+        let mut i = 0;
+        while let Some(k) = bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r') {
+            let j = i + k;
+            self.run += k;
+            if self.run > self.max {
                 return Err(self.too_long());
             }
-            if let Some(st) = index.as_mut() {
-                let cr = if i > 0 { rest[i - 1] == b'\r' } else { st.last_cr };
-                st.ahead.push_back((at + i as u64, cr));
+            let at = self.offset + j as u64;
+            if bytes[j] == b'\n' {
+                let cr = if j > 0 {
+                    bytes[j - 1] == b'\r'
+                } else {
+                    self.last_cr
+                };
+                self.line_break(at, cr, index.as_deref_mut());
+            } else if j + 1 == n {
+                // Whether this `\r` is a line break depends on the next byte.
+                self.pending_cr = true;
+                self.run += 1;
+            } else if bytes[j + 1] != b'\n' {
+                self.line_break(at, false, index.as_deref_mut());
+            } else {
+                self.run += 1;
             }
-            self.run = 0;
-            self.newlines += 1;
-            at += i as u64 + 1;
-            rest = &rest[i + 1..];
+            i = j + 1;
         }
-        self.run += rest.len();
+        self.run += n - i;
         if self.run > self.max {
             return Err(self.too_long());
         }
-        if let (Some(st), Some(&last)) = (index.as_mut(), buf[..n].last()) {
-            st.last_cr = last == b'\r';
-        }
+        self.last_cr = bytes[n - 1] == b'\r';
         self.offset += n as u64;
         Ok(n)
     }
 }
 
 impl<R> LineLimit<R> {
+    /// A line ends with the byte at `at` (`cr`: a `\r` just before it belongs to it).
+    fn line_break(&mut self, at: u64, cr: bool, index: Option<&mut IndexState>) {
+        if let Some(st) = index {
+            st.ahead.push_back((at, cr));
+        }
+        self.run = 0;
+        self.newlines += 1;
+    }
+
     fn too_long(&self) -> std::io::Error {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -183,6 +219,8 @@ impl<R: std::io::Seek> std::io::Seek for LineLimit<R> {
         self.run = 0;
         self.newlines = 0;
         self.offset = at;
+        self.pending_cr = false;
+        self.last_cr = false;
         if let Some(i) = &self.index {
             *i.0.lock().expect("not poisoned") = IndexState::default();
         }
@@ -242,6 +280,15 @@ mod tests {
             let mut r = std::io::BufReader::with_capacity(chunk, r);
             std::io::copy(&mut r, &mut std::io::sink()).unwrap();
             assert_eq!(index.line_of_content(2), 4, "chunk {chunk}");
+        }
+        // Lone carriage returns end lines too, whatever the chunks.
+        let text = b"ab\rcd\r\ref\r\ngh\r";
+        for chunk in 1..=text.len() {
+            let (r, index) = LineLimit::with_index(&text[..], 100);
+            let mut r = std::io::BufReader::with_capacity(chunk, r);
+            std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+            let lines: Vec<u64> = [0, 3, 7, 11].iter().map(|&o| index.line_of(o)).collect();
+            assert_eq!(lines, [1, 2, 4, 5], "chunk {chunk}");
         }
     }
 

@@ -295,10 +295,7 @@ impl CsvSource {
         // leaves its row with the wrong number of fields, is a quote never closed: the rows
         // after it would silently become part of one value.
         let spans = self.line_breaks_inside() + 1;
-        let multiline = self
-            .record
-            .iter()
-            .any(|f| f.contains(&b'\n') || f.contains(&b'\r'));
+        let multiline = spans > 1;
         if multiline {
             let wrong_count = self.header_len.is_some_and(|n| n != self.record.len());
             if spans > MAX_RECORD_LINES || wrong_count {
@@ -346,9 +343,15 @@ impl CsvSource {
 impl CsvSource {
     /// Line breaks inside the fields of the current record.
     fn line_breaks_inside(&self) -> u64 {
+        // `\n`, `\r\n` and a lone `\r` each end a line.
         self.record
             .iter()
-            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+            .map(|f| {
+                f.iter()
+                    .enumerate()
+                    .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && f.get(i + 1) != Some(&b'\n')))
+                    .count() as u64
+            })
             .sum()
     }
 
@@ -744,6 +747,10 @@ mod tests {
         let rows = all(&mut source(b"a,b\n\n1,2\n\n\n3,4\n,\n5,6"));
         let lines: Vec<u64> = rows.iter().map(|r| r.row).collect();
         assert_eq!(lines, [1, 3, 6, 8]);
+        // Old Macintosh line ends (a lone carriage return) are line ends too.
+        let rows = all(&mut source(b"a,b\r1,2\r\r3,\"x\ry\"\r5,6"));
+        let lines: Vec<u64> = rows.iter().map(|r| r.row).collect();
+        assert_eq!(lines, [1, 2, 4, 6]);
     }
 
     #[test]

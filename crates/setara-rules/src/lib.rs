@@ -174,10 +174,11 @@
 //! | `rule_always_false` | it holds for no value | `desil > 10`, `desil == 0`, `rank < 1`, `x in []` |
 //! | `rule_value_out_of_range` | a value of an `in` list lies outside and never matches | `desil in [3, 11]` |
 //!
-//! The attributes with a known range are the desils (1..10), `rank` (≥ 1), `members`,
-//! `declared_size` and `members.count(…)` (0..65535), `floor_area_m2` and `electricity_va`
-//! (0..4294967295) and `land_m2` (≥ 0); code attributes warn when a list holds every code or
-//! none.
+//! The attributes with a known range are the desils (1..10), `rank` (≥ 1), `members` and
+//! `members.count(…)` (0..65535), and those the registry accepts only within a range
+//! (`docs/limits.md`): `declared_size` (0..99), `floor_area_m2` (0..100000),
+//! `electricity_va` (0..1000000), `land_m2` (0..1000000000) and `consumption_per_capita`
+//! (1..1000000000); code attributes warn when a list holds every code or none.
 //!
 //! # Limits
 //!

@@ -1,6 +1,6 @@
 //! The attribute schema and value types.
 
-use setara_core::Lang;
+use setara_core::{Lang, plausible};
 
 /// The code lists that attributes take values from (setara_core's closed code lists).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -243,7 +243,7 @@ pub const ATTRIBUTES: &[AttrDef] = {
             H,
             Int,
             true,
-            Some((0, u16::MAX as i64)),
+            Some((0, plausible::MAX_DECLARED_SIZE)),
         ),
         def(
             "floor_area_m2",
@@ -251,7 +251,7 @@ pub const ATTRIBUTES: &[AttrDef] = {
             H,
             Int,
             true,
-            Some((0, u32::MAX as i64)),
+            Some((0, plausible::MAX_FLOOR_AREA_M2)),
         ),
         def(
             "electricity_va",
@@ -259,16 +259,23 @@ pub const ATTRIBUTES: &[AttrDef] = {
             H,
             Int,
             true,
-            Some((0, u32::MAX as i64)),
+            Some((0, plausible::MAX_ELECTRICITY_VA)),
         ),
-        def("land_m2", Attr::LandM2, H, Int, true, Some((0, i64::MAX))),
+        def(
+            "land_m2",
+            Attr::LandM2,
+            H,
+            Int,
+            true,
+            Some((0, plausible::MAX_LAND_M2)),
+        ),
         def(
             "consumption_per_capita",
             Attr::Consumption,
             H,
             Int,
             true,
-            None,
+            Some((*plausible::CONSUMPTION.start(), *plausible::CONSUMPTION.end())),
         ),
         def("surveyed", Attr::Surveyed, H, Bool, false, None),
         def("region", Attr::Region, H, Region, false, None),
