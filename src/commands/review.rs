@@ -1,10 +1,11 @@
 //! `setara review`: the queue of possible duplicate persons, decisions, merges and unmerges.
 
 use clap::{Args, Subcommand};
+use setara_core::text::printable;
 use setara_store::{Decision, PairView};
 
 use crate::context::Context;
-use crate::failure::Result;
+use crate::failure::{Failure, Kind, Result};
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
@@ -64,12 +65,19 @@ fn line(p: &PairView) {
         p.match_probability,
         p.match_weight,
         p.a.nik,
-        p.a.name,
+        printable(&p.a.name),
         p.a.birth_date,
         p.b.nik,
-        p.b.name,
+        printable(&p.b.name),
         p.b.birth_date
     );
+}
+
+/// A reason is stored with the decision and printed in histories: one line, no control
+/// characters, at most `MAX_NOTE_CHARS`.
+fn check_reason(reason: &str) -> Result<&str> {
+    setara_core::text::check_line("reason", reason, setara_core::text::MAX_NOTE_CHARS)
+        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))
 }
 
 pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
@@ -116,7 +124,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
                 outln!(
                     "  {label}: NIK {}  {:<28} {}  {}  KK {}  {}  ({} {})",
                     s.nik,
-                    s.name,
+                    printable(&s.name),
                     s.sex.label(ctx.lang),
                     s.birth_date,
                     s.kk,
@@ -139,9 +147,10 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             }
             if let (Some(by), Some(at)) = (&p.decided_by, &p.decided_at) {
                 outln!(
-                    "  {}: {by}, {at}: {}",
+                    "  {}: {}, {at}: {}",
                     ctx.t("Diputuskan", "Decided"),
-                    p.reason.as_deref().unwrap_or("")
+                    printable(by),
+                    printable(p.reason.as_deref().unwrap_or(""))
                 );
             }
         }
@@ -151,7 +160,8 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             } else {
                 Decision::Different
             };
-            let merge = store.decide(a.pair, decision, &a.reason, &ctx.actor)?;
+            let reason = check_reason(&a.reason)?;
+            let merge = store.decide(a.pair, decision, reason, &ctx.actor)?;
             if ctx.json {
                 outln!(
                     "{}",
@@ -186,7 +196,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
                         "#{:<5} {}  {:<14} {} {} → {} {:?}{}",
                         m.id,
                         m.at,
-                        m.actor,
+                        printable(&m.actor),
                         ctx.t("pasangan", "pair"),
                         m.pair_id.map(|p| p.to_string()).unwrap_or_default(),
                         m.entity,
@@ -200,7 +210,8 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             }
         }
         ReviewCommand::Unmerge(a) => {
-            store.unmerge(a.merge, &a.reason, &ctx.actor)?;
+            let reason = check_reason(&a.reason)?;
+            store.unmerge(a.merge, reason, &ctx.actor)?;
             if ctx.json {
                 outln!("{}", serde_json::json!({"merge": a.merge, "undone": true}));
             } else {

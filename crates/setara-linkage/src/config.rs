@@ -13,6 +13,36 @@ use crate::error::{Error, Result};
 pub const MAX_COMPARISONS: usize = 16;
 /// Most levels a comparison may have, counting the last ("else") level.
 pub const MAX_LEVELS: usize = 15;
+/// Longest configuration text, in bytes (1 MiB). The shipped examples, comments included, are
+/// under 8 KiB; a file of megabytes is not a hand-written configuration.
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+/// Most blocking rules. Each rule is a stratum of the model and every candidate pair is checked
+/// against the rules before it (so the cost of a pair grows with the rules); a pair stores its
+/// rule in one byte. The shipped examples use 5.
+pub const MAX_BLOCKING_RULES: usize = 32;
+/// Most keys in one blocking rule (the shipped examples use at most 2).
+pub const MAX_KEYS_PER_RULE: usize = 8;
+/// Most EM iterations (`training.max_iterations`). Each iteration visits every distinct
+/// comparison vector; the measured runs converge in fewer than 100 (87 on a million persons),
+/// the default allows 200.
+pub const MAX_EM_ITERATIONS: u32 = 10_000;
+/// Most random pairs for the u probabilities (`training.u_sample_pairs`): about half a minute
+/// at the measured 3.6 million comparisons per second on 2 cores; the default is 1 million.
+pub const MAX_U_SAMPLE_PAIRS: u64 = 100_000_000;
+/// Longest name of a rule or a column, and longest blocking key, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Default limit on the candidate pairs of a run (`max_candidate_pairs`, or `--max-pairs` on
+/// the command line): the distinct pairs that the blocking rules make together, each pair once.
+///
+/// Why this value: measured peak memory (`setara dedup --input`, 2 threads) is about 64 bytes
+/// per candidate pair when every candidate is returned — the worst case, a block of identical
+/// records (2,000 and 4,000 identical persons: 2.0 and 8.0 million pairs, 133 and 506 MiB) —
+/// and about 25 bytes per candidate scored below `min_probability`, which is what most
+/// candidates are. Ten million pairs therefore cost at most about 0.65 GB on top of the table
+/// (0.75 GB per million persons), which fits comfortably on an office laptop. A million
+/// synthetic persons with `persons.toml` make 2.8 million candidate pairs; four million make
+/// about 43 million and need the limit raised.
+pub const DEFAULT_MAX_CANDIDATE_PAIRS: u64 = 10_000_000;
 
 /// A whole linkage configuration.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +51,9 @@ pub struct Config {
     pub match_threshold: f64,
     /// Pairs scored below this probability are not returned.
     pub min_probability: f64,
+    /// Most candidate pairs (distinct pairs that at least one blocking rule makes, each pair
+    /// once): a run that would make more is refused before anything is compared.
+    pub max_candidate_pairs: u64,
     pub training: Training,
     /// Candidate pairs are the union of the pairs each rule finds, each pair counted once.
     pub blocking: Vec<BlockingRule>,
@@ -259,6 +292,12 @@ impl Comparator {
 impl Config {
     /// Parse a configuration from TOML text. Errors name the line and the key.
     pub fn from_toml(text: &str) -> Result<Config> {
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(Error::ConfigTooLarge {
+                bytes: text.len(),
+                max: MAX_CONFIG_BYTES,
+            });
+        }
         let raw: RawConfig = toml::from_str(text).map_err(|e| Error::Toml(e.to_string()))?;
         let at = |span: Range<usize>| line_of(text, span.start);
         let err = |span: Range<usize>, key: String, message: String| Error::Config {
@@ -284,6 +323,18 @@ impl Config {
             ));
         }
 
+        let max_candidate_pairs = match &raw.max_candidate_pairs {
+            None => DEFAULT_MAX_CANDIDATE_PAIRS,
+            Some(n) if *n.get_ref() == 0 => {
+                return Err(err(
+                    n.span(),
+                    "max_candidate_pairs".into(),
+                    "must be at least 1 (0 would refuse every run)".into(),
+                ));
+            }
+            Some(n) => *n.get_ref(),
+        };
+
         let mut training = Training::default();
         if let Some(t) = &raw.training {
             if let Some(n) = &t.u_sample_pairs {
@@ -294,14 +345,24 @@ impl Config {
                         format!("{} is too few random pairs (at least 1000)", n.get_ref()),
                     ));
                 }
+                if *n.get_ref() > MAX_U_SAMPLE_PAIRS {
+                    return Err(err(
+                        n.span(),
+                        "training.u_sample_pairs".into(),
+                        format!(
+                            "{} random pairs is more than the limit of {MAX_U_SAMPLE_PAIRS}",
+                            n.get_ref()
+                        ),
+                    ));
+                }
                 training.u_sample_pairs = *n.get_ref();
             }
             if let Some(n) = &t.max_iterations {
-                if *n.get_ref() == 0 {
+                if *n.get_ref() == 0 || *n.get_ref() > MAX_EM_ITERATIONS {
                     return Err(err(
                         n.span(),
                         "training.max_iterations".into(),
-                        "must be at least 1".into(),
+                        format!("{} is not in 1..={MAX_EM_ITERATIONS}", n.get_ref()),
                     ));
                 }
                 training.max_iterations = *n.get_ref();
@@ -331,6 +392,13 @@ impl Config {
                         .into(),
             });
         }
+        if raw.blocking.len() > MAX_BLOCKING_RULES {
+            return Err(err(
+                raw.blocking[MAX_BLOCKING_RULES].span(),
+                "blocking".into(),
+                format!("{} rules; at most {MAX_BLOCKING_RULES}", raw.blocking.len()),
+            ));
+        }
         let mut blocking = Vec::new();
         for (i, r) in raw.blocking.iter().enumerate() {
             let span = r.span();
@@ -339,19 +407,38 @@ impl Config {
             if r.keys.get_ref().is_empty() {
                 return Err(err(r.keys.span(), format!("{key}.keys"), "no keys".into()));
             }
+            if r.keys.get_ref().len() > MAX_KEYS_PER_RULE {
+                return Err(err(
+                    r.keys.span(),
+                    format!("{key}.keys"),
+                    format!(
+                        "{} keys; at most {MAX_KEYS_PER_RULE}",
+                        r.keys.get_ref().len()
+                    ),
+                ));
+            }
+            if let Some(name) = &r.name {
+                check_name(name.get_ref())
+                    .map_err(|m| err(name.span(), format!("{key}.name"), m))?;
+            }
             let mut keys = Vec::new();
             for k in r.keys.get_ref() {
+                check_name(k.get_ref()).map_err(|m| err(k.span(), format!("{key}.keys"), m))?;
                 keys.push(
                     parse_key(k.get_ref()).map_err(|m| err(k.span(), format!("{key}.keys"), m))?,
                 );
             }
             blocking.push(BlockingRule {
-                name: r.name.clone().unwrap_or_else(|| {
-                    keys.iter()
-                        .map(|k| k.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" & ")
-                }),
+                name: r
+                    .name
+                    .as_ref()
+                    .map(|n| n.get_ref().clone())
+                    .unwrap_or_else(|| {
+                        keys.iter()
+                            .map(|k| k.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" & ")
+                    }),
                 keys,
                 line: at(span),
             });
@@ -375,6 +462,8 @@ impl Config {
         for (i, c) in raw.comparison.iter().enumerate() {
             let span = c.span();
             let c = c.get_ref();
+            check_name(c.column.get_ref())
+                .map_err(|m| err(c.column.span(), format!("comparison[{}].column", i + 1), m))?;
             let key = format!("comparison[{}] ({})", i + 1, c.column.get_ref());
             if let Some(prev) = comparisons.iter().find(|p| p.column == *c.column.get_ref()) {
                 return Err(err(
@@ -403,6 +492,7 @@ impl Config {
         Ok(Config {
             match_threshold,
             min_probability,
+            max_candidate_pairs,
             training,
             blocking,
             comparisons,
@@ -471,6 +561,21 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// A rule name, column or key: not blank, at most [`MAX_NAME_CHARS`] characters, no control
+/// characters (it is printed in messages and reports).
+fn check_name(s: &str) -> std::result::Result<(), String> {
+    if s.trim().is_empty() {
+        return Err("empty".into());
+    }
+    if s.chars().count() > MAX_NAME_CHARS {
+        return Err(format!("longer than {MAX_NAME_CHARS} characters"));
+    }
+    if s.chars().any(char::is_control) {
+        return Err("contains a control character (a line break, a tab, …)".into());
+    }
+    Ok(())
 }
 
 /// 1-based line of a byte offset.
@@ -629,6 +734,23 @@ fn comparator(c: &RawComparison, key: &str, err: &ErrFn<'_>) -> Result<Comparato
             format!("`lengths` does not apply to comparator `{name}`"),
         ));
     }
+    // Thousands of thresholds would be formatted into labels before the level count is
+    // checked: count the listed levels first.
+    let listed: usize = [&c.thresholds, &c.tolerances, &c.relative, &c.within_days]
+        .iter()
+        .map(|v| v.as_ref().map_or(0, |s| s.get_ref().len()))
+        .sum::<usize>()
+        + c.lengths.as_ref().map_or(0, |s| s.get_ref().len());
+    if listed + 2 > MAX_LEVELS {
+        return Err(err(
+            c.comparator.span(),
+            key.to_string(),
+            format!(
+                "{} levels (exact, {listed} listed, else); at most {MAX_LEVELS}",
+                listed + 2
+            ),
+        ));
+    }
     let list = |v: &Option<Spanned<Vec<f64>>>| -> (Vec<f64>, Range<usize>) {
         match v {
             Some(s) => (s.get_ref().clone(), s.span()),
@@ -695,6 +817,15 @@ fn comparator(c: &RawComparison, key: &str, err: &ErrFn<'_>) -> Result<Comparato
             } else {
                 t
             };
+            if t.is_empty() {
+                // The largest threshold bounds the distance computation.
+                return Err(err(
+                    span,
+                    format!("{key}.thresholds"),
+                    "needs at least one edit distance, e.g. [1, 2] (or use comparator `exact`)"
+                        .into(),
+                ));
+            }
             monotone(&t, true, &span, "thresholds")?;
             Comparator::DamerauLevenshtein {
                 thresholds: whole(&t, &span, "thresholds")?,
@@ -812,6 +943,7 @@ fn comparator(c: &RawComparison, key: &str, err: &ErrFn<'_>) -> Result<Comparato
 struct RawConfig {
     match_threshold: Option<Spanned<f64>>,
     min_probability: Option<Spanned<f64>>,
+    max_candidate_pairs: Option<Spanned<u64>>,
     training: Option<RawTraining>,
     #[serde(default)]
     blocking: Vec<Spanned<RawRule>>,
@@ -831,7 +963,7 @@ struct RawTraining {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
-    name: Option<String>,
+    name: Option<Spanned<String>>,
     keys: Spanned<Vec<Spanned<String>>>,
 }
 

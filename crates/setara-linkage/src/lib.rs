@@ -32,6 +32,8 @@ mod cluster;
 mod config;
 mod error;
 pub mod eval;
+#[doc(hidden)]
+pub mod fuzzing;
 mod linkage;
 pub mod model;
 pub mod names;
@@ -41,10 +43,14 @@ mod table;
 
 pub use cluster::{Clusters, cluster_pairs};
 pub use config::{
-    BlockingRule, Comparator, Comparison, Config, DateFormat, Key, KeyFunction, MAX_COMPARISONS,
-    MAX_LEVELS, Training,
+    BlockingRule, Comparator, Comparison, Config, DEFAULT_MAX_CANDIDATE_PAIRS, DateFormat, Key,
+    KeyFunction, MAX_BLOCKING_RULES, MAX_COMPARISONS, MAX_CONFIG_BYTES, MAX_EM_ITERATIONS,
+    MAX_KEYS_PER_RULE, MAX_LEVELS, MAX_NAME_CHARS, MAX_U_SAMPLE_PAIRS, Training,
 };
-pub use error::{Error, Result};
-pub use linkage::{Explanation, FieldScore, Kind, Linkage, ScoredPair, Stats, dedup, link};
+pub use error::{Block, Error, PairExplosion, Result, RulePairs};
+pub use linkage::{
+    Explanation, FieldScore, Kind, Linkage, MAX_ROWS, ScoredPair, Stats, dedup, link,
+};
 pub use model::{FieldModel, LevelModel, Model, Stratum};
+pub use prepare::MAX_COMPARED_BYTES;
 pub use table::Table;

@@ -5,12 +5,23 @@ use std::time::Instant;
 use hashbrown::HashMap;
 use serde::Serialize;
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
 use crate::cluster::{Clusters, cluster};
-use crate::config::{Comparison, Config};
-use crate::error::{Error, Result};
+use crate::config::{BlockingRule, Comparison, Config};
+use crate::error::{Block, Error, PairExplosion, Result, RulePairs};
 use crate::model::{self, Background, FieldModel, LevelModel, Model, Stratum, level_of};
-use crate::prepare::{Field, NULL, NULL_LEVEL, RawColumn, RuleKeys, rule_keys};
+use crate::prepare::{Field, NULL, NULL_LEVEL, RawColumn, RuleKeys, key_text, rule_keys};
 use crate::table::Table;
+
+/// Most rows of a table (each table of a link). Memory grows with the rows: a million persons
+/// (12 columns, 4 compared, 5 blocking rules) peaked at 0.75 GiB, so ten million need about
+/// 7.5 GiB; a bigger table is linked in parts (by region). Row numbers must also stay below
+/// 2³² − 1, the null marker of the row indexes.
+pub const MAX_ROWS: usize = 10_000_000;
+
+/// How many of a rule's biggest blocks an error about too many pairs shows.
+const SHOWN_BLOCKS: usize = 3;
 
 /// Deduplicate one table: score pairs of its rows that may be the same entity.
 pub fn dedup(table: &Table, config: &Config) -> Result<Linkage> {
@@ -91,8 +102,12 @@ pub struct Linkage {
     pub columns: Vec<String>,
     /// Sorted by (left, right).
     pub pairs: Vec<ScoredPair>,
+    /// The comparison vector of each pair, from which [`Linkage::fields`] computes the
+    /// per-column scores when asked (8 bytes per pair instead of 24 per column).
     #[serde(skip)]
-    field_scores: Vec<FieldScore>,
+    patterns: Vec<Pattern>,
+    #[serde(skip)]
+    scorer: Scorer,
     pub model: Model,
     pub match_threshold: f64,
     pub stats: Stats,
@@ -109,9 +124,10 @@ pub struct Explanation<'a> {
 
 impl Linkage {
     /// The per-column scores of pair `index` (in the order of [`Linkage::columns`]).
-    pub fn fields(&self, index: usize) -> &[FieldScore] {
-        let n = self.columns.len();
-        &self.field_scores[index * n..(index + 1) * n]
+    pub fn fields(&self, index: usize) -> Vec<FieldScore> {
+        let p = &self.pairs[index];
+        self.scorer
+            .fields(self.patterns[index], usize::from(p.rule), p.left)
     }
 
     /// Why pair `index` has its weight: the prior, then every column's level and weight.
@@ -165,8 +181,17 @@ fn run(left: &Table, right: Option<&Table>, config: &Config) -> Result<Linkage> 
     let threads = threads();
     let n_left = left.len();
     let n_right = right.map_or(n_left, |r| r.len());
-    if n_left >= NULL as usize || n_right >= NULL as usize {
-        return Err(Error::Linkage("more than 4 billion rows".into()));
+    for (side, rows) in [
+        (if link { "left table" } else { "table" }, n_left),
+        ("right table", n_right),
+    ] {
+        if rows > MAX_ROWS {
+            return Err(Error::TooManyRows {
+                side,
+                rows,
+                max: MAX_ROWS,
+            });
+        }
     }
 
     // Comparisons present in the data.
@@ -215,9 +240,45 @@ fn run(left: &Table, right: Option<&Table>, config: &Config) -> Result<Linkage> 
     drop(raws);
     let t_prepare = start.elapsed().as_secs_f64();
 
-    // Candidates.
+    // How many pairs each rule makes, before any pair is made: a rule that alone makes more
+    // than the limit is refused here (the union has at least its pairs).
+    let counts: Vec<RuleCount> = rules.iter().map(|r| RuleCount::new(r, link)).collect();
+    let limit = config.max_candidate_pairs;
+    let explosion = |rule: Option<usize>, worst: usize| -> Error {
+        let r = &config.blocking[worst];
+        Error::TooManyPairs(Box::new(PairExplosion {
+            rule: rule.map(|_| r.name.clone()),
+            line: if rule.is_some() { r.line } else { 0 },
+            pairs: rule.map(|i| counts[i].pairs),
+            limit,
+            blocks: counts[worst].biggest(&rules[worst], r, left, right),
+            rules: config
+                .blocking
+                .iter()
+                .zip(&counts)
+                .map(|(b, c)| RulePairs {
+                    rule: b.name.clone(),
+                    pairs: c.pairs,
+                })
+                .collect(),
+        }))
+    };
+    if let Some(i) = (0..counts.len()).find(|&i| counts[i].pairs > limit) {
+        return Err(explosion(Some(i), i));
+    }
+
+    // Candidates: the union of the rules, each pair once. Their number is checked against the
+    // limit while they are made (when the rules' sum is above it), so at most the limit and a
+    // few work items more are ever held.
     let t0 = Instant::now();
-    let cands = candidates(&rules, &fields, n_left, n_right, link, threads);
+    let sum: u64 = counts.iter().fold(0u64, |a, c| a.saturating_add(c.pairs));
+    let cap = (sum > limit).then_some(limit);
+    let Some(cands) = candidates(&rules, &fields, link, threads, cap) else {
+        let worst = (0..counts.len())
+            .max_by_key(|&i| (counts[i].pairs, std::cmp::Reverse(i)))
+            .unwrap_or(0);
+        return Err(explosion(None, worst));
+    };
     let t_compare = t0.elapsed().as_secs_f64();
 
     // Training.
@@ -323,7 +384,18 @@ fn run(left: &Table, right: Option<&Table>, config: &Config) -> Result<Linkage> 
         tf: &tf,
         min_probability: config.min_probability,
     };
-    let (pairs, field_scores) = score(&cands, &ctx, threads);
+    let (pairs, patterns) = score(&cands, &ctx, threads);
+    let (n_candidates, per_rule) = (cands.i.len(), cands.per_rule);
+    drop((cands.i, cands.j, cands.pattern, cands.rule, cands.counts));
+    let scorer = Scorer {
+        weights: stratum_weights.clone(),
+        tf_ids: fields
+            .iter()
+            .zip(&tf)
+            .map(|(field, t)| t.as_ref().map(|_| field.left.clone()))
+            .collect(),
+        tf,
+    };
     let t_score = t0.elapsed().as_secs_f64();
 
     let model = Model {
@@ -371,16 +443,16 @@ fn run(left: &Table, right: Option<&Table>, config: &Config) -> Result<Linkage> 
         u_sample_pairs: sample,
     };
     let total = start.elapsed().as_secs_f64();
-    let compared = cands.i.len() as f64 + sample as f64;
+    let compared = n_candidates as f64 + sample as f64;
     let stats = Stats {
         kind: Some(if link { Kind::Link } else { Kind::Dedup }),
         left_rows: n_left,
         right_rows: if link { n_right } else { 0 },
-        candidate_pairs: cands.i.len() as u64,
+        candidate_pairs: n_candidates as u64,
         pairs_per_rule: config
             .blocking
             .iter()
-            .zip(&cands.per_rule)
+            .zip(&per_rule)
             .map(|(r, n)| (r.name.clone(), *n))
             .collect(),
         distinct_patterns: patterns.len(),
@@ -397,7 +469,8 @@ fn run(left: &Table, right: Option<&Table>, config: &Config) -> Result<Linkage> 
         kind: if link { Kind::Link } else { Kind::Dedup },
         columns: active.iter().map(|c| c.column.clone()).collect(),
         pairs,
-        field_scores,
+        patterns,
+        scorer,
         model,
         match_threshold: config.match_threshold,
         stats,
@@ -441,15 +514,17 @@ struct Item {
     cost: u64,
 }
 
+/// The candidate pairs, or `None` when `cap` is given and the distinct pairs pass it (counting
+/// then stops as soon as every thread has seen that).
 fn candidates(
     rules: &[RuleKeys],
     fields: &[Field],
-    n_left: usize,
-    n_right: usize,
     link: bool,
     threads: usize,
-) -> Candidates {
-    let _ = (n_left, n_right);
+    cap: Option<u64>,
+) -> Option<Candidates> {
+    let made = AtomicU64::new(0);
+    let over = AtomicBool::new(false);
     let groups: Vec<(Groups, Option<Groups>)> = rules
         .iter()
         .map(|r| {
@@ -524,10 +599,11 @@ fn candidates(
             counts: HashMap::new(),
             per_rule: vec![0; rules.len()],
         };
-        let est: u64 = chunk.iter().map(|i| i.cost).sum();
-        out.i.reserve(est as usize / 2);
-        out.j.reserve(est as usize / 2);
-        out.pattern.reserve(est as usize / 2);
+        let est: u64 = chunk.iter().map(|i| i.cost).sum::<u64>() / 2;
+        let est = cap.map_or(est, |c| est.min(c / threads.max(1) as u64 + PIECE)) as usize;
+        out.i.reserve(est);
+        out.j.reserve(est);
+        out.pattern.reserve(est);
         let right_ids: Vec<&[u32]> = fields.iter().map(|f| f.right_ids()).collect();
         let right_keys: Vec<&[u32]> = rules
             .iter()
@@ -552,7 +628,19 @@ fn candidates(
             *out.counts.entry((rule as u8, p)).or_insert(0) += 1;
             out.per_rule[rule] += 1;
         };
+        let mut before = 0;
         for it in chunk {
+            if let Some(cap) = cap {
+                let now = out.i.len() as u64;
+                let total = made.fetch_add(now - before, Ordering::Relaxed) + (now - before);
+                before = now;
+                if total > cap {
+                    over.store(true, Ordering::Relaxed);
+                }
+                if over.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
             let (gl, gr) = &groups[it.rule as usize];
             let k = it.key as usize;
             let lm = &gl.order[gl.starts[k] as usize..gl.starts[k + 1] as usize];
@@ -586,6 +674,10 @@ fn candidates(
                 .collect()
         })
     };
+    let n: u64 = parts.iter().map(|p| p.i.len() as u64).sum();
+    if over.load(Ordering::Relaxed) || cap.is_some_and(|c| n > c) {
+        return None;
+    }
     let mut all = Candidates {
         i: Vec::new(),
         j: Vec::new(),
@@ -610,7 +702,92 @@ fn candidates(
             *a += b;
         }
     }
-    all
+    Some(all)
+}
+
+/// The pairs one blocking rule makes on its own, counted from its block sizes.
+struct RuleCount {
+    /// Records per key value, left table (the table, in a deduplication).
+    left: Vec<u32>,
+    /// Records per key value, right table (empty in a deduplication).
+    right: Vec<u32>,
+    link: bool,
+    /// Σ n(n − 1)/2 over the blocks, or Σ n_left · n_right in a link (saturating at u64::MAX).
+    pairs: u64,
+}
+
+impl RuleCount {
+    fn new(r: &RuleKeys, link: bool) -> RuleCount {
+        let count = |keys: &[u32]| {
+            let mut c = vec![0u32; r.distinct];
+            for &k in keys {
+                if k != NULL {
+                    c[k as usize] += 1;
+                }
+            }
+            c
+        };
+        let left = count(&r.left);
+        let right = if link { count(&r.right) } else { Vec::new() };
+        let mut rc = RuleCount {
+            left,
+            right,
+            link,
+            pairs: 0,
+        };
+        let total: u128 = (0..r.distinct).map(|k| rc.block_pairs(k)).sum();
+        rc.pairs = u64::try_from(total).unwrap_or(u64::MAX);
+        rc
+    }
+
+    fn block_pairs(&self, k: usize) -> u128 {
+        let a = u128::from(self.left[k]);
+        if self.link {
+            a * u128::from(self.right[k])
+        } else {
+            a * a.saturating_sub(1) / 2
+        }
+    }
+
+    /// The [`SHOWN_BLOCKS`] blocks with the most pairs, with their key values.
+    fn biggest(
+        &self,
+        keys: &RuleKeys,
+        rule: &BlockingRule,
+        left: &Table,
+        right: Option<&Table>,
+    ) -> Vec<Block> {
+        let mut top: Vec<(u128, usize)> = Vec::with_capacity(SHOWN_BLOCKS + 1);
+        for k in 0..self.left.len() {
+            let p = self.block_pairs(k);
+            if p == 0 {
+                continue;
+            }
+            let at = top.partition_point(|&(q, _)| q >= p);
+            if at < SHOWN_BLOCKS {
+                top.insert(at, (p, k));
+                top.truncate(SHOWN_BLOCKS);
+            }
+        }
+        top.into_iter()
+            .map(|(p, k)| {
+                // A record of the block names its key value.
+                let key = match keys.left.iter().position(|&x| x as usize == k) {
+                    Some(row) => key_text(&rule.keys, left, row),
+                    None => match (right, keys.right.iter().position(|&x| x as usize == k)) {
+                        (Some(t), Some(row)) => key_text(&rule.keys, t, row),
+                        _ => String::new(),
+                    },
+                };
+                Block {
+                    key,
+                    rows: u64::from(self.left[k]),
+                    right_rows: self.link.then(|| u64::from(self.right[k])),
+                    pairs: u64::try_from(p).unwrap_or(u64::MAX),
+                }
+            })
+            .collect()
+    }
 }
 
 /// SplitMix64: a small, fast, reproducible generator for the random pair sample.
@@ -736,6 +913,43 @@ fn background(
     Background { q, floor }
 }
 
+/// What turns a pair's comparison vector into its per-column scores.
+#[derive(Clone, Debug, Default)]
+struct Scorer {
+    /// Per stratum, field and level.
+    weights: Vec<Vec<Vec<f64>>>,
+    /// Per field with term frequencies: the adjustment of each prepared value.
+    tf: Vec<Option<Vec<f64>>>,
+    /// Per field with term frequencies: the prepared value id of each left row.
+    tf_ids: Vec<Option<Vec<u32>>>,
+}
+
+impl Scorer {
+    fn fields(&self, pattern: Pattern, rule: usize, left: u32) -> Vec<FieldScore> {
+        (0..self.tf.len())
+            .map(|f| {
+                let l = level_of(pattern, f);
+                if l == NULL_LEVEL {
+                    return FieldScore {
+                        level: None,
+                        weight: 0.0,
+                        tf_adjustment: 0.0,
+                    };
+                }
+                let adj = match (&self.tf[f], &self.tf_ids[f]) {
+                    (Some(t), Some(ids)) if l == 0 => t[ids[left as usize] as usize],
+                    _ => 0.0,
+                };
+                FieldScore {
+                    level: Some(l),
+                    weight: self.weights[rule][f][l as usize] + adj,
+                    tf_adjustment: adj,
+                }
+            })
+            .collect()
+    }
+}
+
 struct ScoreCtx<'a> {
     fields: &'a [Field],
     /// Per stratum, field and level.
@@ -749,11 +963,13 @@ fn probability(w: f64) -> f64 {
     1.0 / (1.0 + (-w).exp2())
 }
 
+/// The pairs at or above `min_probability`, sorted by (left, right), with their comparison
+/// vectors.
 fn score(
     cands: &Candidates,
     ctx: &ScoreCtx<'_>,
     threads: usize,
-) -> (Vec<ScoredPair>, Vec<FieldScore>) {
+) -> (Vec<ScoredPair>, Vec<Pattern>) {
     let nf = ctx.fields.len();
     // Weight of each distinct pattern without term frequencies.
     let base: HashMap<(u8, Pattern), f64> = cands
@@ -789,84 +1005,114 @@ fn score(
             .filter(|(a, b)| a < b)
             .collect()
     };
-    let work = |(lo, hi): (usize, usize)| -> (Vec<ScoredPair>, Vec<FieldScore>) {
-        let mut pairs = Vec::new();
-        let mut scores = Vec::new();
-        let right_ids: Vec<&[u32]> = ctx.fields.iter().map(|f| f.right_ids()).collect();
-        for x in lo..hi {
-            let p = cands.pattern[x];
-            let r = cands.rule[x];
-            let mut w = base[&(r, p)];
-            if w + max_bonus < min_weight {
-                continue;
-            }
-            let (i, j) = (cands.i[x], cands.j[x]);
-            if has_tf {
-                for (f, t) in ctx.tf.iter().enumerate() {
-                    if let Some(t) = t
-                        && level_of(p, f) == 0
-                    {
-                        w += t[ctx.fields[f].left[i as usize] as usize];
-                    }
+    // The scored pair of candidate x, if it reaches min_probability.
+    let pair = |x: usize| -> Option<ScoredPair> {
+        let p = cands.pattern[x];
+        let r = cands.rule[x];
+        let mut w = base[&(r, p)];
+        if w + max_bonus < min_weight {
+            return None;
+        }
+        let (i, j) = (cands.i[x], cands.j[x]);
+        if has_tf {
+            for (f, t) in ctx.tf.iter().enumerate() {
+                if let Some(t) = t
+                    && level_of(p, f) == 0
+                {
+                    w += t[ctx.fields[f].left[i as usize] as usize];
                 }
-            }
-            let prob = probability(w);
-            if prob < ctx.min_probability {
-                continue;
-            }
-            pairs.push(ScoredPair {
-                left: i,
-                right: j,
-                rule: u16::from(r),
-                match_weight: w,
-                match_probability: prob,
-            });
-            for f in 0..nf {
-                let l = level_of(p, f);
-                if l == NULL_LEVEL {
-                    scores.push(FieldScore {
-                        level: None,
-                        weight: 0.0,
-                        tf_adjustment: 0.0,
-                    });
-                    continue;
-                }
-                let adj = match &ctx.tf[f] {
-                    Some(t) if l == 0 => t[ctx.fields[f].left[i as usize] as usize],
-                    _ => 0.0,
-                };
-                let _ = &right_ids;
-                scores.push(FieldScore {
-                    level: Some(l),
-                    weight: ctx.weights[r as usize][f][l as usize] + adj,
-                    tf_adjustment: adj,
-                });
             }
         }
-        (pairs, scores)
-    };
-    let parts: Vec<(Vec<ScoredPair>, Vec<FieldScore>)> = if ranges.len() <= 1 {
-        ranges.into_iter().map(work).collect()
-    } else {
-        std::thread::scope(|s| {
-            let hs: Vec<_> = ranges.iter().map(|&r| s.spawn(move || work(r))).collect();
-            hs.into_iter()
-                .map(|h| h.join().expect("worker panicked"))
-                .collect()
+        let prob = probability(w);
+        (prob >= ctx.min_probability).then_some(ScoredPair {
+            left: i,
+            right: j,
+            rule: u16::from(r),
+            match_weight: w,
+            match_probability: prob,
         })
     };
-    let mut idx: Vec<(ScoredPair, usize, usize)> = Vec::new();
-    for (pi, (pairs, _)) in parts.iter().enumerate() {
-        for (k, p) in pairs.iter().enumerate() {
-            idx.push((*p, pi, k));
+    let parallel = |jobs: Vec<Box<dyn FnOnce() + Send + '_>>| {
+        if jobs.len() <= 1 {
+            jobs.into_iter().for_each(|j| j());
+        } else {
+            std::thread::scope(|s| {
+                let hs: Vec<_> = jobs.into_iter().map(|j| s.spawn(j)).collect();
+                for h in hs {
+                    h.join().expect("worker panicked");
+                }
+            });
+        }
+    };
+    // Two passes, so that the result is allocated once at its final size (a block of identical
+    // records returns every candidate): count the pairs each range keeps, then fill each
+    // range's part of the result.
+    let mut kept = vec![0usize; ranges.len()];
+    parallel(
+        kept.iter_mut()
+            .zip(&ranges)
+            .map(|(k, &(lo, hi))| {
+                let pair = &pair;
+                Box::new(move || *k = (lo..hi).filter(|&x| pair(x).is_some()).count())
+                    as Box<dyn FnOnce() + Send + '_>
+            })
+            .collect(),
+    );
+    let total: usize = kept.iter().sum();
+    let mut pairs = vec![
+        ScoredPair {
+            left: 0,
+            right: 0,
+            rule: 0,
+            match_weight: 0.0,
+            match_probability: 0.0,
+        };
+        total
+    ];
+    let mut patterns: Vec<Pattern> = vec![0; total];
+    {
+        let mut jobs: Vec<Box<dyn FnOnce() + Send + '_>> = Vec::new();
+        let (mut p_rest, mut v_rest) = (&mut pairs[..], &mut patterns[..]);
+        for (&k, &(lo, hi)) in kept.iter().zip(&ranges) {
+            let (p_part, p_tail) = std::mem::take(&mut p_rest).split_at_mut(k);
+            let (v_part, v_tail) = std::mem::take(&mut v_rest).split_at_mut(k);
+            p_rest = p_tail;
+            v_rest = v_tail;
+            let pair = &pair;
+            jobs.push(Box::new(move || {
+                let mut at = 0;
+                for x in lo..hi {
+                    if let Some(sp) = pair(x) {
+                        p_part[at] = sp;
+                        v_part[at] = cands.pattern[x];
+                        at += 1;
+                    }
+                }
+            }));
+        }
+        parallel(jobs);
+    }
+    // Sort by (left, right) in place: a permutation, then its cycles.
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_unstable_by_key(|&x| (pairs[x].left, pairs[x].right));
+    for start in 0..total {
+        if order[start] == start {
+            continue;
+        }
+        let (first, first_pattern) = (pairs[start], patterns[start]);
+        let mut at = start;
+        loop {
+            let from = order[at];
+            order[at] = at;
+            if from == start {
+                pairs[at] = first;
+                patterns[at] = first_pattern;
+                break;
+            }
+            pairs[at] = pairs[from];
+            patterns[at] = patterns[from];
+            at = from;
         }
     }
-    idx.sort_unstable_by_key(|(p, _, _)| (p.left, p.right));
-    let mut pairs = Vec::with_capacity(idx.len());
-    let mut scores = Vec::with_capacity(idx.len() * nf);
-    for (p, pi, k) in idx {
-        pairs.push(p);
-        scores.extend_from_slice(&parts[pi].1[k * nf..(k + 1) * nf]);
-    }
-    (pairs, scores)
+    (pairs, patterns)
 }

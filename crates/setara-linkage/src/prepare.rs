@@ -11,6 +11,18 @@ use crate::table::Table;
 /// Id of a null value.
 pub(crate) const NULL: u32 = u32::MAX;
 
+/// Most bytes of a normalised value that the similarity comparators (`jaro_winkler`,
+/// `damerau_levenshtein`, the tokens of `person_name`) look at; a longer value is compared on
+/// its first 128 bytes (exact agreement still compares the whole value). Both metrics cost the
+/// product of the two lengths, so a file of 4 KiB names made every pair cost about 8 million
+/// steps (500 such records ran for more than ten minutes); 128 bytes cost at most 16 thousand.
+/// No value of the FEBRL data or of the synthetic registry is longer than 42 bytes, and real
+/// names and addresses stay under 128.
+pub const MAX_COMPARED_BYTES: usize = 128;
+
+/// Most digits of a date value that the `date` comparator's digit edits look at (a date has 8).
+const MAX_DATE_DIGITS: usize = 16;
+
 /// Level code of a null comparison (either side null) in a packed comparison vector.
 pub(crate) const NULL_LEVEL: u8 = 15;
 
@@ -262,7 +274,7 @@ impl Field {
                 let (m, p) = remap(&raw.values, threads, |v| {
                     let t = normalize_text(v);
                     (!t.is_empty()).then(|| {
-                        let b: Box<[u8]> = t.as_bytes().into();
+                        let b: Box<[u8]> = t.as_bytes()[..t.len().min(MAX_COMPARED_BYTES)].into();
                         (t, b)
                     })
                 });
@@ -334,7 +346,10 @@ impl Field {
                                 format!("raw:{t}"),
                                 DateValue {
                                     date: None,
-                                    digits: digits.as_bytes().into(),
+                                    // A date has 8 digits; the edit distance of long runs
+                                    // of digits would cost their product.
+                                    digits: digits.as_bytes()[..digits.len().min(MAX_DATE_DIGITS)]
+                                        .into(),
                                 },
                             )
                         }
@@ -348,7 +363,24 @@ impl Field {
                     if n.is_empty() {
                         return None;
                     }
-                    let tokens: Box<[Box<str>]> = n.tokens().map(Box::from).collect();
+                    // The tokens within the first MAX_COMPARED_BYTES bytes of the name (the
+                    // one crossing the limit cut there).
+                    let mut room = MAX_COMPARED_BYTES;
+                    let mut tokens: Vec<Box<str>> = Vec::new();
+                    for t in n.tokens() {
+                        if room == 0 {
+                            break;
+                        }
+                        let mut end = t.len().min(room);
+                        while !t.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        if end > 0 {
+                            tokens.push(t[..end].into());
+                        }
+                        room = room.saturating_sub(t.len() + 1);
+                    }
+                    let tokens: Box<[Box<str>]> = tokens.into();
                     Some((n.canonical(), tokens))
                 });
                 (m, Prepared::Name(p))
@@ -500,7 +532,9 @@ impl Field {
                 last
             }
             (Comparator::PersonName { similarity }, Prepared::Name(v)) => {
-                names::compare_tokens(&v[a as usize], &v[b as usize], *similarity) as u8
+                // Different ids are different names: tokens equal as far as compared (a name
+                // cut at MAX_COMPARED_BYTES) are not the exact level.
+                (names::compare_tokens(&v[a as usize], &v[b as usize], *similarity) as u8).max(1)
             }
             _ => unreachable!("comparator and prepared values agree"),
         }
@@ -536,6 +570,38 @@ fn key_part(function: KeyFunction, v: &str) -> Option<String> {
         KeyFunction::NameKey => PersonName::parse(v).sorted_key(),
     };
     (!r.is_empty()).then_some(r)
+}
+
+/// The key value of a rule for one record, for messages: `sex = "male"`,
+/// `date_unordered(birth_date) = "1980-01-02", prefix(nik, 2) = "32"`. Long values are
+/// shortened and control characters escaped.
+pub(crate) fn key_text(keys: &[Key], table: &Table, row: usize) -> String {
+    let value = |column: &str| -> &str {
+        table
+            .column_index(column)
+            .map_or("", |c| table.value(row, c))
+    };
+    keys.iter()
+        .map(|key| {
+            let v = match key.function {
+                KeyFunction::Unordered => {
+                    let a =
+                        key_part(KeyFunction::Value, value(&key.columns[0])).unwrap_or_default();
+                    let b =
+                        key_part(KeyFunction::Value, value(&key.columns[1])).unwrap_or_default();
+                    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                    format!("{lo} | {hi}")
+                }
+                f => key_part(f, value(&key.columns[0])).unwrap_or_default(),
+            };
+            let mut shown: String = v.chars().take(40).collect();
+            if v.chars().count() > 40 {
+                shown.push('…');
+            }
+            format!("{key} = {}", format_args!("{shown:?}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Compute the keys of a rule. `raw` gives the interned raw column of each column name.
@@ -776,6 +842,40 @@ mod tests {
         assert_eq!(lv(&f, 0, 2), 1);
         assert_eq!(lv(&f, 0, 3), 1);
         assert_eq!(lv(&f, 0, 4), 2);
+    }
+
+    #[test]
+    fn long_values_are_compared_on_their_first_bytes() {
+        // Two 3,128-byte values that agree on their first 128 bytes: compared on those (so
+        // they are similar, not equal); in full, each comparison cost millions of steps.
+        let a = format!("{}{}", "x".repeat(128), "a".repeat(3_000));
+        let b = format!("{}{}", "x".repeat(128), "b".repeat(3_000));
+        for comparator in [
+            Comparator::JaroWinkler {
+                thresholds: vec![0.92],
+            },
+            Comparator::DamerauLevenshtein {
+                thresholds: vec![1],
+            },
+            Comparator::PersonName { similarity: 0.88 },
+        ] {
+            let f = field(comparator.clone(), &[&a, &b]);
+            assert_eq!(lv(&f, 0, 0), 0);
+            assert_eq!(lv(&f, 0, 1), 1, "{comparator:?}");
+        }
+        // A date's digits: the first 16 are compared.
+        let d = "1".repeat(4_000);
+        let e = format!("{}{}", "1".repeat(16), "2".repeat(3_984));
+        let f = field(
+            Comparator::Date {
+                format: DateFormat::Auto,
+                day_month_swap: true,
+                edits: 1,
+                within_days: vec![],
+            },
+            &[&d, &e],
+        );
+        assert_eq!(lv(&f, 0, 1), 2);
     }
 
     #[test]

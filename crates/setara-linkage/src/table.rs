@@ -91,6 +91,10 @@ impl Table {
 
     /// Read a table from CSV text with a header row (comma-separated, double quotes; a
     /// UTF-8 byte-order mark is skipped). Every column is kept as text.
+    ///
+    /// This reader has no limits on line or field length (it serves tests and benchmarks on
+    /// known files); the `setara` command reads user files through `setara-registry`, which
+    /// has them.
     pub fn read_csv<R: Read>(reader: R) -> Result<Table> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
