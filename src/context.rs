@@ -135,5 +135,6 @@ pub fn show_path(p: &Path) -> String {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
+        .map(|r| if r.is_empty() { ".".to_string() } else { r })
         .unwrap_or_else(|| p.display().to_string())
 }
