@@ -27,12 +27,89 @@ pub struct RankArgs {
     pub household: Option<String>,
 }
 
-fn welfare_failure(e: &setara_welfare::Error) -> Failure {
+/// Below this out-of-sample R² of ln consumption per capita, `rank` warns that the ranking
+/// rests on a poor model (0.2).
+///
+/// A proxy means test in Indonesia explains about half of the variation (Alatas et al. 2012;
+/// the synthetic registry reaches about 0.5; Brown, Ravallion and van de Walle 2018 report
+/// 0.4-0.6 elsewhere). Below a fifth the ranking is little better than chance for targeting,
+/// the sign of absurd or broken data (issue 10: one consumption of 9.2·10^18 took it from
+/// 0.30 to 0.01 without a word).
+pub const MIN_OUT_OF_SAMPLE_R2: f64 = 0.2;
+
+fn welfare_failure(e: &setara_welfare::Error, snap: Option<&Snapshot>) -> Failure {
+    use setara_welfare::Error;
+    // A row of the snapshot is named by its household's KK.
+    if let (Error::NonFiniteScore { row, value }, Some(snap)) = (e, snap) {
+        let kk = snap
+            .kk()
+            .values()
+            .get(*row)
+            .and_then(|&k| Kk::from_u64(k).ok())
+            .map_or_else(|| format!("#{row}"), |k| k.to_string());
+        return Failure::invalid(
+            "pmt_score_not_finite",
+            format!("skor keluarga (KK) {kk} adalah {value}, bukan angka"),
+            format!("the score of household (KK) {kk} is {value}, not a number"),
+        );
+    }
+    let (code, id) = match e {
+        Error::WeightTooLarge { kk, weight } => (
+            "pmt_weight_too_large",
+            format!(
+                "bobot survei keluarga (KK) {kk} adalah {weight:e}: paling besar {:e} (bobot survei adalah banyaknya keluarga yang diwakili)",
+                setara_welfare::MAX_SURVEY_WEIGHT
+            ),
+        ),
+        Error::NonFiniteOutcome { kk, value } => (
+            "pmt_outcome_not_finite",
+            format!(
+                "ln pengeluaran per kapita keluarga (KK) {kk} adalah {value}, bukan bilangan hingga"
+            ),
+        ),
+        _ => ("pmt_failed", e.to_string()),
+    };
     Failure::invalid(
-        "pmt_failed",
-        format!("model PMT tidak dapat diestimasi: {e}"),
+        code,
+        format!("model PMT tidak dapat diestimasi: {id}"),
         format!("the PMT model could not be fitted: {e}"),
     )
+}
+
+/// The warnings a fit deserves, in the user's language.
+fn fit_warnings(ctx: &Context, stats: &setara_welfare::FitStats) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let r2 = stats.cv.r_squared;
+    if r2.is_nan() || r2 < MIN_OUT_OF_SAMPLE_R2 {
+        out.push((
+            "pmt_poor_fit",
+            if ctx.lang == setara_core::Lang::Id {
+                format!(
+                    "peringatan: R² di luar sampel hanya {r2:.3} (di bawah {MIN_OUT_OF_SAMPLE_R2}): model PMT hampir tidak memprediksi pengeluaran, sehingga desil ini tidak dapat diandalkan untuk penargetan; periksa nilai pengeluaran dan bobot survei yang tidak wajar"
+                )
+            } else {
+                format!(
+                    "warning: the out-of-sample R² is only {r2:.3} (below {MIN_OUT_OF_SAMPLE_R2}): the PMT barely predicts consumption, so these desil are not reliable for targeting; look for implausible consumption values and survey weights"
+                )
+            },
+        ));
+    }
+    let per_regency = stats.n as f64 / stats.regencies.max(1) as f64;
+    if per_regency < 10.0 {
+        out.push((
+            "pmt_few_per_regency",
+            if ctx.lang == setara_core::Lang::Id {
+                format!(
+                    "peringatan: rata-rata hanya {per_regency:.1} keluarga yang disurvei per kabupaten/kota; efek kabupaten/kota diestimasi dari sedikit keluarga (lihat galat di luar sampel)"
+                )
+            } else {
+                format!(
+                    "warning: only {per_regency:.1} surveyed households per regency on average; the regency effects rest on few households (see the out-of-sample error)"
+                )
+            },
+        ));
+    }
+    out
 }
 
 pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
@@ -63,13 +140,16 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
             threads: None,
         },
     )
-    .map_err(|e| welfare_failure(&e))?;
+    .map_err(|e| welfare_failure(&e, Some(&snap)))?;
     bar.set_message(
         ctx.t("menilai semua keluarga", "scoring every household")
             .to_string(),
     );
-    let scores = model.score(&snap, on).map_err(|e| welfare_failure(&e))?;
-    let desil = setara_welfare::desil(&snap, &scores).map_err(|e| welfare_failure(&e))?;
+    let scores = model
+        .score(&snap, on)
+        .map_err(|e| welfare_failure(&e, Some(&snap)))?;
+    let desil =
+        setara_welfare::desil(&snap, &scores).map_err(|e| welfare_failure(&e, Some(&snap)))?;
     let columns = RankingColumns {
         score: scores,
         rank: desil.rank,
@@ -121,6 +201,7 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
         .collect();
     coefficients.sort_by(|x, y| y.value.abs().total_cmp(&x.value.abs()));
     coefficients.truncate(a.top);
+    let warnings = fit_warnings(ctx, stats);
     if ctx.json {
         outln!(
             "{}",
@@ -130,6 +211,7 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
                 "households": rows.len(),
                 "model": model,
                 "households_by_desil": &by_desil[1..],
+                "warnings": warnings.iter().map(|(code, message)| serde_json::json!({"code": code, "message": message})).collect::<Vec<_>>(),
                 "file": file,
                 "seconds": started.elapsed().as_secs_f64(),
             })
@@ -173,20 +255,10 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
         ),
         100.0 * stats.cv.poorest40_capture
     ));
-    let per_regency = stats.n as f64 / stats.regencies.max(1) as f64;
-    if per_regency < 10.0 && !ctx.quiet {
-        errln!(
-            "{}",
-            if ctx.lang == setara_core::Lang::Id {
-                format!(
-                    "peringatan: rata-rata hanya {per_regency:.1} keluarga yang disurvei per kabupaten/kota; efek kabupaten/kota diestimasi dari sedikit keluarga (lihat galat di luar sampel)"
-                )
-            } else {
-                format!(
-                    "warning: only {per_regency:.1} surveyed households per regency on average; the regency effects rest on few households (see the out-of-sample error)"
-                )
-            }
-        );
+    if !ctx.quiet {
+        for (_, w) in &warnings {
+            errln!("{w}");
+        }
     }
     if !coefficients.is_empty() {
         ctx.say(format!(
@@ -197,10 +269,10 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
         ));
         for c in coefficients {
             ctx.say(format!(
-                "    {:<32} {:>8.4}  ({:.4})",
+                "    {:<32} {:>8.4}  ({})",
                 c.name,
                 c.value,
-                c.se.unwrap_or(f64::NAN)
+                c.se.map_or_else(|| "—".to_string(), |se| format!("{se:.4}"))
             ));
         }
     }

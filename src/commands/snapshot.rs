@@ -31,7 +31,14 @@ pub fn take_snapshot(ctx: &Context, store: &dyn Store) -> Result<SnapshotInfo> {
             Ok(())
         })
         .map_err(|e| match failed.take() {
-            Some(f) => crate::failure::Failure::from(f),
+            // A household the snapshot cannot hold is the data's problem (exit 1); the
+            // snapshot's message names its KK.
+            Some(f) => {
+                let mut f = crate::failure::Failure::from(f);
+                f.kind = crate::failure::Kind::Invalid;
+                f.code = "snapshot_household_invalid";
+                f
+            }
             None => e.into(),
         })?;
     bar.finish_and_clear();

@@ -2,6 +2,7 @@
 //! latest snapshot by region; Lorenz curves and province maps as SVG; multidimensional poverty.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use arrow_array::Array;
@@ -15,8 +16,9 @@ use setara_stats::{
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
+use crate::output::OutputFile;
 use crate::stats_input::read_columns;
-use crate::stats_text::stats_error;
+use crate::stats_text::{RowName, stats_code, stats_error_at};
 
 /// Cells resting on fewer surveyed households are suppressed (never printed).
 pub const MIN_CELL: usize = 10;
@@ -53,10 +55,10 @@ pub struct StatsArgs {
     #[arg(long, requires = "input")]
     pub group: Option<String>,
     /// Absolute poverty line, in the unit of the values (FGT P0-P2 and Watts).
-    #[arg(long, conflicts_with = "relative_line")]
+    #[arg(long, conflicts_with = "relative_line", allow_negative_numbers = true)]
     pub poverty_line: Option<f64>,
-    /// Relative poverty line: this share of the weighted median (e.g. 0.6).
-    #[arg(long)]
+    /// Relative poverty line: this share of the weighted median, in (0, 1] (e.g. 0.6).
+    #[arg(long, allow_negative_numbers = true)]
     pub relative_line: Option<f64>,
     /// Drop zero and negative values (and say how many) instead of reporting the measures that
     /// need positive values as undefined.
@@ -65,7 +67,7 @@ pub struct StatsArgs {
     /// Standard errors by Taylor linearization (design: one stage, with replacement, weights).
     #[arg(long)]
     pub se: bool,
-    /// Also bootstrap standard errors with this many replicates.
+    /// Also bootstrap standard errors with this many replicates (2 to 10,000).
     #[arg(long)]
     pub bootstrap: Option<usize>,
     /// Seed of the bootstrap.
@@ -101,7 +103,18 @@ pub struct StatsArgs {
     /// Registry: draw a map of the first measure over the 38 provinces to this SVG file.
     #[arg(long, conflicts_with = "input")]
     pub map: Option<PathBuf>,
+    /// Replace the files of --csv, --lorenz and --map if they exist (never an input).
+    #[arg(long)]
+    pub force: bool,
 }
+
+/// Most bootstrap replicates (10,000).
+///
+/// A thousand replicates give a standard error to within about 2 %; ten thousand serve
+/// percentile intervals. Each replicate recomputes every measure on a resample of the whole
+/// file, so the time grows with replicates × rows, and a number like 10^9 would take days
+/// and keep 10^9 results per measure in memory.
+pub const MAX_BOOTSTRAP_REPLICATES: usize = 10_000;
 
 /// The measures `setara stats` reports, in output order: (key, Indonesian, English).
 pub const MEASURES: &[(&str, &str, &str)] = &[
@@ -178,6 +191,7 @@ fn suite_json(
     lang: Lang,
     notes: &mut Vec<String>,
     prefix: &str,
+    row: RowName<'_>,
 ) -> (
     serde_json::Map<String, serde_json::Value>,
     serde_json::Map<String, serde_json::Value>,
@@ -197,7 +211,7 @@ fn suite_json(
             Err(e) => {
                 values.insert(key.to_string(), serde_json::Value::Null);
                 ses.insert(key.to_string(), serde_json::Value::Null);
-                notes.push(format!("{prefix}{key}: {}", stats_error(e, lang)));
+                notes.push(format!("{prefix}{key}: {}", stats_error_at(e, lang, row)));
             }
         }
     }
@@ -205,25 +219,127 @@ fn suite_json(
 }
 
 fn stats_failure(e: &StatsError, lang: Lang) -> Failure {
-    let _ = lang;
+    stats_failure_at(e, lang, &crate::stats_text::by_position)
+}
+
+/// A statistics error that stops the command, its rows named by `row`.
+fn stats_failure_at(e: &StatsError, _lang: Lang, row: RowName<'_>) -> Failure {
     Failure::invalid(
-        "stats_invalid_input",
-        stats_error(e, Lang::Id),
-        stats_error(e, Lang::En),
+        stats_code(e),
+        stats_error_at(e, Lang::Id, row),
+        stats_error_at(e, Lang::En, row),
     )
 }
 
-pub fn run(ctx: &Context, a: StatsArgs) -> Result<()> {
-    if a.relative_line.is_some_and(|r| !(r > 0.0 && r.is_finite()))
-        || a.poverty_line.is_some_and(|z| !(z > 0.0 && z.is_finite()))
+fn usage(code: &'static str, id: String, en: String) -> Failure {
+    Failure::new(Kind::Usage, code, id, en)
+}
+
+/// Check the values of the flags before anything is read.
+fn check_flags(a: &StatsArgs) -> Result<()> {
+    if let Some(z) = a.poverty_line
+        && !(z > 0.0 && z.is_finite() && z <= setara_stats::MAX_ABS_VALUE)
     {
-        return Err(Failure::new(
-            Kind::Usage,
+        return Err(usage(
             "stats_bad_line",
-            "garis kemiskinan harus bilangan positif",
-            "the poverty line must be a positive number",
+            format!(
+                "--poverty-line {z}: garis kemiskinan harus bilangan positif hingga (paling besar 1e30)"
+            ),
+            format!(
+                "--poverty-line {z}: the poverty line must be a positive finite number (at most 1e30)"
+            ),
         ));
     }
+    if let Some(r) = a.relative_line
+        && !(r > 0.0 && r <= 1.0)
+    {
+        return Err(usage(
+            "stats_bad_line",
+            format!("--relative-line {r}: bagian dari median harus dalam (0, 1], mis. 0.6"),
+            format!("--relative-line {r}: the share of the median must be in (0, 1], e.g. 0.6"),
+        ));
+    }
+    if let Some(b) = a.bootstrap
+        && !(2..=MAX_BOOTSTRAP_REPLICATES).contains(&b)
+    {
+        return Err(usage(
+            "stats_bad_bootstrap",
+            format!(
+                "--bootstrap {b}: banyaknya replikasi harus antara 2 dan {MAX_BOOTSTRAP_REPLICATES}"
+            ),
+            format!(
+                "--bootstrap {b}: the number of replicates must be between 2 and {MAX_BOOTSTRAP_REPLICATES}"
+            ),
+        ));
+    }
+    // Two outputs into one file: the second would replace the first.
+    let outputs: Vec<&PathBuf> = [&a.csv, &a.lorenz, &a.map].into_iter().flatten().collect();
+    for (i, x) in outputs.iter().enumerate() {
+        for y in &outputs[i + 1..] {
+            if x == y || crate::output::same_file(x, y) {
+                return Err(usage(
+                    "output_twice",
+                    format!("{} disebut untuk dua keluaran", show_path(x)),
+                    format!("{} is named for two outputs", show_path(x)),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The output files a run writes, opened (and checked) before anything is computed, and
+/// committed at the end: nothing is written when the command fails.
+struct Outputs {
+    csv: Option<OutputFile>,
+    lorenz: Option<OutputFile>,
+    map: Option<OutputFile>,
+}
+
+impl Outputs {
+    fn open(a: &StatsArgs, inputs: &[&Path]) -> Result<Outputs> {
+        let open = |p: &Option<PathBuf>| {
+            p.as_deref()
+                .map(|p| OutputFile::create(p, a.force, inputs))
+                .transpose()
+        };
+        Ok(Outputs {
+            csv: open(&a.csv)?,
+            lorenz: open(&a.lorenz)?,
+            map: open(&a.map)?,
+        })
+    }
+
+    /// Give every file its name, and say where the pictures are.
+    fn commit(self, ctx: &Context) -> Result<()> {
+        let said = [
+            (self.csv, None),
+            (self.lorenz, Some(("Kurva Lorenz", "Lorenz curve"))),
+            (self.map, Some(("Peta", "Map"))),
+        ];
+        for (f, what) in said {
+            let Some(f) = f else { continue };
+            let path = f.commit()?;
+            if let Some((id, en)) = what
+                && !ctx.json
+                && !ctx.quiet
+            {
+                errln!("{}: {}", ctx.t(id, en), show_path(&path));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_to(f: &mut OutputFile, bytes: &[u8]) -> Result<()> {
+    let path = f.path().to_path_buf();
+    f.writer()
+        .write_all(bytes)
+        .map_err(|e| Failure::io(&path, &e))
+}
+
+pub fn run(ctx: &Context, a: StatsArgs) -> Result<()> {
+    check_flags(&a)?;
     match &a.input {
         Some(path) => {
             let value = a.value.clone().ok_or_else(|| {
@@ -262,32 +378,10 @@ fn file_line(a: &StatsArgs) -> Option<PovertyLine> {
     }
 }
 
-/// Drop non-positive rows (with their weights and groups); returns how many were dropped.
-fn keep_positive(
-    values: &mut Vec<f64>,
-    weights: &mut Option<Vec<f64>>,
-    groups: &mut Option<Vec<u32>>,
-) -> usize {
-    let keep: Vec<bool> = values.iter().map(|&v| v > 0.0).collect();
-    let dropped = keep.iter().filter(|k| !**k).count();
-    if dropped > 0 {
-        let mut k = keep.iter();
-        values.retain(|_| *k.next().expect("same length"));
-        if let Some(w) = weights {
-            let mut k = keep.iter();
-            w.retain(|_| *k.next().expect("same length"));
-        }
-        if let Some(g) = groups {
-            let mut k = keep.iter();
-            g.retain(|_| *k.next().expect("same length"));
-        }
-    }
-    dropped
-}
-
 fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<()> {
-    let cols = read_columns(path, value, a.weight.as_deref(), a.group.as_deref())?;
-    let (mut values, mut weights, mut groups) = (cols.values, cols.weights, cols.groups);
+    let mut outputs = Outputs::open(a, &[path])?;
+    let mut cols = read_columns(path, value, a.weight.as_deref(), a.group.as_deref())?;
+    let lang = ctx.lang;
     let mut notes = Vec::new();
     if cols.skipped_empty > 0 {
         notes.push(format!(
@@ -299,8 +393,18 @@ fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<
             )
         ));
     }
+    if cols.skipped_zero_weight > 0 {
+        notes.push(format!(
+            "{} {}",
+            cols.skipped_zero_weight,
+            ctx.t(
+                "baris dilewati karena bobotnya nol (tidak mewakili siapa pun)",
+                "rows skipped because their weight is zero (they stand for no one)"
+            )
+        ));
+    }
     let dropped = if a.positive_only {
-        keep_positive(&mut values, &mut weights, &mut groups)
+        cols.retain(|v| v > 0.0)
     } else {
         0
     };
@@ -313,39 +417,75 @@ fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<
             )
         ));
     }
+    let cols = cols;
+    let (values, weights, groups) = (
+        &cols.values,
+        cols.weights.as_deref(),
+        cols.groups.as_deref(),
+    );
+    // Rows are named by their line; in a group or a bootstrap replicate the index is not the
+    // file's, so the row is found by its value.
+    let by_index = |i: usize, _: f64, lang: Lang| cols.line_name(path, i, lang);
+    // The first row of each (value, group), built at the first message that needs it.
+    let first_row: std::cell::OnceCell<std::collections::HashMap<(u64, u32), usize>> =
+        std::cell::OnceCell::new();
+    let by_value = |group: Option<u32>| {
+        let (cols, first_row) = (&cols, &first_row);
+        move |_index: usize, v: f64, lang: Lang| {
+            let rows = first_row.get_or_init(|| {
+                let mut m = std::collections::HashMap::new();
+                for (r, x) in cols.values.iter().enumerate() {
+                    m.entry((x.to_bits(), u32::MAX)).or_insert(r);
+                    if let Some(gs) = &cols.groups {
+                        m.entry((x.to_bits(), gs[r])).or_insert(r);
+                    }
+                }
+                m
+            });
+            let row = rows
+                .get(&(v.to_bits(), group.unwrap_or(u32::MAX)))
+                .copied()
+                .unwrap_or(usize::MAX);
+            cols.line_name(path, row, lang)
+        }
+    };
     let lorenz_points = if a.lorenz.is_some() { 1001 } else { 0 };
     let opts = options(a, file_line(a), lorenz_points);
-    let (overall, grouped) = match &groups {
+    let (overall, grouped) = match groups {
         Some(g) => {
-            let gs = setara_stats::suite_by_group(&values, weights.as_deref(), g, &opts)
-                .map_err(|e| stats_failure(&e, ctx.lang))?;
+            let gs = setara_stats::suite_by_group(values, weights, g, &opts)
+                .map_err(|e| stats_failure_at(&e, lang, &by_index))?;
             (gs.overall.clone(), Some(gs))
         }
         None => (
-            setara_stats::suite(&values, weights.as_deref(), &opts)
-                .map_err(|e| stats_failure(&e, ctx.lang))?,
+            setara_stats::suite(values, weights, &opts)
+                .map_err(|e| stats_failure_at(&e, lang, &by_index))?,
             None,
         ),
     };
-    let (vals, ses) = suite_json(&overall, ctx.lang, &mut notes, "");
+    let (vals, ses) = suite_json(&overall, lang, &mut notes, "", &by_index);
     let mut out = serde_json::Map::new();
     out.insert("n".into(), overall.n.into());
     out.insert("total_weight".into(), num(overall.total_weight));
     out.insert("dropped".into(), dropped.into());
     out.insert("skipped_empty".into(), cols.skipped_empty.into());
+    out.insert(
+        "skipped_zero_weight".into(),
+        cols.skipped_zero_weight.into(),
+    );
     out.extend(vals);
     if a.se {
         out.insert("se".into(), serde_json::Value::Object(ses));
     }
     if let Some(b) = a.bootstrap {
         let boot = bootstrap_json(
-            &values,
-            weights.as_deref(),
+            values,
+            weights,
             &opts,
-            b,
-            a.seed,
-            ctx.lang,
+            (b, a.seed),
+            lang,
             &mut notes,
+            &by_value(None),
         )?;
         out.insert("bootstrap".into(), boot);
     }
@@ -358,15 +498,18 @@ fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<
         ] {
             match d {
                 Ok(d) => {
-                    let mut o = serde_json::json!({"between": d.between.value, "within": d.within.value, "total": d.total.value});
+                    let mut o = serde_json::json!({"between": num(d.between.value), "within": num(d.within.value), "total": num(d.total.value)});
                     if a.se {
-                        o["se"] = serde_json::json!({"between": d.between.se, "within": d.within.se, "total": d.total.se});
+                        o["se"] = serde_json::json!({"between": d.between.se.map(num), "within": d.within.se.map(num), "total": d.total.se.map(num)});
                     }
                     dec.insert(key.into(), o);
                 }
                 Err(e) => {
                     dec.insert(key.into(), serde_json::Value::Null);
-                    notes.push(format!("decomposition.{key}: {}", stats_error(e, ctx.lang)));
+                    notes.push(format!(
+                        "decomposition.{key}: {}",
+                        stats_error_at(e, lang, &by_value(None))
+                    ));
                 }
             }
         }
@@ -379,7 +522,7 @@ fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<
             .map(|(id, s)| {
                 let name = names.get(*id as usize).cloned().unwrap_or_default();
                 let mut group_notes = Vec::new();
-                let (v, se) = suite_json(s, ctx.lang, &mut group_notes, "");
+                let (v, se) = suite_json(s, lang, &mut group_notes, "", &by_value(Some(*id)));
                 let mut g = serde_json::Map::new();
                 g.insert("group".into(), name.into());
                 g.insert("n".into(), s.n.into());
@@ -398,18 +541,19 @@ fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<
     }
     out.insert("notes".into(), notes.clone().into());
 
-    if let Some(svg) = &a.lorenz {
+    if let Some(f) = outputs.lorenz.as_mut() {
         let points = overall.lorenz.clone().unwrap_or_default();
         let gini = overall.gini.as_ref().ok().map(|e| e.value);
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        write_lorenz(ctx, svg, &[(name, gini, points)])?;
+        write_lorenz(ctx, f, &[(name, gini, points)])?;
     }
-    if let Some(csv) = &a.csv {
-        write_file_csv(csv, &out, a.excel)?;
+    if let Some(f) = outputs.csv.as_mut() {
+        write_file_csv(f, &out, a.excel)?;
     }
+    outputs.commit(ctx)?;
     if ctx.json {
         outln!("{}", serde_json::Value::Object(out));
         return Ok(());
@@ -425,14 +569,15 @@ fn file_stats(ctx: &Context, a: &StatsArgs, path: &Path, value: &str) -> Result<
     Ok(())
 }
 
+/// Bootstrap standard errors of every measure: `(replicates, seed)`.
 fn bootstrap_json(
     values: &[f64],
     weights: Option<&[f64]>,
     opts: &SuiteOptions,
-    replicates: usize,
-    seed: u64,
+    (replicates, seed): (usize, u64),
     lang: Lang,
     notes: &mut Vec<String>,
+    row: RowName<'_>,
 ) -> Result<serde_json::Value> {
     // The whole suite once per replicate, without its own standard errors.
     let o = SuiteOptions {
@@ -454,8 +599,9 @@ fn bootstrap_json(
             })
             .collect()
     })
-    .map_err(|e| stats_failure(&e, lang))?;
-    let full = setara_stats::suite(values, weights, &o).map_err(|e| stats_failure(&e, lang))?;
+    .map_err(|e| stats_failure_at(&e, lang, row))?;
+    let full =
+        setara_stats::suite(values, weights, &o).map_err(|e| stats_failure_at(&e, lang, row))?;
     let mut se = serde_json::Map::new();
     for (key, r) in keys.iter().zip(results) {
         // Measures the options do not define (FGT without a line) are left out, and so is a
@@ -472,7 +618,10 @@ fn bootstrap_json(
             }
             (Ok(_), Err(e)) => {
                 se.insert(key.to_string(), serde_json::Value::Null);
-                notes.push(format!("bootstrap.{key}: {}", stats_error(&e, lang)));
+                notes.push(format!(
+                    "bootstrap.{key}: {}",
+                    stats_error_at(&e, lang, row)
+                ));
             }
             (Err(_), _) => {
                 se.insert(key.to_string(), serde_json::Value::Null);
@@ -495,17 +644,30 @@ fn fmt_est(e: &std::result::Result<Estimate, StatsError>, key: &str, with_se: bo
     }
 }
 
+/// A value as the tables print it: amounts with thousands separators (in scientific notation
+/// from 10^15 on, where an integer would mislead), P0 in percent as its label says, ratios
+/// and indices with fixed decimals.
 fn fmt_value(key: &str, v: f64) -> String {
+    let big = |v: f64, decimals: usize| {
+        if v.abs() >= 1e15 {
+            format!("{v:.3e}")
+        } else {
+            format!("{v:.decimals$}")
+        }
+    };
     match key {
         "mean" | "median" | "poverty_line" => {
-            if v.abs() >= 1000.0 {
+            if v.abs() >= 1e15 {
+                format!("{v:.3e}")
+            } else if v.abs() >= 1000.0 {
                 crate::commands::household::group_thousands(v.round() as i64)
             } else {
                 format!("{v:.2}")
             }
         }
-        "palma" | "s80_s20" | "s80_s20_quantile" => format!("{v:.3}"),
-        _ => format!("{v:.4}"),
+        "fgt0" => format!("{:.2}", 100.0 * v),
+        "palma" | "s80_s20" | "s80_s20_quantile" => big(v, 3),
+        _ => big(v, 4),
     }
 }
 
@@ -524,7 +686,11 @@ fn print_file_table(
         "n = {}, {} = {}",
         s.n,
         ctx.t("jumlah bobot", "total weight"),
-        s.total_weight
+        if s.total_weight >= 1e15 {
+            format!("{:.3e}", s.total_weight)
+        } else {
+            format!("{}", s.total_weight)
+        }
     );
     for (key, _, _) in MEASURES {
         if let Some(r) = measure(s, key) {
@@ -580,7 +746,7 @@ fn print_file_table(
 }
 
 fn write_file_csv(
-    path: &Path,
+    f: &mut OutputFile,
     out: &serde_json::Map<String, serde_json::Value>,
     excel: bool,
 ) -> Result<()> {
@@ -589,9 +755,10 @@ fn write_file_csv(
     } else {
         Dialect::Plain
     };
-    let file = std::fs::File::create(path).map_err(|e| Failure::io(path, &e))?;
+    let path = f.path().to_path_buf();
+    let file = f.writer();
     let write = || -> std::io::Result<()> {
-        let mut w = csv_writer(std::io::BufWriter::new(file), dialect)?;
+        let mut w = csv_writer(file, dialect)?;
         w.write_record(["measure", "value", "se"])?;
         let se = out.get("se").and_then(|v| v.as_object());
         for (key, _, _) in MEASURES {
@@ -610,13 +777,13 @@ fn write_file_csv(
         }
         w.flush()
     };
-    write().map_err(|e| Failure::io(path, &e))
+    write().map_err(|e| Failure::io(&path, &e))
 }
 
 /// A Lorenz curve to draw: label, Gini, points `(p, L(p))`.
 pub type Curve = (String, Option<f64>, Vec<(f64, f64)>);
 
-fn write_lorenz(ctx: &Context, path: &Path, curves: &[Curve]) -> Result<()> {
+fn write_lorenz(ctx: &Context, f: &mut OutputFile, curves: &[Curve]) -> Result<()> {
     let cs: Vec<setara_charts::LorenzCurve<'_>> = curves
         .iter()
         .map(|(name, gini, pts)| {
@@ -624,15 +791,7 @@ fn write_lorenz(ctx: &Context, path: &Path, curves: &[Curve]) -> Result<()> {
         })
         .collect();
     let svg = setara_charts::lorenz_svg(&cs, &setara_charts::LorenzOptions::new(ctx.lang));
-    std::fs::write(path, svg).map_err(|e| Failure::io(path, &e))?;
-    if !ctx.json && !ctx.quiet {
-        errln!(
-            "{}: {}",
-            ctx.t("Kurva Lorenz", "Lorenz curve"),
-            show_path(path)
-        );
-    }
-    Ok(())
+    write_to(f, svg.as_bytes())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -778,6 +937,8 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
         ));
     }
     let within = a.region.as_deref().map(parse_region).transpose()?;
+    let store = ctx.store_path();
+    let mut outputs = Outputs::open(a, &[store.as_path()])?;
     let snap = open_snapshot(ctx)?;
     let level = a.by.level();
     let query = RegionQuery {
@@ -800,9 +961,9 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
     } = region_table(&snap, &query, ctx.lang)?;
     let with_se = a.se;
 
-    if let Some(svg) = &a.lorenz {
+    if let Some(f) = outputs.lorenz.as_mut() {
         match &total_lorenz {
-            Some(c) => write_lorenz(ctx, svg, std::slice::from_ref(c))?,
+            Some(c) => write_lorenz(ctx, f, std::slice::from_ref(c))?,
             None => {
                 return Err(Failure::invalid(
                     "stats_suppressed",
@@ -814,7 +975,7 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
             }
         }
     }
-    if let Some(svg) = &a.map {
+    if let Some(f) = outputs.map.as_mut() {
         let key = keys[0].as_str();
         let values: Vec<(RegionCode, Option<f64>)> = rows
             .iter()
@@ -827,20 +988,16 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
             label(key, ctx.lang),
             ctx.t("per provinsi", "by province")
         ));
-        if matches!(key, "mean" | "median") {
-            o.format = setara_charts::ValueFormat::custom(|v| {
-                crate::commands::household::group_thousands(v.round() as i64)
-            });
-        }
+        // The legend shows values as the table does (P0 in percent, as its label says).
+        let k = key.to_string();
+        o.format = setara_charts::ValueFormat::custom(move |v| fmt_value(&k, v));
         let svg_text = setara_charts::province_map_svg(&values, &o);
-        std::fs::write(svg, svg_text).map_err(|e| Failure::io(svg, &e))?;
-        if !ctx.json && !ctx.quiet {
-            errln!("{}: {}", ctx.t("Peta", "Map"), show_path(svg));
-        }
+        write_to(f, svg_text.as_bytes())?;
     }
-    if let Some(csv) = &a.csv {
-        write_region_csv(csv, &rows, &keys, with_se, a.excel)?;
+    if let Some(f) = outputs.csv.as_mut() {
+        write_region_csv(f, &rows, &keys, with_se, a.excel)?;
     }
+    outputs.commit(ctx)?;
     if ctx.json {
         outln!(
             "{}",
@@ -922,18 +1079,56 @@ pub fn region_table(snap: &Snapshot, q: &RegionQuery<'_>, lang: Lang) -> Result<
     let k = grouping.regions.len();
     let mut households = vec![0u64; k];
     let mut persons = vec![0u64; k];
-    let mut samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); k];
+    // Values, person weights and snapshot rows (to name a household in a message).
+    let mut samples: Vec<(Vec<f64>, Vec<f64>, Vec<usize>)> =
+        vec![(Vec::new(), Vec::new(), Vec::new()); k];
+    let kk = snap.kk().values();
+    let show_kk = |r: usize| {
+        setara_core::Kk::from_u64(kk[r]).map_or_else(|_| format!("#{r}"), |k| k.to_string())
+    };
     for (i, g) in grouping.of_row.iter().enumerate() {
         let Some(g) = *g else { continue };
         let g = g as usize;
         let m = members.value(i);
         households[g] += 1;
         persons[g] += u64::from(m);
-        if !consumption.is_null(i) && !weight.is_null(i) && m > 0 {
-            samples[g].0.push(consumption.value(i) as f64);
-            samples[g].1.push(weight.value(i) * f64::from(m));
+        if consumption.is_null(i) || weight.is_null(i) || m == 0 {
+            continue;
         }
+        // A survey weight of zero stands for no one; one the measures cannot use (negative,
+        // or so large that weight × members leaves their range) is an error naming the
+        // household.
+        let w = weight.value(i);
+        if w == 0.0 {
+            continue;
+        }
+        let pw = w * f64::from(m);
+        if !(setara_stats::MIN_WEIGHT..=setara_stats::MAX_WEIGHT).contains(&pw) {
+            let kk = show_kk(i);
+            return Err(Failure::invalid(
+                "stats_weight_out_of_range",
+                format!(
+                    "keluarga (KK) {kk}: bobot survei {w:e} × {m} anggota = {pw:e}; bobot per jiwa harus antara 1e-30 dan 1e30"
+                ),
+                format!(
+                    "household (KK) {kk}: survey weight {w:e} × {m} members = {pw:e}; a person weight must lie between 1e-30 and 1e30"
+                ),
+            ));
+        }
+        samples[g].0.push(consumption.value(i) as f64);
+        samples[g].1.push(pw);
+        samples[g].2.push(i);
     }
+    let household = |rows: &[usize], i: usize, lang: Lang| match rows.get(i) {
+        Some(&r) => format!(
+            "{} {}",
+            lang.pick("keluarga (KK)", "household (KK)"),
+            show_kk(r)
+        ),
+        None => lang
+            .pick("keluarga yang tidak diketahui", "an unknown household")
+            .to_string(),
+    };
     let with_se = q.se;
     let need_lorenz = q.lorenz;
     let options = |line: Option<PovertyLine>, lorenz_points: usize| SuiteOptions {
@@ -943,14 +1138,17 @@ pub fn region_table(snap: &Snapshot, q: &RegionQuery<'_>, lang: Lang) -> Result<
         lorenz_points,
     };
     let mut rows = Vec::with_capacity(k + 1);
-    let mut national = (Vec::new(), Vec::new(), Vec::new()); // values, weights, values / own line
+    // Values, weights, values / own line, snapshot rows.
+    let mut national = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (g, code) in grouping.regions.iter().enumerate() {
-        let (values, weights) = &samples[g];
+        let (values, weights, of) = &samples[g];
+        let named = |i: usize, _: f64, lang: Lang| household(of, i, lang);
         let line = line_of(*code);
         if let Some(z) = line {
             national.0.extend_from_slice(values);
             national.1.extend_from_slice(weights);
             national.2.extend(values.iter().map(|v| v / z as f64));
+            national.3.extend_from_slice(of);
         }
         let name = regions
             .get(*code)
@@ -976,8 +1174,8 @@ pub fn region_table(snap: &Snapshot, q: &RegionQuery<'_>, lang: Lang) -> Result<
         if !row.suppressed {
             let opts = options(line.map(|z| PovertyLine::Absolute(z as f64)), 0);
             let s = setara_stats::suite(values, Some(weights), &opts)
-                .map_err(|e| stats_failure(&e, lang))?;
-            fill(&mut row, &s, keys, with_se, lang);
+                .map_err(|e| stats_failure_at(&e, lang, &named))?;
+            fill(&mut row, &s, keys, with_se, lang, &named);
         }
         rows.push(row);
     }
@@ -1010,23 +1208,24 @@ pub fn region_table(snap: &Snapshot, q: &RegionQuery<'_>, lang: Lang) -> Result<
         notes: Vec::new(),
     };
     let mut total_lorenz = None;
+    let named = |i: usize, _: f64, lang: Lang| household(&national.3, i, lang);
     if !total.suppressed {
         let opts = options(None, if need_lorenz { 1001 } else { 0 });
         let s = setara_stats::suite(&national.0, Some(&national.1), &opts)
-            .map_err(|e| stats_failure(&e, lang))?;
-        fill(&mut total, &s, keys, with_se, lang);
+            .map_err(|e| stats_failure_at(&e, lang, &named))?;
+        fill(&mut total, &s, keys, with_se, lang, &named);
         // Poverty against each person's own provincial line: FGT of value/line at line 1.
         let pov = setara_stats::suite(
             &national.2,
             Some(&national.1),
             &options(Some(PovertyLine::Absolute(1.0)), 0),
         )
-        .map_err(|e| stats_failure(&e, lang))?;
+        .map_err(|e| stats_failure_at(&e, lang, &named))?;
         for key in keys
             .iter()
             .filter(|k| matches!(k.as_str(), "fgt0" | "fgt1" | "fgt2" | "watts"))
         {
-            put(&mut total, key, measure(&pov, key), with_se, lang);
+            put(&mut total, key, measure(&pov, key), with_se, lang, &named);
         }
         total_lorenz = Some((
             total.name.clone(),
@@ -1047,6 +1246,7 @@ fn put(
     r: Option<&std::result::Result<Estimate, StatsError>>,
     with_se: bool,
     lang: Lang,
+    named: RowName<'_>,
 ) {
     match r {
         Some(Ok(e)) => {
@@ -1057,7 +1257,8 @@ fn put(
         }
         Some(Err(e)) => {
             row.measures.insert(key.into(), None);
-            row.notes.push(format!("{key}: {}", stats_error(e, lang)));
+            row.notes
+                .push(format!("{key}: {}", stats_error_at(e, lang, named)));
         }
         None => {
             row.measures.insert(key.into(), None);
@@ -1065,9 +1266,16 @@ fn put(
     }
 }
 
-fn fill(row: &mut RegionRow, s: &Suite, keys: &[String], with_se: bool, lang: Lang) {
+fn fill(
+    row: &mut RegionRow,
+    s: &Suite,
+    keys: &[String],
+    with_se: bool,
+    lang: Lang,
+    named: RowName<'_>,
+) {
     for key in keys {
-        put(row, key, measure(s, key), with_se, lang);
+        put(row, key, measure(s, key), with_se, lang, named);
     }
 }
 
@@ -1110,20 +1318,9 @@ pub fn print_region_table(
                 match r.measures.get(k).copied().flatten() {
                     None => "—".to_string(),
                     Some(v) => {
-                        let v = if k == "fgt0" {
-                            format!("{:.2}", 100.0 * v)
-                        } else {
-                            fmt_value(k, v)
-                        };
+                        let v = fmt_value(k, v);
                         match r.se.get(k).copied().flatten() {
-                            Some(se) if with_se => {
-                                let se = if k == "fgt0" {
-                                    format!("{:.2}", 100.0 * se)
-                                } else {
-                                    fmt_value(k, se)
-                                };
-                                format!("{v} ({se})")
-                            }
+                            Some(se) if with_se => format!("{v} ({})", fmt_value(k, se)),
                             _ => v,
                         }
                     }
@@ -1162,7 +1359,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 fn write_region_csv(
-    path: &Path,
+    f: &mut OutputFile,
     rows: &[RegionRow],
     keys: &[String],
     with_se: bool,
@@ -1173,9 +1370,10 @@ fn write_region_csv(
     } else {
         Dialect::Plain
     };
-    let file = std::fs::File::create(path).map_err(|e| Failure::io(path, &e))?;
+    let path = f.path().to_path_buf();
+    let file = f.writer();
     let write = || -> std::io::Result<()> {
-        let mut w = csv_writer(std::io::BufWriter::new(file), dialect)?;
+        let mut w = csv_writer(file, dialect)?;
         let mut header: Vec<String> = [
             "code",
             "name",
@@ -1224,7 +1422,7 @@ fn write_region_csv(
         }
         w.flush()
     };
-    write().map_err(|e| Failure::io(path, &e))
+    write().map_err(|e| Failure::io(&path, &e))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1235,12 +1433,23 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
     use setara_stats::{AlkireFoster, Deprivations, Fraction};
 
     let within = a.region.as_deref().map(parse_region).transpose()?;
+    if a.lorenz.is_some() || a.map.is_some() {
+        return Err(Failure::new(
+            Kind::Usage,
+            "stats_mpi_pictures",
+            "--mpi tidak menggambar kurva Lorenz atau peta; gunakan --csv",
+            "--mpi draws no Lorenz curve or map; use --csv",
+        ));
+    }
+    let store = ctx.store_path();
+    let mut outputs = Outputs::open(a, &[store.as_path()])?;
     let snap = open_snapshot(ctx)?;
     let grouping = group_households(&snap, a.by.level(), within);
     let deps = registry_deprivations(&snap, chrono::Utc::now().date_naive());
     let members = snap.members();
     // Rows of the selection, each household weighted by its members.
-    let (mut masks, mut weights, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut masks, mut weights, mut groups, mut of) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut missing = [0u64; 10];
     for (i, g) in grouping.of_row.iter().enumerate() {
         let (Some(g), m) = (*g, members.value(i)) else {
@@ -1252,6 +1461,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
         masks.push(deps.masks[i]);
         weights.push(f64::from(m));
         groups.push(g);
+        of.push(i);
         for (j, c) in missing.iter_mut().enumerate() {
             if deps.missing[i] & (1 << j) != 0 {
                 *c += 1;
@@ -1265,6 +1475,16 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             "no households in this selection",
         ));
     }
+    let kk = snap.kk().values();
+    let named = |i: usize, _: f64, lang: Lang| match of
+        .get(i)
+        .and_then(|&r| setara_core::Kk::from_u64(kk[r]).ok())
+    {
+        Some(k) => format!("{} {k}", lang.pick("keluarga (KK)", "household (KK)")),
+        None => lang
+            .pick("keluarga yang tidak diketahui", "an unknown household")
+            .to_string(),
+    };
     let af = AlkireFoster::with_common_denominator(
         &INDICATORS.map(|i| i.weight_18),
         18,
@@ -1272,10 +1492,10 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
     )
     .map_err(|e| stats_failure(&e, ctx.lang))?;
     let d = Deprivations::from_masks(&masks, INDICATORS.len())
-        .map_err(|e| stats_failure(&e, ctx.lang))?;
+        .map_err(|e| stats_failure_at(&e, ctx.lang, &named))?;
     let by = af
         .estimate_by_group(&d, Some(&weights), &groups)
-        .map_err(|e| stats_failure(&e, ctx.lang))?;
+        .map_err(|e| stats_failure_at(&e, ctx.lang, &named))?;
     let regions = Regions::kemendagri_2025();
     let mut counts = vec![0usize; grouping.regions.len()];
     for &g in &groups {
@@ -1314,15 +1534,16 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             })
         })
         .collect();
-    if let Some(csv) = &a.csv {
+    if let Some(f) = outputs.csv.as_mut() {
         let dialect = if a.excel {
             Dialect::Excel
         } else {
             Dialect::Plain
         };
-        let file = std::fs::File::create(csv).map_err(|e| Failure::io(csv, &e))?;
+        let csv = f.path().to_path_buf();
+        let file = f.writer();
         let write = || -> std::io::Result<()> {
-            let mut w = csv_writer(std::io::BufWriter::new(file), dialect)?;
+            let mut w = csv_writer(file, dialect)?;
             w.write_record([
                 "code",
                 "name",
@@ -1362,8 +1583,9 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             }
             w.flush()
         };
-        write().map_err(|e| Failure::io(csv, &e))?;
+        write().map_err(|e| Failure::io(&csv, &e))?;
     }
+    outputs.commit(ctx)?;
     if ctx.json {
         outln!(
             "{}",
@@ -1382,15 +1604,13 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
         return Ok(());
     }
     let o = &by.overall;
-    let pct = |e: &Estimate| {
-        format!(
-            "{:.2}% ({:.2})",
-            100.0 * e.value,
-            100.0 * e.se.unwrap_or(f64::NAN)
-        )
+    // A standard error that does not exist (one household) is shown as "—", never as NaN.
+    let se = |se: Option<f64>, scale: f64, d: usize| {
+        se.map_or_else(|| "—".to_string(), |s| format!("{:.d$}", scale * s))
     };
+    let pct = |e: &Estimate| format!("{:.2}% ({})", 100.0 * e.value, se(e.se, 100.0, 2));
     outln!(
-        "{} (k = {CUTOFF_18}/18): H {}  A {}  M0 {:.4} ({:.4}); {} {}",
+        "{} (k = {CUTOFF_18}/18): H {}  A {}  M0 {:.4} ({}); {} {}",
         ctx.t(
             "Kemiskinan multidimensi Alkire-Foster",
             "Alkire-Foster multidimensional poverty"
@@ -1398,7 +1618,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
         pct(&o.headcount),
         o.intensity.as_ref().map(pct).unwrap_or_else(|| "—".into()),
         o.adjusted_headcount.value,
-        o.adjusted_headcount.se.unwrap_or(f64::NAN),
+        se(o.adjusted_headcount.se, 1.0, 4),
         masks.len(),
         ctx.t("keluarga", "households")
     );
@@ -1457,9 +1677,9 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
                 .map(pct)
                 .unwrap_or_else(|| "—".into()),
             format!(
-                "{:.4} ({:.4})",
+                "{:.4} ({})",
                 g.mpi.adjusted_headcount.value,
-                g.mpi.adjusted_headcount.se.unwrap_or(f64::NAN)
+                se(g.mpi.adjusted_headcount.se, 1.0, 4)
             )
         );
     }

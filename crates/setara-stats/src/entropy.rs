@@ -1409,9 +1409,16 @@ mod tests {
 
     #[test]
     fn overflow_is_an_error_not_nan() {
+        // 1e200 itself is now refused as too large; 1e29 cubed and summed still fits, but
+        // GE(12) would need x^12.
         let v = [1e200, 2e200];
         assert!(matches!(
             generalized_entropy(&v, None, 3.0),
+            Err(StatsError::ValueTooLarge { index: 0, .. })
+        ));
+        let v = [1e29, 2e29];
+        assert!(matches!(
+            generalized_entropy(&v, None, 12.0),
             Err(StatsError::Undefined { .. })
         ));
         // The index is scale invariant: rescaled, it is fine.

@@ -50,6 +50,39 @@ pub enum StatsError {
         value: f64,
     },
 
+    /// A value's magnitude is above [`MAX_ABS_VALUE`](crate::MAX_ABS_VALUE).
+    #[error(
+        "value at index {index} is {value:e}: values must lie within ±1e30 (beyond that the sums and squares the measures form overflow 64-bit floating point; rescale the values, e.g. to thousands)"
+    )]
+    ValueTooLarge {
+        /// Position in the values slice.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A weight outside [`MIN_WEIGHT`](crate::MIN_WEIGHT)..=[`MAX_WEIGHT`](crate::MAX_WEIGHT).
+    #[error(
+        "weight at index {index} is {value:e}: weights must lie between 1e-30 and 1e30 (beyond that the sums and products the measures form leave the range of 64-bit floating point; rescale the weights)"
+    )]
+    WeightOutOfRange {
+        /// Position in the weights slice.
+        index: usize,
+        /// The offending weight.
+        value: f64,
+    },
+
+    /// A result that is not a finite number although every input is within range: an
+    /// intermediate sum, power or reciprocal left the range of 64-bit floating point (for
+    /// example a negative power of a value very close to zero).
+    #[error(
+        "{measure} cannot be computed in 64-bit floating point: an intermediate result is not finite (values very close to zero or of very different magnitudes)"
+    )]
+    NotFinite {
+        /// The measure that was asked for.
+        measure: &'static str,
+    },
+
     /// The total weight is zero or overflows to infinity.
     #[error("total weight is {total}: it must be positive and finite")]
     InvalidTotalWeight {

@@ -374,8 +374,21 @@ impl<'a, R: Rows + ?Sized> Ranks<'a, R> {
 // The Gini coefficient from the sorted pass, and its influence function (second sorted pass).
 
 /// Gini value from the sorted pass (`None` if the total income is not positive).
-pub(crate) fn gini_value(pass: &SortedPass) -> Option<f64> {
-    (pass.income > 0.0).then(|| pass.gini_numerator / (pass.w_total * pass.income))
+/// The Gini coefficient of a sorted pass: undefined when the total income is zero, and an
+/// error of its own when the total (or the result) is not finite — an overflow is not "every
+/// value is zero".
+pub(crate) fn gini_value(pass: &SortedPass) -> Result<f64, StatsError> {
+    if pass.income == 0.0 {
+        return Err(GINI_ZERO);
+    }
+    let value = pass.gini_numerator / (pass.w_total * pass.income);
+    if pass.income > 0.0 && value.is_finite() {
+        Ok(value)
+    } else {
+        Err(StatsError::NotFinite {
+            measure: "the Gini coefficient",
+        })
+    }
 }
 
 /// Gini coefficient and standard error of a sorted sample (values `>= 0` checked by the
@@ -392,7 +405,7 @@ pub(crate) fn gini_of_sorted(
     ) -> Result<(f64, Option<f64>), StatsError> {
         let threads = threads_for(rows.len());
         let pass = sorted_pass(rows, w_total, convention, false, threads);
-        let value = gini_value(&pass).ok_or(GINI_ZERO)?;
+        let value = gini_value(&pass)?;
         let lin = GiniLin::new(&pass);
         let unit = rows.unit_weights();
         let ranges = split_ranges(rows.len(), threads, CHUNK);
@@ -981,7 +994,7 @@ fn suite_core<U: Rows + ?Sized, S: Rows + ?Sized>(
     let gini: Result<f64, StatsError> = if any_negative {
         require_non_negative(&values(), "the Gini coefficient").map(|()| 0.0)
     } else {
-        gini_value(&pass).ok_or(GINI_ZERO)
+        gini_value(&pass)
     };
 
     // Lorenz shares.
@@ -1047,13 +1060,13 @@ fn suite_core<U: Rows + ?Sized, S: Rows + ?Sized>(
     let (line_p, fgt_p, watts_p): Poverty = match o.line {
         None => (None, None, None),
         Some(PovertyLine::Absolute(z)) => {
-            let (fgt, watts) = if !(z.is_finite() && z > 0.0) {
+            let (line, fgt, watts) = if !(z.is_finite() && z > 0.0) {
                 let e = StatsError::InvalidParameter {
                     name: "poverty line",
                     value: z,
                     requirement: "finite and > 0",
                 };
-                ([0, 1, 2].map(|_| Err(e.clone())), Err(e))
+                (Err(e.clone()), [0, 1, 2].map(|_| Err(e.clone())), Err(e))
             } else {
                 let watts_ok = if any_non_positive {
                     require_positive(&values(), "the Watts index")
@@ -1079,9 +1092,9 @@ fn suite_core<U: Rows + ?Sized, S: Rows + ?Sized>(
                     Ok(at(PovertyIndex::Fgt(2.0), ps.gap2)),
                 ];
                 let watts = watts_ok.map(|()| at(PovertyIndex::Watts, ps.watts));
-                (fgt, watts)
+                (Ok((z, SeSlot::None)), fgt, watts)
             };
-            (Some(Ok((z, SeSlot::None))), Some(fgt), Some(watts))
+            (Some(line), Some(fgt), Some(watts))
         }
         Some(PovertyLine::Relative(line)) => {
             let watts_domain = if any_non_positive {

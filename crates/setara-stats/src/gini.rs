@@ -118,10 +118,15 @@ impl Sample<'_> {
             numerator.add((a * c_prev + b * c + k) * wx);
         });
         let total = total.value();
-        if total <= 0.0 {
+        if total == 0.0 {
             return Err(StatsError::Undefined {
                 measure: "the Gini coefficient",
                 reason: "every value is zero (the mean is zero)",
+            });
+        }
+        if !(total > 0.0 && total.is_finite()) {
+            return Err(StatsError::NotFinite {
+                measure: "the Gini coefficient",
             });
         }
         let t1 = t1.value();

@@ -135,7 +135,9 @@ pub use normal::{lognormal_gini, lognormal_sigma_for_gini, normal_cdf, normal_qu
 pub use poverty::fgt;
 pub use quantile::QuantileRule;
 pub use relative::RelativeLine;
-pub use sample::{Filtered, Sample, drop_negative, drop_non_positive};
+pub use sample::{
+    Filtered, MAX_ABS_VALUE, MAX_WEIGHT, MIN_WEIGHT, Sample, drop_negative, drop_non_positive,
+};
 pub use suite::{GroupedSuite, PovertyLine, Suite, SuiteOptions, suite, suite_by_group, suite_of};
 #[doc(hidden)]
 pub use suite::{suite_by_group_reference, suite_reference};

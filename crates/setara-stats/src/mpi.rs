@@ -423,6 +423,7 @@ impl AlkireFoster {
     /// [`StatsError::SizeMismatch`] if `deprivations` has another number of indicators than
     /// `self`; [`StatsError::LengthMismatch`] if `weights` is not one per row;
     /// [`StatsError::NonFiniteWeight`], [`StatsError::NonPositiveWeight`],
+    /// [`StatsError::WeightOutOfRange`],
     /// [`StatsError::InvalidTotalWeight`] for invalid weights.
     pub fn estimate(
         &self,
@@ -494,6 +495,9 @@ impl AlkireFoster {
                 }
                 if value <= 0.0 {
                     return Err(StatsError::NonPositiveWeight { index, value });
+                }
+                if !(crate::MIN_WEIGHT..=crate::MAX_WEIGHT).contains(&value) {
+                    return Err(StatsError::WeightOutOfRange { index, value });
                 }
                 total.add(value);
             }

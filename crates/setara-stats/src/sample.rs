@@ -6,6 +6,24 @@ use std::sync::OnceLock;
 use crate::StatsError;
 use crate::accumulate::CompensatedSum;
 
+/// Largest magnitude of a value (10^30).
+///
+/// No welfare value in any unit comes near it (the world's yearly product is about 2·10^18
+/// rupiah); within it and the weight range below, every sum, square and product the measures
+/// and their standard errors form — up to `x⁴·w²` summed over 10^10 rows, about 10^200 — stays
+/// finite in 64-bit floating point, so a total can never overflow into a wrong classification
+/// ("every value is zero") or a silent `NaN`. Beyond it the input is refused, naming the row.
+pub const MAX_ABS_VALUE: f64 = 1e30;
+
+/// Smallest weight (10^-30): weights are counts of population units, or shares of them; below
+/// this the reciprocal of the total weight the standard errors need would leave the range of
+/// 64-bit floating point.
+pub const MIN_WEIGHT: f64 = 1e-30;
+
+/// Largest weight (10^30), for the same reason as [`MAX_ABS_VALUE`]: a weight is how many
+/// population units a row stands for, and no population is near 10^30.
+pub const MAX_WEIGHT: f64 = 1e30;
+
 /// A validated sample: values (incomes, consumption…) with optional weights.
 ///
 /// Construction checks, once, everything every measure needs:
@@ -16,7 +34,10 @@ use crate::accumulate::CompensatedSum;
 /// - every weight is finite and strictly positive ([`StatsError::NonFiniteWeight`],
 ///   [`StatsError::NonPositiveWeight`]) — drop zero-weight rows before, they are not
 ///   observations of the population;
-/// - the total weight is positive and finite ([`StatsError::InvalidTotalWeight`]).
+/// - the total weight is positive and finite ([`StatsError::InvalidTotalWeight`]);
+/// - every value lies within ±[`MAX_ABS_VALUE`] ([`StatsError::ValueTooLarge`]) and every
+///   weight between [`MIN_WEIGHT`] and [`MAX_WEIGHT`] ([`StatsError::WeightOutOfRange`]), so
+///   that no sum, square or product a measure forms can overflow.
 ///
 /// Measures then check their own domain (for example the Gini coefficient refuses negative
 /// values). A `Sample` borrows the caller's slices; the ascending order needed by rank-based
@@ -318,6 +339,7 @@ fn scan_rows(values: &[f64], weights: Option<&[f64]>) -> RowScan {
         let mut lo = [f64::INFINITY; LANES];
         let mut hi = [f64::NEG_INFINITY; LANES];
         let mut w_min = [f64::INFINITY; LANES];
+        let mut w_max = [f64::NEG_INFINITY; LANES];
         let mut total = CompensatedSum::default();
         for (b, xb) in x.chunks(BLOCK).enumerate() {
             let xs = xb.chunks_exact(LANES);
@@ -343,25 +365,26 @@ fn scan_rows(values: &[f64], weights: Option<&[f64]>) -> RowScan {
                     for l in 0..LANES {
                         nan[l] += c[l] * 0.0;
                         w_min[l] = if c[l] < w_min[l] { c[l] } else { w_min[l] };
+                        w_max[l] = if c[l] > w_max[l] { c[l] } else { w_max[l] };
                         ws[l] += c[l];
                     }
                 }
                 for &v in w_rest {
                     nan[0] += v * 0.0;
                     w_min[0] = if v < w_min[0] { v } else { w_min[0] };
+                    w_max[0] = if v > w_max[0] { v } else { w_max[0] };
                     ws[0] += v;
                 }
                 total.add((ws[0] + ws[1]) + (ws[2] + ws[3]));
             }
         }
         let finite = nan.iter().all(|&v| v == 0.0);
-        let positive = w.is_none() || w_min.iter().all(|&v| v > 0.0);
-        (
-            finite && positive,
-            total.value(),
-            lo.iter().copied().fold(f64::INFINITY, f64::min),
-            hi.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        )
+        let in_range = w.is_none()
+            || (w_min.iter().all(|&v| v >= MIN_WEIGHT) && w_max.iter().all(|&v| v <= MAX_WEIGHT));
+        let lo = lo.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = hi.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let small = x.is_empty() || (lo >= -MAX_ABS_VALUE && hi <= MAX_ABS_VALUE);
+        (finite && in_range && small, total.value(), lo, hi)
     }
     let n = values.len();
     let threads = crate::sort::threads_for(n);
@@ -403,6 +426,12 @@ fn validate_rows(values: &[f64], weights: Option<&[f64]>) -> Result<(), StatsErr
             value: values[index],
         });
     }
+    if let Some(index) = values.iter().position(|x| x.abs() > MAX_ABS_VALUE) {
+        return Err(StatsError::ValueTooLarge {
+            index,
+            value: values[index],
+        });
+    }
     if let Some(w) = weights {
         for (index, &value) in w.iter().enumerate() {
             if !value.is_finite() {
@@ -410,6 +439,9 @@ fn validate_rows(values: &[f64], weights: Option<&[f64]>) -> Result<(), StatsErr
             }
             if value <= 0.0 {
                 return Err(StatsError::NonPositiveWeight { index, value });
+            }
+            if !(MIN_WEIGHT..=MAX_WEIGHT).contains(&value) {
+                return Err(StatsError::WeightOutOfRange { index, value });
             }
         }
     }
@@ -453,8 +485,47 @@ mod tests {
         ));
         assert!(matches!(
             Sample::new(&[1.0, 2.0], Some(&[f64::MAX, f64::MAX])).unwrap_err(),
-            StatsError::InvalidTotalWeight { .. }
+            StatsError::WeightOutOfRange { index: 0, .. }
         ));
+    }
+
+    /// Finding 15 of issue 10: a value of 1e308 made the sums overflow, and the Gini reported
+    /// "every value is zero". Such values are refused by name; the largest allowed ones, and
+    /// weights at both ends of their range, give finite results.
+    #[test]
+    fn magnitudes_that_would_overflow_are_refused_naming_the_row() {
+        assert_eq!(
+            Sample::new(&[2.0, 1e308, 3.0], None).unwrap_err(),
+            StatsError::ValueTooLarge {
+                index: 1,
+                value: 1e308
+            }
+        );
+        assert!(matches!(
+            Sample::new(&[2.0, -1e31], None).unwrap_err(),
+            StatsError::ValueTooLarge { index: 1, .. }
+        ));
+        assert!(matches!(
+            Sample::new(&[1.0, 2.0, 3.0], Some(&[1.0, 1e308, 1.0])).unwrap_err(),
+            StatsError::WeightOutOfRange { index: 1, .. }
+        ));
+        assert!(matches!(
+            Sample::new(&[1.0, 2.0], Some(&[1.0, 1e-300])).unwrap_err(),
+            StatsError::WeightOutOfRange { index: 1, .. }
+        ));
+        // A long sample: the chunked scan finds it too.
+        let mut v = vec![1.0; 100_000];
+        v[77_777] = 2e30;
+        assert!(matches!(
+            Sample::new(&v, None).unwrap_err(),
+            StatsError::ValueTooLarge { index: 77_777, .. }
+        ));
+        let s = Sample::new(
+            &[MAX_ABS_VALUE, 1.0, -MAX_ABS_VALUE],
+            Some(&[MAX_WEIGHT, MIN_WEIGHT, 1.0]),
+        )
+        .unwrap();
+        assert!(s.total_weight().is_finite());
     }
 
     #[test]

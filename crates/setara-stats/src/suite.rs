@@ -107,7 +107,64 @@ pub fn suite(
 /// the project's 2-core machines. The results are those of the methods up to rounding
 /// (`tests/suite.rs` checks 1e-12 relative on the estimates, 1e-10 on the standard errors).
 pub fn suite_of(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
-    crate::fused::suite_of(s, o)
+    finite_suite(crate::fused::suite_of(s, o))
+}
+
+/// An estimate whose value or standard error is not a finite number becomes
+/// [`StatsError::NotFinite`]: the crate never hands out a silent `NaN` or infinity.
+fn finite(e: Result<Estimate, StatsError>, measure: &'static str) -> Result<Estimate, StatsError> {
+    match e {
+        Ok(e) if e.value.is_finite() && e.se.is_none_or(f64::is_finite) => Ok(e),
+        Ok(_) => Err(StatsError::NotFinite { measure }),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`finite`] on every measure of a suite.
+fn finite_suite(s: Suite) -> Suite {
+    Suite {
+        mean: finite(s.mean, "the mean"),
+        median: finite(s.median, "the median"),
+        gini: finite(s.gini, "the Gini coefficient"),
+        theil_t: finite(s.theil_t, "Theil T (GE(1))"),
+        theil_l: finite(s.theil_l, "Theil L (mean log deviation, GE(0))"),
+        ge2: finite(s.ge2, "the generalized entropy index GE(α)"),
+        atkinson_0_5: finite(s.atkinson_0_5, "the Atkinson index"),
+        atkinson_1: finite(s.atkinson_1, "the Atkinson index"),
+        atkinson_2: finite(s.atkinson_2, "the Atkinson index"),
+        cv: finite(s.cv, "the coefficient of variation"),
+        palma: finite(s.palma, "a share ratio"),
+        s80_s20: finite(s.s80_s20, "a share ratio"),
+        s80_s20_quantile: finite(s.s80_s20_quantile, "a share ratio"),
+        poverty_line: s.poverty_line.map(|e| finite(e, "the poverty line")),
+        fgt: s.fgt.map(|f| f.map(|e| finite(e, "the FGT poverty index"))),
+        watts: s.watts.map(|e| finite(e, "the Watts index")),
+        lorenz: s.lorenz.and_then(|l| {
+            if l.iter().all(|(p, v)| p.is_finite() && v.is_finite()) {
+                Ok(l)
+            } else {
+                Err(StatsError::NotFinite {
+                    measure: "the Lorenz curve",
+                })
+            }
+        }),
+        ..s
+    }
+}
+
+/// [`finite`] on the parts of a decomposition.
+fn finite_decomposition(
+    d: Result<GeDecomposition, StatsError>,
+) -> Result<GeDecomposition, StatsError> {
+    let d = d?;
+    let ok = |e: &Estimate| e.value.is_finite() && e.se.is_none_or(f64::is_finite);
+    if ok(&d.total) && ok(&d.within) && ok(&d.between) {
+        Ok(d)
+    } else {
+        Err(StatsError::NotFinite {
+            measure: "the decomposition of GE(α) by group",
+        })
+    }
 }
 
 /// [`suite_of`] computed the straightforward way, one [`Sample`] method per measure (each
@@ -127,7 +184,15 @@ pub fn suite_reference(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
     let (poverty_line, fgt, watts) = match o.line {
         None => (None, None, None),
         Some(PovertyLine::Absolute(z)) => (
-            Some(plain(Ok(z))),
+            Some(plain(if z.is_finite() && z > 0.0 {
+                Ok(z)
+            } else {
+                Err(StatsError::InvalidParameter {
+                    name: "poverty line",
+                    value: z,
+                    requirement: "finite and > 0",
+                })
+            })),
             Some([0.0, 1.0, 2.0].map(|a| point_only(s.fgt(z, a), se))),
             Some(point_only(s.watts(z), se)),
         ),
@@ -144,7 +209,7 @@ pub fn suite_reference(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
         let ps: Vec<f64> = (0..k).map(|i| i as f64 / (k - 1) as f64).collect();
         s.lorenz(&ps).map(|ls| ps.into_iter().zip(ls).collect())
     };
-    Suite {
+    finite_suite(Suite {
         n: s.len(),
         total_weight: s.total_weight(),
         mean: point_only(Ok(s.mean()), se),
@@ -164,7 +229,7 @@ pub fn suite_reference(s: &Sample<'_>, o: &SuiteOptions) -> Suite {
         fgt,
         watts,
         lorenz,
-    }
+    })
 }
 
 /// Every measure overall and per group, and the between/within decompositions of Theil T,
@@ -189,7 +254,18 @@ pub fn suite_by_group(
 ) -> Result<GroupedSuite, StatsError> {
     let s = Sample::new(values, weights)?;
     check_groups(values, groups)?;
-    Ok(crate::fused::suite_by_group(&s, groups, options))
+    let g = crate::fused::suite_by_group(&s, groups, options);
+    Ok(GroupedSuite {
+        overall: finite_suite(g.overall),
+        groups: g
+            .groups
+            .into_iter()
+            .map(|(id, s)| (id, finite_suite(s)))
+            .collect(),
+        theil_t: finite_decomposition(g.theil_t),
+        theil_l: finite_decomposition(g.theil_l),
+        ge2: finite_decomposition(g.ge2),
+    })
 }
 
 fn check_groups(values: &[f64], groups: &[u32]) -> Result<(), StatsError> {
@@ -231,9 +307,9 @@ pub fn suite_by_group_reference(
             d
         })
     };
-    let theil_t = strip(s.theil_t_decomposition(groups));
-    let theil_l = strip(s.theil_l_decomposition(groups));
-    let ge2 = strip(s.ge_decomposition(groups, 2.0));
+    let theil_t = finite_decomposition(strip(s.theil_t_decomposition(groups)));
+    let theil_l = finite_decomposition(strip(s.theil_l_decomposition(groups)));
+    let ge2 = finite_decomposition(strip(s.ge_decomposition(groups, 2.0)));
     // Rows of each group, in input order: one pass to bucket them.
     let mut buckets: std::collections::BTreeMap<u32, (Vec<f64>, Vec<f64>)> = Default::default();
     for (i, &g) in groups.iter().enumerate() {

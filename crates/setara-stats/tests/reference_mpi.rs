@@ -584,7 +584,7 @@ fn errors() {
     ));
     assert!(matches!(
         af.estimate(&dep, Some(&[f64::MAX, f64::MAX])),
-        Err(StatsError::InvalidTotalWeight { .. })
+        Err(StatsError::WeightOutOfRange { index: 0, .. })
     ));
     assert!(matches!(
         af.estimate_by_group(&dep, None, &[1]),

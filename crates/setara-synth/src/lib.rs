@@ -54,6 +54,12 @@
 //! with a peak RSS of about 170 MB (`examples/synth.rs` under `/usr/bin/time -v`;
 //! `benches/generate.rs` for throughput without disk).
 //!
+//! A run is at most [`MAX_HOUSEHOLDS`] (checked by [`Config::validate`]). [`estimate`] gives,
+//! before anything is generated, the peak memory (from the plan: the most households held in
+//! the regencies being generated and waiting to be written, [`MEMORY_BYTES_PER_HOUSEHOLD_HELD`]
+//! each, over [`MEMORY_BASE_BYTES`]) and the disk ([`DISK_BYTES_PER_HOUSEHOLD`]) of a run, so
+//! that a caller can refuse one that does not fit the machine.
+//!
 //! # Files
 //!
 //! [`CsvSink`] writes `households.csv` and `persons.csv` in the import format (every row of them
@@ -120,11 +126,58 @@ pub use sink::{
 /// Version written into the manifest.
 pub const GENERATOR_VERSION: &str = concat!("setara-synth ", env!("CARGO_PKG_VERSION"));
 
+/// Most households one run generates (100 million).
+///
+/// The national registry DTSEN holds about 90 million households, the size Setara plans for;
+/// a synthetic Indonesia larger than the real one serves no test, and at about 1.1 kB of files
+/// per household it would fill 110 GB. [`Config::validate`] refuses more; [`estimate`] tells
+/// whether a run below it fits the machine.
+pub const MAX_HOUSEHOLDS: u64 = 100_000_000;
+
+/// Bytes of files written per household by [`CsvSink`] (`households.csv`, `persons.csv` and
+/// `truth/`), with a margin: 1,085 measured at 200,000 and 1,000,000 households (seed 1,
+/// default rates).
+pub const DISK_BYTES_PER_HOUSEHOLD: u64 = 1_200;
+
+/// Bytes of memory per household held in memory at once (in a regency being generated, or
+/// generated and rendered but not yet written; see [`estimate`]), with a margin of 1.6: on
+/// 2 cores the peak resident memory was 75 MB at 200,000 households (16,542 held at most)
+/// and 179 MB at 1,000,000 (82,713 held), about 1,600 bytes per held household over a base
+/// of 50 MB.
+pub const MEMORY_BYTES_PER_HOUSEHOLD_HELD: u64 = 2_600;
+
+/// Memory that does not depend on the number of households (code, the region table, names,
+/// buffers), with a margin.
+pub const MEMORY_BASE_BYTES: u64 = 64 << 20;
+
+/// What a run needs, estimated from its plan before anything is generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SizeEstimate {
+    /// Peak memory of the generator.
+    pub memory_bytes: u64,
+    /// Bytes of the files [`CsvSink`] writes.
+    pub disk_bytes: u64,
+}
+
+/// What [`generate`] with `config` needs on this machine (the memory depends on the number of
+/// worker threads: each keeps a few regencies in memory). Cheap for any size: it plans the
+/// regencies and allocates nothing by the number of households.
+pub fn estimate(config: &Config) -> SizeEstimate {
+    let held = population::most_in_memory(&plan_national(config.households));
+    SizeEstimate {
+        memory_bytes: MEMORY_BASE_BYTES
+            .saturating_add(held.saturating_mul(MEMORY_BYTES_PER_HOUSEHOLD_HELD)),
+        disk_bytes: config.households.saturating_mul(DISK_BYTES_PER_HOUSEHOLD),
+    }
+}
+
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error("{households} households is more than the {max} a run may generate")]
+    TooManyHouseholds { households: u64, max: u64 },
     #[error("cannot write: {0}")]
     Io(#[from] std::io::Error),
     #[error("cannot write CSV: {0}")]
@@ -162,9 +215,15 @@ impl Config {
         }
     }
 
-    /// Check the configuration (rates and fractions in `[0, 1]`, reference date not in the
-    /// future, not before 1990).
+    /// Check the configuration (at most [`MAX_HOUSEHOLDS`], rates and fractions in `[0, 1]`,
+    /// reference date not in the future, not before 1990).
     pub fn validate(&self) -> Result<(), Error> {
+        if self.households > MAX_HOUSEHOLDS {
+            return Err(Error::TooManyHouseholds {
+                households: self.households,
+                max: MAX_HOUSEHOLDS,
+            });
+        }
         if !(0.0..=1.0).contains(&self.survey_fraction) {
             return Err(Error::Config(format!(
                 "survey fraction {} is not in [0, 1]",
@@ -509,4 +568,35 @@ pub fn generate_province(
     let manifest = Manifest::new(&config, Some(province), summary);
     sink.manifest(&manifest)?;
     Ok(manifest.counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10, finding 10: `--households 1000000000000` tried to allocate 77 GB. Above
+    /// `MAX_HOUSEHOLDS` the configuration is refused before anything is planned.
+    #[test]
+    fn sizes_above_the_maximum_are_refused() {
+        for n in [MAX_HOUSEHOLDS + 1, 1_000_000_000_000, u64::MAX] {
+            assert!(matches!(
+                Config::new(n, 1).validate(),
+                Err(Error::TooManyHouseholds { .. })
+            ));
+        }
+        assert!(Config::new(MAX_HOUSEHOLDS, 1).validate().is_ok());
+    }
+
+    /// The estimate covers what was measured (1,000,000 households on 2 cores: 179 MB peak
+    /// resident memory, 1,086 MB of files), grows with the size, and is cheap at any size.
+    #[test]
+    fn the_estimate_covers_the_measured_run() {
+        let e = estimate(&Config::new(1_000_000, 1));
+        assert!(e.memory_bytes >= 179_000_000, "{e:?}");
+        assert!(e.disk_bytes >= 1_086_000_000, "{e:?}");
+        let national = estimate(&Config::new(90_000_000, 1));
+        assert!(national.memory_bytes > 10 * e.memory_bytes);
+        let absurd = estimate(&Config::new(u64::MAX, 1));
+        assert!(absurd.memory_bytes > national.memory_bytes && absurd.disk_bytes == u64::MAX);
+    }
 }

@@ -940,6 +940,36 @@ fn prepare(config: &Config, plan: &RegencyPlan, render: Option<&RenderFn>) -> Re
     })
 }
 
+/// Threads that generate regencies, for `jobs` regencies to generate.
+pub(crate) fn workers(jobs: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(jobs.max(1))
+}
+
+/// Regencies that may be generated ahead of the one being written.
+pub(crate) fn window(workers: usize) -> usize {
+    2 * workers + 1
+}
+
+/// The most households held in memory at once: the largest sum over `window + workers`
+/// consecutive regencies of the plan (the finished regencies waiting to be written and those
+/// being generated).
+pub(crate) fn most_in_memory(plan: &[RegencyPlan]) -> u64 {
+    let jobs: Vec<u64> = plan
+        .iter()
+        .map(|p| p.households)
+        .filter(|&n| n > 0)
+        .collect();
+    let workers = workers(jobs.len());
+    let span = (window(workers) + workers).min(jobs.len()).max(1);
+    jobs.windows(span)
+        .map(|w| w.iter().sum::<u64>())
+        .max()
+        .unwrap_or_else(|| jobs.iter().sum())
+}
+
 /// Generate the planned regencies on worker threads and pass them to `sink` in plan order.
 /// At most a few regencies are held in memory at once.
 pub(crate) fn run(
@@ -949,11 +979,8 @@ pub(crate) fn run(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Summary, Error> {
     let jobs: Vec<&RegencyPlan> = plan.iter().filter(|p| p.households > 0).collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(jobs.len().max(1));
-    let window = 2 * workers + 1;
+    let workers = workers(jobs.len());
+    let window = window(workers);
     let render = sink.renderer();
     let shared = Mutex::new(Shared {
         next_claim: 0,

@@ -42,8 +42,8 @@ pub use desil::{
     Desil, DesilLevels, NO_GROUP, desil, desil_from, desil_province_regency, order_key,
 };
 pub use pmt::{
-    Coefficient, CrossValidation, FallbackCounts, FitOptions, FitStats, MIN_EXTRA_HOUSEHOLDS,
-    MODEL_FORMAT, PmtModel, Sample, fit_sample, fold_of,
+    Coefficient, CrossValidation, FallbackCounts, FitOptions, FitStats, MAX_SURVEY_WEIGHT,
+    MIN_EXTRA_HOUSEHOLDS, MODEL_FORMAT, PmtModel, Sample, fit_sample, fold_of,
 };
 
 /// Why a fit, a scoring or a ranking failed.
@@ -85,9 +85,26 @@ pub enum Error {
         found: usize,
         expected: usize,
     },
-    /// A score is NaN.
-    #[error("score of household row {row} is {value}, not a number")]
+    /// A score is NaN. `row` is the household's row of the snapshot (or of the slices given
+    /// to [`desil_from`]); callers name the household by its KK.
+    #[error("the score of the household at row {row} is {value}, not a number")]
     NonFiniteScore { row: usize, value: f64 },
+    /// A survey weight above [`MAX_SURVEY_WEIGHT`].
+    #[error(
+        "the survey weight of household (KK) {kk} is {weight:e}: at most {max:e} (a survey weight is how many households a surveyed one stands for)",
+        max = MAX_SURVEY_WEIGHT
+    )]
+    WeightTooLarge { kk: u64, weight: f64 },
+    /// The outcome of a surveyed household is not a finite number.
+    #[error(
+        "the outcome (ln consumption per capita) of household (KK) {kk} is {value}, not a finite number"
+    )]
+    NonFiniteOutcome { kk: u64, value: f64 },
+    /// A fitted quantity the scores need is not a finite number (the sums overflowed).
+    #[error(
+        "the fitted {what} is not a finite number: the survey weights or the data are of extreme magnitude"
+    )]
+    NotFinite { what: &'static str },
     /// An invalid option or input value.
     #[error("{0}")]
     Options(String),

@@ -255,6 +255,15 @@ struct Obs {
     pw: f64,
 }
 
+/// Largest survey weight the fit accepts (10^12).
+///
+/// A survey weight is how many households a surveyed household stands for: at most the
+/// country's 90 million. 10^12 leaves room for weights in other units and keeps every weighted
+/// sum of squares of the fit (features up to about 10^8 squared, times the weight, over a
+/// million rows: about 10^34) far from the limit of 64-bit floating point; a weight of 10^308
+/// made the sums infinite and every score NaN. Refused naming the household.
+pub const MAX_SURVEY_WEIGHT: f64 = 1e12;
+
 /// SplitMix64 finaliser: the fold hash.
 pub(crate) fn mix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -617,13 +626,20 @@ pub fn fit_sample(sample: &Sample<'_>, options: &FitOptions) -> Result<PmtModel,
     for i in 0..n {
         let (y, w) = (sample.y[i], sample.weights[i]);
         if !y.is_finite() {
-            return Err(Error::Options(format!(
-                "outcome {y} of row {i} is not finite"
-            )));
+            return Err(Error::NonFiniteOutcome {
+                kk: sample.key[i],
+                value: y,
+            });
         }
         if !(w > 0.0 && w.is_finite()) {
             dropped.bad_weight += 1;
             continue;
+        }
+        if w > MAX_SURVEY_WEIGHT {
+            return Err(Error::WeightTooLarge {
+                kk: sample.key[i],
+                weight: w,
+            });
         }
         let m = sample.members.map_or(1, |m| m[i]);
         candidates.push(Candidate {
@@ -701,6 +717,12 @@ impl PmtModel {
             if !good_weight {
                 dropped.bad_weight += 1;
                 continue;
+            }
+            if w > MAX_SURVEY_WEIGHT {
+                return Err(Error::WeightTooLarge {
+                    kk: kk[h],
+                    weight: w,
+                });
             }
             if regency.is_null(h) {
                 dropped.no_regency += 1;
@@ -1139,6 +1161,28 @@ fn fit_core(
         all_regencies.to_vec()
     };
     model.stats.fallbacks = model.count_fallbacks(&regencies);
+    // What the scores are made of must be finite: a NaN here would become every household's
+    // score.
+    let finite = |what: &'static str, mut v: Box<dyn Iterator<Item = f64> + '_>| {
+        if v.all(f64::is_finite) {
+            Ok(())
+        } else {
+            Err(Error::NotFinite { what })
+        }
+    };
+    finite(
+        "coefficients",
+        Box::new(model.coefficients.iter().map(|c| c.value)),
+    )?;
+    finite("intercept", Box::new(std::iter::once(model.intercept)))?;
+    finite(
+        "regency effects",
+        Box::new(model.regency_effects.iter().map(|e| e.1)),
+    )?;
+    finite(
+        "province effects",
+        Box::new(model.province_effects.iter().map(|e| e.1)),
+    )?;
     Ok(model)
 }
 

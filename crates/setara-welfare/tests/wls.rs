@@ -295,3 +295,29 @@ fn results_do_not_depend_on_the_thread_count() {
         three.stats.cv.poorest40_capture
     );
 }
+
+/// Issue 10, finding 13: a survey weight of 1e308 made every sum infinite, and ranking failed
+/// later with "score of household row 0 is NaN", naming no household. It is refused at the fit,
+/// naming the household by its KK; so is an outcome that is not finite.
+#[test]
+fn an_absurd_weight_names_its_household() {
+    let mut p = simulate(400, &[0.3, -0.2, 0.1], 0.4, 11);
+    p.w[17] = 1e308;
+    match fit_sample(&p.sample(), &FitOptions::default()) {
+        Err(Error::WeightTooLarge { kk, weight }) => {
+            assert_eq!((kk, weight), (p.key[17], 1e308));
+        }
+        other => panic!("expected WeightTooLarge, got {other:?}"),
+    }
+    let mut p = simulate(400, &[0.3, -0.2, 0.1], 0.4, 11);
+    p.y[5] = f64::INFINITY;
+    match fit_sample(&p.sample(), &FitOptions::default()) {
+        Err(Error::NonFiniteOutcome { kk, .. }) => assert_eq!(kk, p.key[5]),
+        other => panic!("expected NonFiniteOutcome, got {other:?}"),
+    }
+    // The largest accepted weight still gives a finite model.
+    let mut p = simulate(400, &[0.3, -0.2, 0.1], 0.4, 11);
+    p.w[17] = setara_welfare::MAX_SURVEY_WEIGHT;
+    let m = fit_sample(&p.sample(), &FitOptions::default()).unwrap();
+    assert!(m.coefficients.iter().all(|c| c.value.is_finite()));
+}
