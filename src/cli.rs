@@ -158,7 +158,11 @@ pub fn main() -> ExitCode {
             if !shown && json {
                 // Machine callers get the failure as JSON too.
                 let text = e.render().to_string();
-                let first = text.lines().next().unwrap_or("").trim_start_matches("error: ");
+                let first = text
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ");
                 let f = Failure::new(Kind::Usage, "usage", first, first);
                 outln!("{}", serde_json::json!({ "error": f.to_json(lang) }));
             }

@@ -927,12 +927,7 @@ fn stats_end_normally_on_a_closed_pipe() {
             .unwrap();
         // Read a little, then close the pipe, as `head -c 100` does.
         let mut first = [0u8; 100];
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_exact(&mut first)
-            .unwrap();
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
         let o = child.wait_with_output().unwrap();
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
@@ -1580,7 +1575,11 @@ fn failed_imports_in_the_same_second_keep_both_reports() {
 fn correct_refuses_what_import_refuses() {
     let t = loaded();
     for (field, value, code_wanted) in [
-        ("consumption_per_capita", "9200000000000000000", "value_out_of_range"),
+        (
+            "consumption_per_capita",
+            "9200000000000000000",
+            "value_out_of_range",
+        ),
         ("survey_weight", "1e308", "value_out_of_range"),
         ("address", "Jl. A\u{1b}[2J", "text_control_character"),
         ("declared_size", "-5", "amount_negative"),

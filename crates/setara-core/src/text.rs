@@ -114,9 +114,18 @@ mod tests {
         );
         assert!(check_line("reason", "a\u{202E}b", 100).is_err());
         assert!(check_line("reason", "nul\0", 100).is_err());
-        assert_eq!(check_line("reason", "   ", 100).unwrap_err().code(), "text_empty");
-        assert_eq!(check_line("reason", "ééé", 2).unwrap_err().code(), "text_too_long");
-        assert_eq!(check_line("name", "Siti Nur'aini", 100), Ok("Siti Nur'aini"));
+        assert_eq!(
+            check_line("reason", "   ", 100).unwrap_err().code(),
+            "text_empty"
+        );
+        assert_eq!(
+            check_line("reason", "ééé", 2).unwrap_err().code(),
+            "text_too_long"
+        );
+        assert_eq!(
+            check_line("name", "Siti Nur'aini", 100),
+            Ok("Siti Nur'aini")
+        );
     }
 
     #[test]

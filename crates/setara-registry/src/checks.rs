@@ -126,12 +126,22 @@ mod tests {
         p.sex = Sex::Female;
         p.birth_date = NaiveDate::from_ymd_opt(1985, 8, 17).unwrap();
         let mut out = Vec::new();
-        person_findings(&p, regions, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), &mut out);
+        person_findings(
+            &p,
+            regions,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            &mut out,
+        );
         assert!(out.is_empty(), "{out:?}");
         p.sex = Sex::Male;
         p.birth_date = NaiveDate::from_ymd_opt(1985, 8, 18).unwrap();
         p.nik = Nik::parse("9901015708850003").unwrap();
-        person_findings(&p, regions, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), &mut out);
+        person_findings(
+            &p,
+            regions,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            &mut out,
+        );
         let kinds: Vec<_> = out.iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,

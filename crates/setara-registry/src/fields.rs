@@ -151,8 +151,8 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         editable: true,
         get: |h| h.address.clone(),
         set: |h, s| {
-            h.address = opt(s, |s| clean_text(s, plausible::MAX_ADDRESS_CHARS))?
-                .filter(|a| !a.is_empty());
+            h.address =
+                opt(s, |s| clean_text(s, plausible::MAX_ADDRESS_CHARS))?.filter(|a| !a.is_empty());
             Ok(())
         },
     },
@@ -371,7 +371,9 @@ pub static HOUSEHOLD_FIELDS: &[Field<Household>] = &[
         editable: true,
         get: |h| h.land_m2.map(|v| v.to_string()),
         set: |h, s| {
-            h.land_m2 = opt(s, |s| parse_bounded(s, plausible::MAX_LAND_M2).map(|v| v as u64))?;
+            h.land_m2 = opt(s, |s| {
+                parse_bounded(s, plausible::MAX_LAND_M2).map(|v| v as u64)
+            })?;
             Ok(())
         },
     },

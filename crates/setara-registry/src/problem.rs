@@ -269,10 +269,9 @@ impl FindingKind {
                 "pengeluaran per kapita di luar rentang yang wajar",
                 "consumption per capita outside the plausible range",
             ),
-            FindingKind::WeightImplausible => lang.pick(
-                "bobot survei sangat besar",
-                "a very large survey weight",
-            ),
+            FindingKind::WeightImplausible => {
+                lang.pick("bobot survei sangat besar", "a very large survey weight")
+            }
             FindingKind::AgeImplausible => lang.pick(
                 "umur di atas batas yang wajar",
                 "older than the plausible maximum age",

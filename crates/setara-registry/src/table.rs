@@ -10,8 +10,8 @@ use setara_core::{Lang, Localized};
 
 use crate::fields::{Field, find_field, suggest_field};
 use crate::limits::{
-    LineIndex, LineLimit, LineTooLong, MAX_COLUMNS, MAX_FIELD_BYTES, MAX_LINE_BYTES, MAX_RECORD_LINES,
-    MAX_XLSX_EXPANDED_BYTES, MAX_XLSX_PARTS,
+    LineIndex, LineLimit, LineTooLong, MAX_COLUMNS, MAX_FIELD_BYTES, MAX_LINE_BYTES,
+    MAX_RECORD_LINES, MAX_XLSX_EXPANDED_BYTES, MAX_XLSX_PARTS,
 };
 use crate::problem::{Reason, RowError};
 
@@ -793,7 +793,10 @@ mod tests {
         let mut r = RawRecord::default();
         assert!(matches!(
             src.next_into(&mut r),
-            Err(FileError::LineTooLong { line: 1, max: MAX_LINE_BYTES })
+            Err(FileError::LineTooLong {
+                line: 1,
+                max: MAX_LINE_BYTES
+            })
         ));
     }
 
@@ -823,7 +826,8 @@ mod tests {
                 found: 3
             }
         );
-        let mut text = b"nik,kk,name,sex,birth_date,relation\n3204055708850003,3204050101200001,".to_vec();
+        let mut text =
+            b"nik,kk,name,sex,birth_date,relation\n3204055708850003,3204050101200001,".to_vec();
         text.extend(std::iter::repeat_n(b'x', MAX_FIELD_BYTES + 1));
         text.extend_from_slice(b",P,1985-08-17,head\n");
         let rows = all(&mut source(&text));

@@ -275,7 +275,10 @@ pub const ATTRIBUTES: &[AttrDef] = {
             H,
             Int,
             true,
-            Some((*plausible::CONSUMPTION.start(), *plausible::CONSUMPTION.end())),
+            Some((
+                *plausible::CONSUMPTION.start(),
+                *plausible::CONSUMPTION.end(),
+            )),
         ),
         def("surveyed", Attr::Surveyed, H, Bool, false, None),
         def("region", Attr::Region, H, Region, false, None),

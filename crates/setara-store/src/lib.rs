@@ -752,7 +752,9 @@ pub enum StoreError {
     RegionNotCurrent(String),
     #[error("a reason is required for every correction")]
     ReasonRequired,
-    #[error("stored data is damaged: {0}; restore the data directory from a backup with `setara restore`")]
+    #[error(
+        "stored data is damaged: {0}; restore the data directory from a backup with `setara restore`"
+    )]
     Corrupt(String),
     #[error("pair {0} does not exist")]
     PairNotFound(i64),
@@ -828,7 +830,9 @@ impl NotAStore {
             NotAStore::Empty => "the file is empty",
             NotAStore::Directory => "it is a directory",
             NotAStore::NotSqlite => "the file is not an SQLite database",
-            NotAStore::Foreign => "the database holds no Setara tables (another program's, or empty)",
+            NotAStore::Foreign => {
+                "the database holds no Setara tables (another program's, or empty)"
+            }
             NotAStore::JournalWithoutStore => {
                 "the store file is missing but its write-ahead log (-wal) is there"
             }
