@@ -9,6 +9,7 @@ pub mod context;
 pub mod failure;
 mod help_id;
 pub mod import;
+pub mod input;
 pub mod mpi_registry;
 pub mod stats_input;
 mod stats_text;

@@ -269,51 +269,17 @@ pub fn warnings_json(
 }
 
 /// Read a rule from a file (`--rule-file`): at most [`MAX_RULE_BYTES`] bytes of UTF-8 text.
-/// A longer file is refused after reading one byte more than the limit.
 pub fn read_rule_file(path: &Path) -> Result<String> {
-    use std::io::Read;
-    if path.is_dir() {
-        return Err(Failure::invalid(
-            "rule_file_is_directory",
-            format!("{} adalah direktori, bukan berkas aturan", show_path(path)),
-            format!("{} is a directory, not a rule file", show_path(path)),
-        ));
-    }
-    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_RULE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::io(path, &e))?;
-    if bytes.len() > MAX_RULE_BYTES {
-        return Err(Failure::invalid(
-            "rule_too_long",
-            format!(
-                "{}: aturan lebih dari {MAX_RULE_BYTES} bita; aturan yang sebenarnya hanya beberapa baris",
-                show_path(path)
-            ),
-            format!(
-                "{}: the rule is longer than {MAX_RULE_BYTES} bytes; a real rule is a few lines",
-                show_path(path)
-            ),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Failure::invalid(
-            "rule_not_utf8",
-            format!(
-                "{}: berkas aturan bukan teks UTF-8 (baris {line}, bita {})",
-                show_path(path),
-                at + 1
-            ),
-            format!(
-                "{}: the rule file is not UTF-8 text (line {line}, byte {})",
-                show_path(path),
-                at + 1
-            ),
-        )
-    })
+    crate::input::read_text(
+        path,
+        &crate::input::SmallFile {
+            max: MAX_RULE_BYTES,
+            what: ("berkas aturan", "rule file"),
+            directory: "rule_file_is_directory",
+            too_large: "rule_too_long",
+            not_utf8: "rule_not_utf8",
+        },
+    )
 }
 
 /// Everything a rule is evaluated on: the ranked snapshot and the current beneficiaries.

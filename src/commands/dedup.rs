@@ -141,42 +141,19 @@ fn shown(p: &Path) -> String {
 
 /// Read a linkage configuration: a regular file of at most `MAX_CONFIG_BYTES` of UTF-8 text.
 fn read_config(ctx: &Context, path: &Path) -> Result<(Config, String)> {
-    use std::io::Read;
-    let shown = shown(path);
-    let meta = std::fs::metadata(path).map_err(|e| Failure::io(path, &e))?;
-    if meta.is_dir() {
-        return Err(Failure::invalid(
-            "linkage_config_not_a_file",
-            format!("{shown}: direktori, bukan berkas konfigurasi pencocokan (TOML)"),
-            format!("{shown}: a directory, not a linkage configuration file (TOML)"),
-        ));
-    }
-    let max = setara_linkage::MAX_CONFIG_BYTES;
-    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
-    let mut bytes = Vec::new();
-    file.take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::io(path, &e))?;
-    if bytes.len() > max {
-        return Err(Failure::invalid(
-            "linkage_config_too_large",
-            format!(
-                "{shown}: lebih dari {max} bita; konfigurasi pencocokan adalah berkas TOML kecil"
+    let text = crate::input::read_text(
+        path,
+        &crate::input::SmallFile {
+            max: setara_linkage::MAX_CONFIG_BYTES,
+            what: (
+                "berkas konfigurasi pencocokan (TOML)",
+                "linkage configuration file (TOML)",
             ),
-            format!("{shown}: more than {max} bytes; a linkage configuration is a small TOML file"),
-        ));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Failure::invalid(
-            "linkage_config_not_utf8",
-            format!(
-                "{shown}, baris {line}: bukan teks UTF-8; konfigurasi pencocokan adalah berkas TOML"
-            ),
-            format!("{shown}, line {line}: not UTF-8 text; a linkage configuration is a TOML file"),
-        )
-    })?;
+            directory: "linkage_config_not_a_file",
+            too_large: "linkage_config_too_large",
+            not_utf8: "linkage_config_not_utf8",
+        },
+    )?;
     let config = Config::from_toml(&text)
         .map_err(|e| linkage_failure(ctx, Kind::Invalid, &e, Some(path)))?;
     Ok((config, text))

@@ -129,23 +129,20 @@ fn bad(code: &'static str, id: String, en: String) -> Failure {
     Failure::invalid(code, id, en)
 }
 
-/// Read a programme file: at most [`MAX_PROGRAMME_BYTES`] (one byte more is read to know),
-/// UTF-8 TOML. Every problem with its content is invalid input (exit 1) naming the file.
+/// Read a programme file: at most [`MAX_PROGRAMME_BYTES`] of UTF-8 TOML. Every problem with
+/// its content is invalid input (exit 1) naming the file.
 fn read_toml(path: &std::path::Path) -> Result<Programme> {
-    use std::io::Read;
-    if path.is_dir() {
-        return Err(bad(
-            "programme_file_is_directory",
-            format!("{} adalah direktori, bukan berkas program", show_path(path)),
-            format!("{} is a directory, not a programme file", show_path(path)),
-        ));
-    }
-    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PROGRAMME_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::io(path, &e))?;
-    Programme::from_toml_bytes(&bytes).map_err(|e| {
+    let text = crate::input::read_text(
+        path,
+        &crate::input::SmallFile {
+            max: MAX_PROGRAMME_BYTES,
+            what: ("berkas program", "programme file"),
+            directory: "programme_file_is_directory",
+            too_large: "programme_file_too_large",
+            not_utf8: "programme_not_utf8",
+        },
+    )?;
+    Programme::from_toml(&text).map_err(|e| {
         bad(
             e.code(),
             format!("{}: {}", show_path(path), e.message(setara_core::Lang::Id)),
