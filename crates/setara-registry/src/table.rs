@@ -615,34 +615,35 @@ impl<T> RecordParser<T> {
             .position(|c| c.is_some_and(|i| self.fields[i].name == name))
     }
 
+    /// The field that file column `i` fills, if any.
+    fn field_name(&self, i: usize) -> Option<&'static str> {
+        self.columns
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|f| self.fields[f].name)
+    }
+
     /// Parse one row; every problem in the row is reported.
     pub fn parse(&self, rec: &RawRecord, errors: &mut Vec<RowError>) -> Option<T> {
         if let Some(i) = rec.not_utf8 {
-            let column = self
-                .columns
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|f| self.fields[f].name);
             let text = rec.fields.get(i).cloned().unwrap_or_default();
-            errors.push(RowError::new(rec.row, column, text, Reason::NotUtf8));
+            errors.push(RowError::new(
+                rec.row,
+                self.field_name(i),
+                text,
+                Reason::NotUtf8,
+            ));
             return None;
         }
         if let Some(i) = rec.too_long {
-            let column = self
-                .columns
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|f| self.fields[f].name);
             let text = format!("{}…", rec.fields.get(i).map_or("", |s| s.as_str()));
+            let max = MAX_FIELD_BYTES;
             errors.push(RowError::new(
                 rec.row,
-                column,
+                self.field_name(i),
                 text,
-                Reason::TooLong {
-                    max: MAX_FIELD_BYTES,
-                },
+                Reason::TooLong { max },
             ));
             return None;
         }
