@@ -155,7 +155,7 @@ impl<R: Read> Read for LineLimit<R> {
             self.line_break(self.offset - 1, false, index.as_deref_mut());
         }
         let mut i = 0;
-        while let Some(k) = bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r') {
+        while let Some(k) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
             let j = i + k;
             self.run += k;
             if self.run > self.max {
