@@ -111,7 +111,20 @@ pub fn read_ranking(path: &Path, households: usize) -> Result<RankingColumns> {
             ),
         )
     };
-    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::failed(
+            "ranking_missing",
+            format!(
+                "berkas peringkat {} yang dicatat basis data tidak ada; jalankan `setara rank` lagi, atau pulihkan direktori data dari cadangan (`setara restore`)",
+                show_path(path)
+            ),
+            format!(
+                "the ranking file {} that the store refers to is missing; run `setara rank` again, or restore the data directory from a backup (`setara restore`)",
+                show_path(path)
+            ),
+        ),
+        _ => Failure::io(path, &e),
+    })?;
     let reader = arrow_ipc::reader::FileReader::try_new(std::io::BufReader::new(file), None)
         .map_err(|e| damaged(e.to_string()))?;
     let mut cols = RankingColumns::default();

@@ -378,6 +378,17 @@ fn fixtures() -> &'static Fixtures {
 
 /// Replace the placeholders of the README.
 fn expand(text: &str, work: &Path, fx: &Fixtures) -> String {
+    let text = if text.contains("{ranking}") {
+        // The first ranking file of the case's data directory.
+        let mut files: Vec<PathBuf> = std::fs::read_dir(work.join("data/rankings"))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        let first = files.first().expect("a ranking in {data}/rankings");
+        text.replace("{ranking}", first.to_str().unwrap())
+    } else {
+        text.to_string()
+    };
     text.replace("{work}", work.to_str().unwrap())
         .replace("{data}", work.join("data").to_str().unwrap())
         .replace("{gen}", work.join("gen").to_str().unwrap())
