@@ -682,9 +682,15 @@ pub fn find_field<T>(
 /// The closest field name to a misspelt one, if any is near.
 pub fn suggest_field<T>(fields: &'static [Field<T>], name: &str) -> Option<&'static str> {
     let n = normalize_header(name);
+    let len = n.chars().count();
     let mut best: Option<(usize, &'static str)> = None;
     for f in fields {
         for cand in std::iter::once(&f.name).chain(f.aliases.iter()) {
+            // The distance is at least the difference in length: a name far longer than any
+            // field's (a hostile header of long names) is never compared character by character.
+            if len.abs_diff(cand.len()) > 2.max(cand.len() / 4) {
+                continue;
+            }
             let d = edit_distance(&n, cand);
             if d <= 2.max(cand.len() / 4) && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, f.name));
@@ -756,6 +762,8 @@ mod tests {
             Some("consumption_per_capita")
         );
         assert_eq!(suggest_field(HOUSEHOLD_FIELDS, "zzzzzz"), None);
+        // A long name is not a typo of any field, and is not compared letter by letter.
+        assert_eq!(suggest_field(HOUSEHOLD_FIELDS, &"floor".repeat(800)), None);
     }
 
     #[test]

@@ -70,9 +70,23 @@ pub enum HeaderProblem {
     NotUtf8,
 }
 
+/// Most header problems a message lists; the rest are counted.
+const SHOWN_HEADER_PROBLEMS: usize = 20;
+
+/// A column name as a message shows it: quoted, at most [`SHOWN_OF_LONG_FIELD`] characters.
+fn shown_name(name: &str) -> String {
+    if name.chars().count() > SHOWN_OF_LONG_FIELD {
+        let cut: String = name.chars().take(SHOWN_OF_LONG_FIELD).collect();
+        format!("{cut:?}…")
+    } else {
+        format!("{name:?}")
+    }
+}
+
 fn header_message(problems: &[HeaderProblem], lang: Lang) -> String {
-    let parts: Vec<String> = problems
+    let mut parts: Vec<String> = problems
         .iter()
+        .take(SHOWN_HEADER_PROBLEMS)
         .map(|p| match p {
             HeaderProblem::Missing(c) => format!(
                 "{} {c}",
@@ -82,8 +96,9 @@ fn header_message(problems: &[HeaderProblem], lang: Lang) -> String {
                 name,
                 suggestion: Some(s),
             } => format!(
-                "{} {name:?} ({} {s}?)",
+                "{} {} ({} {s}?)",
                 lang.pick("kolom tidak dikenal:", "unknown column:"),
+                shown_name(name),
                 lang.pick("maksud Anda", "did you mean")
             ),
             HeaderProblem::Unknown {
@@ -91,18 +106,30 @@ fn header_message(problems: &[HeaderProblem], lang: Lang) -> String {
                 suggestion: None,
             } => {
                 format!(
-                    "{} {name:?}",
-                    lang.pick("kolom tidak dikenal:", "unknown column:")
+                    "{} {}",
+                    lang.pick("kolom tidak dikenal:", "unknown column:"),
+                    shown_name(name)
                 )
             }
             HeaderProblem::Duplicate(n) => {
-                format!("{} {n:?}", lang.pick("kolom ganda:", "column twice:"))
+                format!(
+                    "{} {}",
+                    lang.pick("kolom ganda:", "column twice:"),
+                    shown_name(n)
+                )
             }
             HeaderProblem::NotUtf8 => lang
                 .pick("baris judul bukan UTF-8", "header row is not UTF-8")
                 .to_string(),
         })
         .collect();
+    if problems.len() > SHOWN_HEADER_PROBLEMS {
+        parts.push(format!(
+            "{} {}",
+            problems.len() - SHOWN_HEADER_PROBLEMS,
+            lang.pick("masalah lain", "more problems")
+        ));
+    }
     format!(
         "{}: {}",
         lang.pick("baris judul salah", "wrong header row"),
