@@ -356,7 +356,17 @@ impl CsvSource {
             match std::str::from_utf8(f) {
                 Ok(s) => out.fields.push(s.to_string()),
                 Err(_) => {
-                    out.fields.push(String::from_utf8_lossy(f).into_owned());
+                    // Each invalid byte becomes U+FFFD (3 bytes): the shown text is cut back
+                    // to the limit, so a value that is not UTF-8 cannot grow past it.
+                    let mut lossy = String::from_utf8_lossy(f).into_owned();
+                    if lossy.len() > MAX_FIELD_BYTES {
+                        let mut end = MAX_FIELD_BYTES;
+                        while !lossy.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        lossy.truncate(end);
+                    }
+                    out.fields.push(lossy);
                     if out.too_long != Some(i) {
                         out.not_utf8.get_or_insert(i);
                     }
