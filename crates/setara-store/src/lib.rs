@@ -18,6 +18,20 @@ use setara_registry::{Finding, Reason};
 
 pub mod sqlite;
 
+/// An idempotency key of a money-moving operation and what it was used for: the request (a
+/// digest), where its ledger entries go (`first_index`, `entries`, and a digest of their leaf
+/// hashes) and, once the store recorded them, the first result (JSON).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Idempotency {
+    pub key: String,
+    pub operation: String,
+    pub request_sha256: String,
+    pub first_index: u64,
+    pub entries: u64,
+    pub entries_sha256: String,
+    pub result: Option<String>,
+}
+
 /// Who is making a change (`--actor`, `SETARA_ACTOR`, or the OS user).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor(pub String);
@@ -192,6 +206,14 @@ pub trait Store: Send {
     /// ledger was first used).
     fn ledger_key(&self) -> Result<Option<String>, StoreError>;
     fn set_ledger_key(&mut self, vkey: &str) -> Result<(), StoreError>;
+    /// The record of an idempotency key of a money-moving operation, if it was used.
+    fn idempotency(&self, key: &str) -> Result<Option<Idempotency>, StoreError>;
+    /// Record `record` as pending before its entries are appended to the ledger. A pending
+    /// record of the same request is updated (a retry after its entries never reached the
+    /// ledger); a completed one, or one of another request, is left as it is.
+    fn idempotency_begin(&mut self, record: &Idempotency) -> Result<(), StoreError>;
+    /// Keep the first result (JSON) of a pending key; a completed key keeps its first result.
+    fn idempotency_done(&mut self, key: &str, result: &str) -> Result<(), StoreError>;
     /// Write a copy of the whole store as of one moment to the new file `dest` while others
     /// keep writing (SQLite's online backup). `pinned` is called once that moment is fixed and
     /// before anything is copied; `progress(done, total)` follows the copy.

@@ -47,6 +47,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "ledger_key",
         include_str!("../../migrations/sqlite/0006_ledger_key.sql"),
     ),
+    (
+        "idempotency",
+        include_str!("../../migrations/sqlite/0007_idempotency.sql"),
+    ),
 ];
 
 /// The registry in a SQLite file.
@@ -887,6 +891,54 @@ impl Store for SqliteStore {
     fn set_ledger_key(&mut self, vkey: &str) -> Result<(), StoreError> {
         self.conn
             .execute("UPDATE ledger_applied SET vkey = ?1 WHERE id = 1", [vkey])?;
+        Ok(())
+    }
+    fn idempotency(&self, key: &str) -> Result<Option<Idempotency>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT key, operation, request_sha256, first_index, entries, entries_sha256, result
+                 FROM idempotency WHERE key = ?1",
+                [key],
+                |r| {
+                    Ok(Idempotency {
+                        key: r.get(0)?,
+                        operation: r.get(1)?,
+                        request_sha256: r.get(2)?,
+                        first_index: r.get::<_, i64>(3)? as u64,
+                        entries: r.get::<_, i64>(4)? as u64,
+                        entries_sha256: r.get(5)?,
+                        result: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+    fn idempotency_begin(&mut self, record: &Idempotency) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO idempotency (key, operation, request_sha256, first_index, entries,
+                                      entries_sha256, result, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)
+             ON CONFLICT (key) DO UPDATE SET first_index = excluded.first_index,
+                 entries = excluded.entries, entries_sha256 = excluded.entries_sha256
+             WHERE result IS NULL AND request_sha256 = excluded.request_sha256",
+            rusqlite::params![
+                record.key,
+                record.operation,
+                record.request_sha256,
+                record.first_index as i64,
+                record.entries as i64,
+                record.entries_sha256,
+                now()
+            ],
+        )?;
+        Ok(())
+    }
+    fn idempotency_done(&mut self, key: &str, result: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE idempotency SET result = ?2, done_at = ?3 WHERE key = ?1 AND result IS NULL",
+            rusqlite::params![key, result, now()],
+        )?;
         Ok(())
     }
     fn backup_to(
