@@ -20,52 +20,34 @@ pub struct Context {
 }
 
 impl Context {
+    /// The application layer on this data directory (`SETARA_STORE` names another store;
+    /// paths in messages are shown from the current directory).
+    pub fn app(&self) -> setara_app::App {
+        setara_app::App::new(
+            setara_app::DataDir::new(&self.data_dir)
+                .with_store_location(std::env::var("SETARA_STORE").ok())
+                .shown_from(std::env::current_dir().ok()),
+        )
+    }
+
+    /// Who is calling: the actor of `--actor`, an administrator over everything.
+    pub fn caller(&self) -> setara_app::Caller {
+        setara_app::Caller::administrator(self.actor.clone(), self.lang)
+    }
+
     /// Path of the embedded store inside the data directory.
     pub fn store_path(&self) -> PathBuf {
-        self.data_dir.join("setara.sqlite")
+        self.data_dir.join(setara_app::data_dir::STORE_FILE)
     }
 
     pub fn snapshots_dir(&self) -> PathBuf {
-        self.data_dir.join("snapshots")
+        self.data_dir.join(setara_app::data_dir::SNAPSHOTS)
     }
 
-    /// Open (creating on first use) the store of the data directory.
-    ///
-    /// A data directory that holds a ledger or rankings but no store lost its store: a new,
-    /// empty one would hide that, so it is refused.
+    /// Open (creating on first use) the store of the data directory
+    /// ([`setara_app::DataDir::open_store`]).
     pub fn open_store(&self) -> Result<Box<dyn Store>> {
-        let location = match std::env::var("SETARA_STORE") {
-            Ok(l) => l,
-            Err(_) => {
-                if self.data_dir.exists() && !self.data_dir.is_dir() {
-                    return Err(crate::failure::Failure::invalid(
-                        "data_dir_not_directory",
-                        format!("{} bukan direktori", show_path(&self.data_dir)),
-                        format!("{} is not a directory", show_path(&self.data_dir)),
-                    ));
-                }
-                let path = self.store_path();
-                if !path.exists()
-                    && let Some(left) = ["ledger", "rankings"]
-                        .into_iter()
-                        .find(|d| self.data_dir.join(d).exists())
-                {
-                    return Err(crate::failure::Failure::invalid(
-                        "store_missing",
-                        format!(
-                            "{} tidak ada, padahal direktori data masih memuat {left}/; basis data hilang. Pulihkan direktori data dari cadangan dengan `setara restore`",
-                            show_path(&path)
-                        ),
-                        format!(
-                            "{} is missing although the data directory still holds {left}/: the store was lost. Restore the data directory from a backup with `setara restore`",
-                            show_path(&path)
-                        ),
-                    ));
-                }
-                path.display().to_string()
-            }
-        };
-        Ok(setara_store::open(&location)?)
+        Ok(self.app().data.open_store()?)
     }
 
     pub fn t<'a>(&self, id: &'a str, en: &'a str) -> &'a str {

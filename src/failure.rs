@@ -111,35 +111,19 @@ fn io_id(e: &std::io::Error) -> String {
     }
 }
 
-impl From<setara_store::StoreError> for Failure {
-    fn from(e: setara_store::StoreError) -> Failure {
-        use setara_store::StoreError::*;
-        let kind = match &e {
-            HouseholdNotFound(_)
-            | PersonNotFound { .. }
-            | Field { .. }
-            | Unchanged { .. }
-            | RegionNotCurrent(_)
-            | ReasonRequired
-            | UnsupportedBackend(_)
-            | PairNotFound(_)
-            | PairDecided { .. }
-            | MergeNotFound(_)
-            | MergeUndone(_)
-            | MergeOverlaps { .. }
-            | ProgrammeExists(_)
-            | ProgrammeNotFound(_)
-            | ProgrammeUnchanged(_)
-            | OrganisationConflict { .. }
-            | SelectionExists { .. }
-            | NotAStore { .. }
-            | SchemaTooNew { .. }
-            | EntitlementNotFound(_)
-            | TransitionNotAllowed { .. }
-            | TransitionReasonRequired { .. } => Kind::Invalid,
+impl From<setara_app::Error> for Failure {
+    fn from(e: setara_app::Error) -> Failure {
+        let kind = match e.kind.exit_code() {
+            1 => Kind::Invalid,
             _ => Kind::Failed,
         };
-        Failure::from_localized(kind, &e)
+        Failure::new(kind, e.code, e.id, e.en)
+    }
+}
+
+impl From<setara_store::StoreError> for Failure {
+    fn from(e: setara_store::StoreError) -> Failure {
+        setara_app::Error::from(e).into()
     }
 }
 

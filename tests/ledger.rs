@@ -179,8 +179,29 @@ fn pay_receipts_returns_and_tampering() {
     let first_size = first["size"].as_u64().unwrap();
     assert_eq!(first_size, 1);
 
-    let paid = d.json(&["disburse", "--programme", "PKH-JABAR", "--cycle", "1"]);
+    let pay = [
+        "disburse",
+        "--programme",
+        "PKH-JABAR",
+        "--cycle",
+        "1",
+        "--idempotency-key",
+        "bayar-siklus-1",
+    ];
+    let paid = d.json(&pay);
     assert_eq!(paid["paid"].as_u64().unwrap(), selected);
+    assert_eq!(paid["replayed"], false);
+    // A repeat with the same key (a client that lost the answer) pays nobody again and
+    // returns the first result.
+    let again = d.json(&pay);
+    assert_eq!(again["replayed"], true);
+    for k in ["paid", "rupiah", "first_index", "end_index", "checkpoint"] {
+        assert_eq!(again[k], paid[k], "{k}");
+    }
+    // The same key for another cycle is refused.
+    let mut other = pay.to_vec();
+    other[4] = "2";
+    d.fails_with(&other, 1, "idempotency_key_reused");
     assert_eq!(paid["rupiah"].as_i64().unwrap(), selected as i64 * 750_000);
     assert!(
         paid["checkpoint"]
@@ -798,4 +819,32 @@ fn a_missing_ledger_refuses_every_payment_command() {
         "0",
     ]);
     assert_eq!(still, paid);
+}
+
+/// `--idempotency-key`: a repeated `ledger fund` moves money once and prints the first result
+/// (the same text); the same key with another amount is refused with its own code.
+#[test]
+fn a_repeated_fund_with_an_idempotency_key_moves_money_once() {
+    let d = programme_only();
+    let args = fund_args("5000000", &["--idempotency-key", "dana-2026-01"]);
+    let first = d.run(&args);
+    assert!(first.status.success());
+    let again = d.run(&args);
+    assert!(again.status.success());
+    assert_eq!(
+        again.stdout, first.stdout,
+        "the first result, printed again"
+    );
+    let note = String::from_utf8_lossy(&again.stderr);
+    assert!(note.contains("no money was moved"), "{note}");
+    let audit = d.json(&["ledger", "audit"]);
+    assert_eq!(audit["entries"], 1);
+    let other = fund_args("6000000", &["--idempotency-key", "dana-2026-01"]);
+    d.fails_with(&other, 1, "idempotency_key_reused");
+    d.fails_with(
+        &fund_args("5000000", &["--idempotency-key", "two\nlines"]),
+        1,
+        "text_control_character",
+    );
+    assert_eq!(d.json(&["ledger", "audit"])["entries"], 1);
 }

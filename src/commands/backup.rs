@@ -35,7 +35,7 @@ pub const MAX_MANIFEST_BYTES: usize = 64 << 20;
 /// The directories of the data directory copied besides the store and the ledger. Their
 /// files are written once and renamed into place, so a copy of each file is whole; hidden
 /// files (`.tmp-…`) and `*.tmp` files are writes in progress and are left out.
-const CONTENT_DIRS: &[&str] = &["snapshots", "rankings", "rejects"];
+use setara_app::data_dir::{CONTENT_DIRS, LEDGER, STORE_FILE};
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
@@ -281,32 +281,32 @@ fn verify(dir: &Path) -> Result<Verified> {
             format!("the backup {} is damaged: {what}: {why}", show_path(dir)),
         )
     };
-    let store_path = dir.join("setara.sqlite");
+    let store_path = dir.join(STORE_FILE);
     let store = setara_store::sqlite::backup::check_copy(&store_path)
-        .map_err(|e| damaged("setara.sqlite", e.to_string()))?;
+        .map_err(|e| damaged(STORE_FILE, e.to_string()))?;
     if store.integrity != ["ok"] {
-        return Err(damaged("setara.sqlite", store.integrity.join("; ")));
+        return Err(damaged(STORE_FILE, store.integrity.join("; ")));
     }
     if store.schema_version > store.known_version {
         return Err(damaged(
-            "setara.sqlite",
+            STORE_FILE,
             format!(
                 "schema version {} is newer than this program's {}",
                 store.schema_version, store.known_version
             ),
         ));
     }
-    let ledger_dir = dir.join("ledger");
+    let ledger_dir = dir.join(LEDGER);
     let ledger = if ledger_dir.join("LEDGER").exists() {
         let report =
-            setara_ledger::audit(&ledger_dir).map_err(|e| damaged("ledger", e.to_string()))?;
+            setara_ledger::audit(&ledger_dir).map_err(|e| damaged(LEDGER, e.to_string()))?;
         if !report.is_ok() {
             let first = report
                 .first_bad_index
                 .map(|i| format!("first bad index {i}: "))
                 .unwrap_or_default();
             return Err(damaged(
-                "ledger",
+                LEDGER,
                 format!(
                     "{first}{}",
                     report
@@ -320,9 +320,9 @@ fn verify(dir: &Path) -> Result<Verified> {
             ));
         }
         let l = setara_ledger::Ledger::open_read_only(&ledger_dir)
-            .map_err(|e| damaged("ledger", e.to_string()))?;
+            .map_err(|e| damaged(LEDGER, e.to_string()))?;
         if !ledger_dir.join("signing.key").is_file() {
-            return Err(damaged("ledger", "the signing key is missing".into()));
+            return Err(damaged(LEDGER, "the signing key is missing".into()));
         }
         Some(LedgerInfo {
             entries: l.len(),
@@ -451,7 +451,7 @@ pub fn run_backup(ctx: &Context, a: BackupArgs) -> Result<()> {
     let store = ctx.open_store()?;
     // A ledger the store cannot trust (missing, short, re-keyed) is not backed up as if sound.
     let found = check_ledger(ctx, store.as_ref())?;
-    let ledger_dir = data.join("ledger");
+    let ledger_dir = data.join(LEDGER);
 
     let tmp = tempfile::Builder::new()
         .prefix(".setara-backup-")
@@ -475,7 +475,7 @@ pub fn run_backup(ctx: &Context, a: BackupArgs) -> Result<()> {
     let mut n: Option<std::result::Result<u64, setara_ledger::Error>> = None;
     let bar = ctx.progress(1, ctx.t("Basis data", "Store"));
     store.backup_to(
-        &tmp.path().join("setara.sqlite"),
+        &tmp.path().join(STORE_FILE),
         &mut || {
             if lock.is_some() {
                 n = Some(committed_len(&ledger_dir));
@@ -496,7 +496,7 @@ pub fn run_backup(ctx: &Context, a: BackupArgs) -> Result<()> {
         let n = n.map_err(|e| ledger_failure(&e))?;
         let total = tree_bytes(&ledger_dir);
         let bar = ctx.progress(total, ctx.t("Buku besar", "Ledger"));
-        let info = copy_prefix(&ledger_dir, &tmp.path().join("ledger"), n, &mut |b| {
+        let info = copy_prefix(&ledger_dir, &tmp.path().join(LEDGER), n, &mut |b| {
             bar.set_position(b.min(total))
         })
         .map_err(|e| ledger_failure(&e))?;
@@ -674,7 +674,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
             return Err(bad(format!("file path {:?}", f.path)));
         }
     }
-    if !seen.contains("setara.sqlite") {
+    if !seen.contains(STORE_FILE) {
         return Err(bad("no setara.sqlite".into()));
     }
     Ok(m)
@@ -770,7 +770,7 @@ pub fn run_restore(ctx: &Context, a: RestoreArgs) -> Result<()> {
         ));
     }
     // No command may be writing the data directory being replaced.
-    let old_ledger = data.join("ledger");
+    let old_ledger = data.join(LEDGER);
     let _lock = if old_ledger.join("LEDGER").exists() {
         match WriterLock::acquire(&old_ledger, std::time::Duration::ZERO) {
             Ok(l) => Some(l),
@@ -843,7 +843,7 @@ pub fn run_restore(ctx: &Context, a: RestoreArgs) -> Result<()> {
     drop(_lock);
 
     // Bring the store up to the ledger (entries appended while the backup was taken).
-    let repaired = crate::commands::ledger::repair_after_restore(ctx)?;
+    let repaired = setara_app::ledger::repair_after_restore(&ctx.app(), &ctx.caller())?;
     if ctx.json {
         outln!(
             "{}",

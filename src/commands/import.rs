@@ -205,7 +205,7 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
             let path = ctx
                 .data_dir
-                .join("rejects")
+                .join(setara_app::data_dir::REJECTS)
                 .join(format!("import-{stamp}.csv"));
             (path, None)
         }

@@ -162,7 +162,12 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
 
     // The columns go beside the data, the history into the store.
     let runs_before = store.rankings()?.first().map_or(0, |r| r.id);
-    let file = format!("rankings/{}-{}.arrow", runs_before + 1, &info.hash[..16]);
+    let file = format!(
+        "{}/{}-{}.arrow",
+        setara_app::data_dir::RANKINGS,
+        runs_before + 1,
+        &info.hash[..16]
+    );
     write_ranking(&ctx.data_dir.join(&file), &columns)?;
     let kk = snap.kk().values();
     let rows: Vec<DesilRow> = (0..snap.household_count())

@@ -1,0 +1,58 @@
+//! Who calls an operation and what they may do.
+//!
+//! The CLI fills a [`Caller`] from its flags (an administrator over everything by default);
+//! the server will fill it from authentication. Operations check the role here, never in a
+//! front end.
+
+use serde::Serialize;
+use setara_core::{Lang, RegionCode};
+use setara_store::Actor;
+
+use crate::error::{Error, ErrorKind};
+
+/// What a caller may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, everywhere (the CLI's default: whoever holds the data directory).
+    Administrator,
+    /// A social-affairs officer: changes the registry and moves money of programmes.
+    Officer,
+    /// Reads and checks (the ledger's audit, receipts, statistics); changes nothing.
+    Auditor,
+}
+
+/// Who acts: recorded with every change ([`Actor`]), the language of messages, the role and,
+/// for a regional officer, the region they may see (`None`: everywhere).
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub actor: Actor,
+    pub lang: Lang,
+    pub role: Role,
+    pub scope: Option<RegionCode>,
+}
+
+impl Caller {
+    /// An administrator over everything.
+    pub fn administrator(actor: Actor, lang: Lang) -> Caller {
+        Caller {
+            actor,
+            lang,
+            role: Role::Administrator,
+            scope: None,
+        }
+    }
+
+    /// Refuses callers who may not move money (`forbidden_role`).
+    pub fn require_money(&self) -> Result<(), Error> {
+        match self.role {
+            Role::Administrator | Role::Officer => Ok(()),
+            Role::Auditor => Err(Error::new(
+                ErrorKind::Forbidden,
+                "forbidden_role",
+                "peran auditor hanya dapat membaca dan memeriksa; mencatat atau membayarkan dana memerlukan peran petugas atau administrator",
+                "the auditor role may only read and check; recording or paying out money needs the officer or administrator role",
+            )),
+        }
+    }
+}
