@@ -45,6 +45,11 @@ pub struct Global {
     /// Who is acting, recorded with every change. Default: SETARA_ACTOR, else the OS user.
     #[arg(long, global = true)]
     pub actor: Option<String>,
+    /// Act as the social-affairs officer of this region (a Kemendagri code): only its
+    /// households can be seen or changed. Default: an administrator over everything. So far
+    /// `household show` and `household correct` take it; other commands refuse it.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub scope: Option<String>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -179,6 +184,7 @@ pub fn main() -> ExitCode {
         quiet: cli.global.quiet,
         json: cli.global.json,
         actor: Actor(String::new()),
+        scope: None,
     };
     // The actor is recorded with every change and printed in histories: one line, no control
     // characters, a bounded length.
@@ -189,6 +195,15 @@ pub fn main() -> ExitCode {
             let f = Failure::from_localized(Kind::Invalid, &e);
             report_failure(&ctx, &f);
             return f.kind.exit_code();
+        }
+    }
+    if let Some(scope) = &cli.global.scope {
+        match check_scope(scope, &cli.command) {
+            Ok(r) => ctx.scope = Some(r),
+            Err(f) => {
+                report_failure(&ctx, &f);
+                return f.kind.exit_code();
+            }
         }
     }
     match run(&ctx, cli.command) {
@@ -226,6 +241,30 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
         Command::Backup(a) => commands::backup::run_backup(ctx, a),
         Command::Restore(a) => commands::backup::run_restore(ctx, a),
     }
+}
+
+/// `--scope`: an existing region, and a command that honours it (the others refuse it rather
+/// than show more than the scope).
+fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode, Failure> {
+    let region = setara_core::RegionCode::parse(scope)
+        .map_err(|e| Failure::from_localized(Kind::Usage, &e))?;
+    if !setara_core::Regions::kemendagri_2025().contains(region) {
+        return Err(Failure::new(
+            Kind::Usage,
+            "scope_unknown_region",
+            format!("--scope {region}: kode wilayah tidak dikenal (Kepmendagri 2025)"),
+            format!("--scope {region}: unknown region code (Kepmendagri 2025)"),
+        ));
+    }
+    if !matches!(command, Command::Household(_)) {
+        return Err(Failure::new(
+            Kind::Usage,
+            "scope_unsupported",
+            "--scope belum didukung oleh perintah ini; hanya `household show` dan `household correct` yang membatasi diri pada wilayah",
+            "--scope is not supported by this command yet; only `household show` and `household correct` limit themselves to a region",
+        ));
+    }
+    Ok(region)
 }
 
 fn report_failure(ctx: &Context, f: &Failure) {

@@ -17,6 +17,8 @@ pub struct Context {
     pub quiet: bool,
     pub json: bool,
     pub actor: Actor,
+    /// `--scope`: act as the officer of this region.
+    pub scope: Option<setara_core::RegionCode>,
 }
 
 impl Context {
@@ -30,9 +32,15 @@ impl Context {
         )
     }
 
-    /// Who is calling: the actor of `--actor`, an administrator over everything.
+    /// Who is calling: the actor of `--actor`; an administrator over everything, or with
+    /// `--scope` the officer of that region.
     pub fn caller(&self) -> setara_app::Caller {
-        setara_app::Caller::administrator(self.actor.clone(), self.lang)
+        match self.scope {
+            Some(region) => {
+                setara_app::Caller::officer(self.actor.clone(), self.lang, Some(region))
+            }
+            None => setara_app::Caller::administrator(self.actor.clone(), self.lang),
+        }
     }
 
     /// Path of the embedded store inside the data directory.

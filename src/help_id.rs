@@ -468,6 +468,14 @@ const TEXTS: &[(&str, &str)] = &[
         "*.actor",
         "Siapa yang bertindak, dicatat pada setiap perubahan. Bawaan: SETARA_ACTOR, atau pengguna sistem operasi.",
     ),
+    (
+        "*.scope",
+        "Bertindak sebagai petugas dinas sosial wilayah ini (kode Kemendagri): hanya keluarga di wilayah itu yang dapat dilihat atau diubah. Bawaan: administrator atas seluruh data. Sejauh ini `household show` dan `household correct` menerimanya; perintah lain menolaknya.",
+    ),
+    (
+        "*.idempotency_key",
+        "Agar pengulangan aman: kunci yang sama dengan permintaan yang sama mengembalikan hasil pertama dan tidak memindahkan uang; kunci yang sama dengan permintaan lain ditolak.",
+    ),
     ("*.help", "Tampilkan bantuan"),
     ("*.version", "Tampilkan versi"),
     (

@@ -1601,3 +1601,96 @@ fn correct_refuses_what_import_refuses() {
         assert_eq!(v["error"]["code"], code_wanted, "{field}");
     }
 }
+
+/// `--scope REGION`: a regional officer sees and corrects households of that region only; one
+/// outside it is "not found" (its existence is not disclosed) and no access is recorded.
+/// Every read of a household is in the access log, recorded by the store's read itself.
+#[test]
+fn a_regional_scope_limits_reads_and_corrections_and_reads_are_logged() {
+    let t = loaded();
+    let access = || -> Vec<(String, String, i64)> {
+        let conn = rusqlite::Connection::open(t.data_dir().join("setara.sqlite")).unwrap();
+        let mut st = conn
+            .prepare("SELECT actor, action, kk FROM access_log ORDER BY id")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let before = access().len();
+    // Inside: the village 11.01.01.2001 lies in the district 11.01.01.
+    let o = t.run(&[
+        "--scope",
+        "11.01.01",
+        "household",
+        "show",
+        "1101010101200001",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("1101010101200001"));
+    let log = access();
+    assert_eq!(log.len(), before + 1);
+    assert_eq!(
+        log.last().unwrap(),
+        &(
+            "petugas-uji".to_string(),
+            "household_show".to_string(),
+            1101010101200001
+        )
+    );
+    // Outside (another province): the same answer as for a KK that does not exist.
+    let outside = t.run(&[
+        "--json",
+        "--scope",
+        "32",
+        "household",
+        "show",
+        "1101010101200001",
+    ]);
+    let missing = t.run(&["--json", "household", "show", "1101010101209999"]);
+    assert_eq!((code(&outside), code(&missing)), (1, 1));
+    let err = |o: &Output| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(&stdout(o)).unwrap()["error"]["code"].clone()
+    };
+    assert_eq!(err(&outside), "household_not_found");
+    assert_eq!(err(&missing), "household_not_found");
+    assert_eq!(access().len(), before + 1, "nothing shown, nothing logged");
+    // Corrections: refused outside the scope, and a household cannot be moved out of it.
+    let correct = |scope: &str, field: &str, value: &str| {
+        t.run(&[
+            "--json",
+            "--scope",
+            scope,
+            "household",
+            "correct",
+            "1101010101200001",
+            "--field",
+            field,
+            "--value",
+            value,
+            "--reason",
+            "kunjungan",
+        ])
+    };
+    let o = correct("32", "floor", "earth");
+    assert_eq!((code(&o), err(&o)), (1, "household_not_found".into()));
+    let o = correct("11.01.01", "region", "32.04.05.2001");
+    assert_eq!((code(&o), err(&o)), (1, "correction_out_of_scope".into()));
+    let o = correct("11.01.01", "floor", "earth");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Commands that do not limit themselves to a region refuse the flag; unknown regions too.
+    let o = t.run(&[
+        "--json", "--scope", "11.01.01", "stats", "--region", "province",
+    ]);
+    assert_eq!((code(&o), err(&o)), (2, "scope_unsupported".into()));
+    let o = t.run(&[
+        "--json",
+        "--scope",
+        "99.99",
+        "household",
+        "show",
+        "1101010101200001",
+    ]);
+    assert_eq!((code(&o), err(&o)), (2, "scope_unknown_region".into()));
+}

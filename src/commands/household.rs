@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use setara_core::text::printable;
 use setara_core::*;
 use setara_registry::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
-use setara_store::{Change, Correction};
+use setara_store::Change;
 
 use crate::context::Context;
 use crate::failure::{Failure, Result};
@@ -66,17 +66,16 @@ pub fn run(ctx: &Context, cmd: HouseholdCommand) -> Result<()> {
 
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     let kk = parse_kk(&a.kk)?;
-    let mut store = ctx.open_store()?;
-    let rec = store
-        .household(kk)?
-        .ok_or(setara_store::StoreError::HouseholdNotFound(kk))?;
-    store.record_access(&ctx.actor, "household_show", kk)?;
-    let findings = store.findings_for(kk)?;
-    let history = if a.history {
-        store.history(kk)?
-    } else {
-        Vec::new()
-    };
+    let view = setara_app::registry::show_household(
+        &ctx.app(),
+        &ctx.caller(),
+        kk,
+        a.history,
+        "household_show",
+    )?;
+    let rec = view.record;
+    let findings = view.findings;
+    let history = view.history.unwrap_or_default();
     let today = chrono::Utc::now().date_naive();
     let regions = Regions::kemendagri_2025();
     let h = &rec.household;
@@ -335,17 +334,17 @@ fn correct(ctx: &Context, a: CorrectArgs) -> Result<()> {
         .map(Nik::parse)
         .transpose()
         .map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))?;
-    let reason = text::check_line("reason", &a.reason, text::MAX_NOTE_CHARS)
-        .map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))?;
-    let mut store = ctx.open_store()?;
-    let change = store.correct(&Correction {
-        kk,
-        nik,
-        field: a.field,
-        value: if a.clear { None } else { a.value },
-        reason: reason.to_string(),
-        actor: ctx.actor.clone(),
-    })?;
+    let change = setara_app::registry::correct(
+        &ctx.app(),
+        &ctx.caller(),
+        &setara_app::registry::CorrectRequest {
+            kk,
+            nik,
+            field: a.field,
+            value: if a.clear { None } else { a.value },
+            reason: a.reason,
+        },
+    )?;
     if ctx.json {
         outln!("{}", serde_json::to_string(&change).expect("serialisable"));
     } else {

@@ -43,6 +43,34 @@ impl Caller {
         }
     }
 
+    /// A social-affairs officer of one region (or, without a region, of all).
+    pub fn officer(actor: Actor, lang: Lang, scope: Option<RegionCode>) -> Caller {
+        Caller {
+            actor,
+            lang,
+            role: Role::Officer,
+            scope,
+        }
+    }
+
+    /// Whether a record in `region` is within what the caller may see.
+    pub fn sees(&self, region: RegionCode) -> bool {
+        self.scope.is_none_or(|s| region.is_within(s))
+    }
+
+    /// Refuses callers who may not change the registry (`forbidden_role`).
+    pub fn require_registry_change(&self) -> Result<(), Error> {
+        match self.role {
+            Role::Administrator | Role::Officer => Ok(()),
+            Role::Auditor => Err(Error::new(
+                ErrorKind::Forbidden,
+                "forbidden_role",
+                "peran auditor hanya dapat membaca dan memeriksa; koreksi data keluarga memerlukan peran petugas atau administrator",
+                "the auditor role may only read and check; correcting a household needs the officer or administrator role",
+            )),
+        }
+    }
+
     /// Refuses callers who may not move money (`forbidden_role`).
     pub fn require_money(&self) -> Result<(), Error> {
         match self.role {

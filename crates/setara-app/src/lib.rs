@@ -18,6 +18,7 @@ pub mod clock;
 pub mod data_dir;
 pub mod error;
 pub mod ledger;
+pub mod registry;
 
 use std::sync::Arc;
 

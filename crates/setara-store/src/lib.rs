@@ -32,6 +32,15 @@ pub struct Idempotency {
     pub result: Option<String>,
 }
 
+/// Who reads personal data, why (the action recorded in the access log) and where they may
+/// read (a region; `None`: anywhere).
+#[derive(Clone, Copy, Debug)]
+pub struct Reader<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub within: Option<setara_core::RegionCode>,
+}
+
 /// Who is making a change (`--actor`, `SETARA_ACTOR`, or the OS user).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor(pub String);
@@ -81,6 +90,20 @@ pub trait Store: Send {
 
     /// Record that `actor` read personal data of a household (the access log).
     fn record_access(&mut self, actor: &Actor, action: &str, kk: Kk) -> Result<(), StoreError>;
+
+    /// The region a household is recorded in (`None`: no such household). Not personal data:
+    /// used to check a caller's region before a change.
+    fn household_region(&self, kk: Kk) -> Result<Option<setara_core::RegionCode>, StoreError>;
+
+    /// Read a household for a person, recording the access in the same transaction: the read
+    /// and its record in the access log cannot be separated by a caller. A household outside
+    /// `within` (a region; `None`: anywhere) is `None`, as if it did not exist, and no access
+    /// is recorded.
+    fn read_household(
+        &mut self,
+        kk: Kk,
+        reader: &Reader<'_>,
+    ) -> Result<Option<HouseholdRecord>, StoreError>;
 
     /// Record a verification run over `run.scope`: `findings` is everything the rules found
     /// there. A finding seen before becomes `open`, a finding not seen before is `new`, and a

@@ -657,6 +657,47 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn household_region(&self, kk: Kk) -> Result<Option<setara_core::RegionCode>, StoreError> {
+        let region: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT region FROM households WHERE kk = ?1",
+                [kk.as_u64() as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        region
+            .map(|r| {
+                setara_core::RegionCode::parse(&r)
+                    .map_err(|e| StoreError::Corrupt(format!("household {kk}: region {r}: {e}")))
+            })
+            .transpose()
+    }
+
+    fn read_household(
+        &mut self,
+        kk: Kk,
+        reader: &Reader<'_>,
+    ) -> Result<Option<HouseholdRecord>, StoreError> {
+        // One transaction for the read and its record (the connection is borrowed, not moved,
+        // so that the household is read with the store's own queries).
+        let tx = self.conn.unchecked_transaction()?;
+        let Some(rec) = self.household(kk)? else {
+            return Ok(None);
+        };
+        if let Some(region) = reader.within
+            && !rec.household.region.is_within(region)
+        {
+            return Ok(None);
+        }
+        tx.execute(
+            "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
+            params![now(), reader.actor.0, reader.action, kk.as_u64() as i64],
+        )?;
+        tx.commit()?;
+        Ok(Some(rec))
+    }
+
     fn record_verification(
         &mut self,
         run: &VerificationRun,

@@ -1,0 +1,113 @@
+//! The registry as people read and correct it: one household with its members, findings and
+//! history; a correction with its reason.
+//!
+//! Every read of a household's personal data is recorded in the store's access log inside the
+//! store's read ([`setara_store::Store::read_household`]), so no caller can forget it; a caller
+//! with a region scope sees households of that region only, and one outside it is "not found"
+//! (its existence is not disclosed either).
+
+use serde::Serialize;
+use setara_core::{Kk, Nik};
+use setara_store::{Change, Correction, HouseholdRecord, Reader};
+
+use crate::error::{Error, Result};
+use crate::{App, Caller};
+
+/// One household as an officer sees it.
+#[derive(Debug)]
+pub struct HouseholdView {
+    pub record: HouseholdRecord,
+    /// Verification findings about the household and its members.
+    pub findings: Vec<setara_store::StoredFinding>,
+    /// Every recorded change, oldest first (only when asked for).
+    pub history: Option<Vec<Change>>,
+}
+
+fn not_found(kk: Kk) -> Error {
+    setara_store::StoreError::HouseholdNotFound(kk).into()
+}
+
+/// One household (`action` names the purpose in the access log, such as `household_show`).
+pub fn show_household(
+    app: &App,
+    caller: &Caller,
+    kk: Kk,
+    with_history: bool,
+    action: &str,
+) -> Result<HouseholdView> {
+    let mut store = app.data.open_store()?;
+    let record = store
+        .read_household(
+            kk,
+            &Reader {
+                actor: &caller.actor,
+                action,
+                within: caller.scope,
+            },
+        )?
+        .ok_or_else(|| not_found(kk))?;
+    let findings = store.findings_for(kk)?;
+    let history = if with_history {
+        Some(store.history(kk)?)
+    } else {
+        None
+    };
+    Ok(HouseholdView {
+        record,
+        findings,
+        history,
+    })
+}
+
+/// Correct one field of a household, or of one member.
+#[derive(Clone, Debug, Serialize)]
+pub struct CorrectRequest {
+    pub kk: Kk,
+    /// The member to correct (`None`: the household).
+    pub nik: Option<Nik>,
+    /// The field, by its file column name (`floor`, `region`, `name`, …).
+    pub field: String,
+    /// The new value as written in the import files; `None` makes an optional field unknown.
+    pub value: Option<String>,
+    /// The evidence or visit behind the correction (required).
+    pub reason: String,
+}
+
+/// Correct one field, with a reason; the change is recorded with the caller as its actor. A
+/// regional officer corrects households of their region only (and cannot move one out of it).
+pub fn correct(app: &App, caller: &Caller, req: &CorrectRequest) -> Result<Change> {
+    caller.require_registry_change()?;
+    let reason =
+        setara_core::text::check_line("reason", &req.reason, setara_core::text::MAX_NOTE_CHARS)?;
+    let mut store = app.data.open_store()?;
+    if caller.scope.is_some() {
+        let region = store
+            .household_region(req.kk)?
+            .ok_or_else(|| not_found(req.kk))?;
+        if !caller.sees(region) {
+            return Err(not_found(req.kk));
+        }
+        if req.field == "region"
+            && let Some(v) = &req.value
+            && let Ok(to) = setara_core::RegionCode::parse(v)
+            && !caller.sees(to)
+        {
+            return Err(Error::new(
+                crate::ErrorKind::Forbidden,
+                "correction_out_of_scope",
+                format!(
+                    "wilayah {to} di luar wilayah kerja Anda; keluarga tidak dapat dipindahkan ke sana"
+                ),
+                format!("region {to} is outside your region; the household cannot be moved there"),
+            ));
+        }
+    }
+    Ok(store.correct(&Correction {
+        kk: req.kk,
+        nik: req.nik,
+        field: req.field.clone(),
+        value: req.value.clone(),
+        reason: reason.to_string(),
+        actor: caller.actor.clone(),
+    })?)
+}
