@@ -237,6 +237,27 @@ fn pay_receipts_returns_and_tampering() {
         "--out",
         receipt.to_str().unwrap(),
     ]);
+    // Reading the receipt and the entitlement reads the household's data: both are in the
+    // access log, with the household's KK.
+    d.ok(&["entitlement", "show", &id.to_string()]);
+    {
+        let conn = rusqlite::Connection::open(d.data_dir().join("setara.sqlite")).unwrap();
+        let logged: Vec<(String, i64)> = conn
+            .prepare("SELECT action, kk FROM access_log WHERE actor = 'petugas-uji' ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let kk_number: i64 = kk.parse().unwrap();
+        assert_eq!(
+            &logged[logged.len() - 2..],
+            &[
+                ("ledger_receipt".to_string(), kk_number),
+                ("entitlement_show".to_string(), kk_number)
+            ]
+        );
+    }
     let vkey = d.ok(&["ledger", "vkey"]).trim().to_string();
     let v = d.json(&[
         "ledger",

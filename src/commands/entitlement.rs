@@ -3,9 +3,9 @@
 
 use clap::{Args, Subcommand};
 use setara_core::Kk;
-use setara_core::text::{self, printable};
+use setara_core::text::printable;
 use setara_store::EntitlementFilter;
-use setara_targeting::entitlement::{State, Via};
+use setara_targeting::entitlement::State;
 use setara_targeting::rupiah;
 
 use crate::context::Context;
@@ -88,7 +88,6 @@ pub fn run(ctx: &Context, c: EntitlementCommand) -> Result<()> {
 }
 
 fn list(ctx: &Context, a: ListArgs) -> Result<()> {
-    let store = ctx.open_store()?;
     let filter = EntitlementFilter {
         programme: a.programme.clone(),
         cycle: a.cycle,
@@ -100,7 +99,7 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
             .transpose()?,
         limit: a.limit,
     };
-    let rows = store.entitlements(&filter)?;
+    let rows = setara_app::entitlement::list(&ctx.app(), &ctx.caller(), &filter)?;
     if ctx.json {
         outln!("{}", serde_json::to_value(&rows).expect("serializes"));
         return Ok(());
@@ -130,18 +129,12 @@ fn list(ctx: &Context, a: ListArgs) -> Result<()> {
 }
 
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
-    let mut store = ctx.open_store()?;
-    let (e, events) = store
-        .entitlement(a.entitlement)?
-        .ok_or(setara_store::StoreError::EntitlementNotFound(a.entitlement))?;
-    store.record_access(&ctx.actor, "entitlement_show", e.kk)?;
+    let shown = setara_app::entitlement::show(&ctx.app(), &ctx.caller(), a.entitlement)?;
     if ctx.json {
-        outln!(
-            "{}",
-            serde_json::json!({ "entitlement": e, "events": events, "next": e.state.next() })
-        );
+        outln!("{}", serde_json::to_string(&shown).expect("serialisable"));
         return Ok(());
     }
+    let (e, events) = (&shown.entitlement, &shown.events);
     outln!(
         "{} {} — {} {} {}, KK {}",
         ctx.t("Hak bantuan", "Entitlement"),
@@ -167,7 +160,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             e.id
         );
     }
-    for ev in &events {
+    for ev in events {
         outln!(
             "  {}  {:<14} {} → {}  {}{}",
             printable(&ev.at),
@@ -192,40 +185,15 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
 }
 
 fn transition(ctx: &Context, a: TransitionArgs) -> Result<()> {
+    use setara_app::entitlement::{TransitionRequest, Which};
     let to = state(&a.to)?;
-    if matches!(to, State::Paid | State::Proposed) {
-        return Err(Failure::invalid(
-            "entitlement_transition_reserved",
-            "status paid hanya diberikan oleh `setara disburse` (uang tercatat di buku besar); proposed hanya oleh penetapan",
-            "paid is set only by `setara disburse` (the money goes through the ledger); proposed only by a selection",
-        ));
-    }
-    // The reason goes into each entitlement's history: one line, bounded, checked before
-    // anything is written. It may be empty where the state does not need one.
-    let reason = if a.reason.trim().is_empty() {
-        String::new()
-    } else {
-        text::check_line("reason", &a.reason, text::MAX_NOTE_CHARS)
-            .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?
-            .to_string()
-    };
-    let mut store = ctx.open_store()?;
-    let ids: Vec<i64> = match (&a.programme, a.entitlements.is_empty()) {
-        (Some(p), true) => {
-            let from = state(a.from.as_deref().expect("clap requires --from"))?;
-            store
-                .entitlements(&EntitlementFilter {
-                    programme: Some(p.clone()),
-                    cycle: a.cycle,
-                    state: Some(from),
-                    kk: None,
-                    limit: 0,
-                })?
-                .into_iter()
-                .map(|e| e.id)
-                .collect()
-        }
-        (None, false) => a.entitlements.clone(),
+    let which = match (&a.programme, a.entitlements.is_empty()) {
+        (Some(p), true) => Which::InState {
+            programme: p.clone(),
+            cycle: a.cycle,
+            from: state(a.from.as_deref().expect("clap requires --from"))?,
+        },
+        (None, false) => Which::Ids(a.entitlements.clone()),
         _ => {
             return Err(Failure::new(
                 Kind::Usage,
@@ -235,36 +203,28 @@ fn transition(ctx: &Context, a: TransitionArgs) -> Result<()> {
             ));
         }
     };
-    if ids.is_empty() {
+    let r = setara_app::entitlement::transition(
+        &ctx.app(),
+        &ctx.caller(),
+        &TransitionRequest {
+            which,
+            to,
+            reason: a.reason,
+        },
+    )?;
+    if r.changed == 0 {
         ctx.say(ctx.t(
             "Tidak ada hak bantuan yang cocok; tidak ada yang diubah.",
             "No entitlement matches; nothing changed.",
         ));
         return Ok(());
     }
-    // Moving a paid entitlement (to received) relies on the ledger that paid it: refused while
-    // the ledger is missing, shorter than the store's count or re-keyed.
-    let mut touches_paid =
-        a.programme.is_some() && a.from.as_deref().map(state).transpose()? == Some(State::Paid);
-    if a.programme.is_none() {
-        for id in &ids {
-            if let Some((e, _)) = store.entitlement(*id)?
-                && e.state == State::Paid
-            {
-                touches_paid = true;
-                break;
-            }
-        }
-    }
-    if touches_paid {
-        crate::commands::ledger::check_ledger(ctx, store.as_ref())?;
-    }
-    let n = store.transition(&ids, to, Via::Officer, &ctx.actor, &reason, None)?;
     if ctx.json {
-        outln!("{}", serde_json::json!({ "changed": n, "to": to }));
+        outln!("{}", serde_json::to_string(&r).expect("serialisable"));
     } else {
         ctx.say(format!(
-            "{n} {} {}",
+            "{} {} {}",
+            r.changed,
             ctx.t("hak bantuan kini", "entitlements are now"),
             to.label(ctx.lang)
         ));

@@ -380,26 +380,8 @@ fn receipt(ctx: &Context, a: ReceiptArgs) -> Result<()> {
     if let Some(path) = &a.out {
         crate::output::check_target(path, a.force, &[])?;
     }
-    let mut store = open_store_for_reading(ctx)?;
-    if check_ledger(ctx, store.as_ref())? == Found::Nothing {
-        return Err(no_ledger_yet(ctx));
-    }
-    let (e, _) = store
-        .entitlement(a.entitlement)?
-        .ok_or(setara_store::StoreError::EntitlementNotFound(a.entitlement))?;
-    store.record_access(&ctx.actor, "ledger_receipt", e.kk)?;
-    let index = e.ledger_index.ok_or_else(|| {
-        Failure::invalid(
-            "receipt_not_paid",
-            format!("hak bantuan {} belum dibayarkan (status {})", e.id, e.state),
-            format!("entitlement {} has not been paid (state {})", e.id, e.state),
-        )
-    })?;
-    let nonce = setara_app::ledger::nonce_bytes(e.nonce.as_deref())?;
-    let ledger = open_existing(ctx)?;
-    let receipt = ledger
-        .receipt(index, Some(nonce))
-        .map_err(|e| ledger_failure(&e))?;
+    let r = setara_app::ledger::receipt(&ctx.app(), &ctx.caller(), a.entitlement)?;
+    let (receipt, index) = (&r.receipt, r.index);
     let text = serde_json::to_string_pretty(&receipt).expect("serializes");
     match &a.out {
         Some(path) => {
@@ -413,8 +395,8 @@ fn receipt(ctx: &Context, a: ReceiptArgs) -> Result<()> {
                 ctx.t("entri", "entry"),
                 ctx.t("periksa tanpa jaringan", "check it offline"),
                 show_path(path),
-                ledger.verifier_key(),
-                e.kk
+                r.vkey,
+                r.kk
             ));
         }
         None => outln!("{text}"),

@@ -1184,3 +1184,54 @@ fn reverse_entry(
     }
     Ok(result)
 }
+
+/// The receipt of an entitlement's payment, checkable offline against the ledger's verifier
+/// key, with what the citizen needs to check it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaymentReceipt {
+    pub receipt: setara_ledger::Receipt,
+    /// The ledger index of the payment.
+    pub index: u64,
+    /// The household the payment is committed to.
+    pub kk: setara_core::Kk,
+    /// The ledger's verifier key.
+    pub vkey: String,
+}
+
+/// The receipt of entitlement `id`'s payment. Reading it reads the household's commitment: the
+/// access is recorded in the same store transaction as the read of the entitlement.
+pub fn receipt(app: &App, caller: &Caller, id: i64) -> Result<PaymentReceipt> {
+    let mut store = open_store_for_reading(app)?;
+    if check_ledger(app, store.as_ref())? == Found::Nothing {
+        return Err(no_ledger_yet(app));
+    }
+    let (e, _) = store
+        .read_entitlement(
+            id,
+            &setara_store::Reader {
+                actor: &caller.actor,
+                action: "ledger_receipt",
+                within: caller.scope,
+            },
+        )?
+        .ok_or(setara_store::StoreError::EntitlementNotFound(id))?;
+    let index = e.ledger_index.ok_or_else(|| {
+        Error::invalid(
+            "receipt_not_paid",
+            format!("hak bantuan {} belum dibayarkan (status {})", e.id, e.state),
+            format!("entitlement {} has not been paid (state {})", e.id, e.state),
+        )
+    })?;
+    let nonce = nonce_bytes(e.nonce.as_deref())?;
+    drop(store);
+    let ledger = open_existing(app)?;
+    let receipt = ledger
+        .receipt(index, Some(nonce))
+        .map_err(|e| ledger_error(&e))?;
+    Ok(PaymentReceipt {
+        receipt,
+        index,
+        kk: e.kk,
+        vkey: ledger.verifier_key(),
+    })
+}

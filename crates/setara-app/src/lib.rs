@@ -16,6 +16,7 @@
 pub mod caller;
 pub mod clock;
 pub mod data_dir;
+pub mod entitlement;
 pub mod error;
 pub mod ledger;
 pub mod registry;

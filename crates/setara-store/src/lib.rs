@@ -204,6 +204,13 @@ pub trait Store: Send {
 
     /// Entitlements matching the filter, by id.
     fn entitlements(&self, filter: &EntitlementFilter) -> Result<Vec<EntitlementView>, StoreError>;
+    /// One entitlement and its events for a person, recording the access to its household in
+    /// the same transaction (as [`Store::read_household`]; outside `reader.within`: `None`).
+    fn read_entitlement(
+        &mut self,
+        id: i64,
+        reader: &Reader<'_>,
+    ) -> Result<Option<(EntitlementView, Vec<EntitlementEvent>)>, StoreError>;
     /// One entitlement and its events, oldest first.
     fn entitlement(
         &self,

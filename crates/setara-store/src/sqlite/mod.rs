@@ -674,6 +674,30 @@ impl Store for SqliteStore {
             .transpose()
     }
 
+    fn read_entitlement(
+        &mut self,
+        id: i64,
+        reader: &Reader<'_>,
+    ) -> Result<Option<(EntitlementView, Vec<EntitlementEvent>)>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let Some((e, events)) = self.entitlement(id)? else {
+            return Ok(None);
+        };
+        if let Some(region) = reader.within
+            && !self
+                .household_region(e.kk)?
+                .is_some_and(|r| r.is_within(region))
+        {
+            return Ok(None);
+        }
+        tx.execute(
+            "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
+            params![now(), reader.actor.0, reader.action, e.kk.as_u64() as i64],
+        )?;
+        tx.commit()?;
+        Ok(Some((e, events)))
+    }
+
     fn read_household(
         &mut self,
         kk: Kk,
