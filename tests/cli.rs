@@ -1525,6 +1525,26 @@ fn registry_dedup_review_merge_unmerge() {
     let o = t.run(&["--json", "review", "show", &pair.to_string()]);
     let p: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(p["status"], "review");
+    // Showing a pair shows both persons: both households' reads are in the access log.
+    {
+        let conn = rusqlite::Connection::open(t.data_dir().join("setara.sqlite")).unwrap();
+        let last: Vec<(String, i64)> = conn
+            .prepare("SELECT action, kk FROM access_log ORDER BY id DESC LIMIT 2")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let kks =
+            [&p["b"]["kk"], &p["a"]["kk"]].map(|k| k.as_str().unwrap().parse::<i64>().unwrap());
+        assert_eq!(
+            last,
+            [
+                ("review_show".to_string(), kks[0]),
+                ("review_show".to_string(), kks[1])
+            ]
+        );
+    }
     let o = t.run(&["--json", "review", "merges"]);
     let m: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(m[0]["undone_at"].is_string());

@@ -5,7 +5,7 @@ use setara_core::text::printable;
 use setara_store::{Decision, PairView};
 
 use crate::context::Context;
-use crate::failure::{Failure, Kind, Result};
+use crate::failure::Result;
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
@@ -73,18 +73,13 @@ fn line(p: &PairView) {
     );
 }
 
-/// A reason is stored with the decision and printed in histories: one line, no control
-/// characters, at most `MAX_NOTE_CHARS`.
-fn check_reason(reason: &str) -> Result<&str> {
-    setara_core::text::check_line("reason", reason, setara_core::text::MAX_NOTE_CHARS)
-        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))
-}
-
 pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
-    let mut store = ctx.open_store()?;
+    let (app, caller) = (ctx.app(), ctx.caller());
+    // The store is opened (created on first use) before anything else, as it always was.
+    drop(ctx.open_store()?);
     match cmd {
         ReviewCommand::List(a) => {
-            let pairs = store.pairs(Some(&a.status), a.limit)?;
+            let pairs = setara_app::review::list(&app, &caller, &a.status, a.limit)?;
             if ctx.json {
                 outln!("{}", serde_json::to_string(&pairs).expect("serialisable"));
             } else {
@@ -97,12 +92,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             }
         }
         ReviewCommand::Show(a) => {
-            let p = store
-                .pair(a.pair)?
-                .ok_or(setara_store::StoreError::PairNotFound(a.pair))?;
-            for s in [&p.a, &p.b] {
-                store.record_access(&ctx.actor, "review_show", s.kk)?;
-            }
+            let p = setara_app::review::show(&app, &caller, a.pair)?;
             if ctx.json {
                 outln!(
                     "{}",
@@ -160,8 +150,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             } else {
                 Decision::Different
             };
-            let reason = check_reason(&a.reason)?;
-            let merge = store.decide(a.pair, decision, reason, &ctx.actor)?;
+            let merge = setara_app::review::decide(&app, &caller, a.pair, decision, &a.reason)?;
             if ctx.json {
                 outln!(
                     "{}",
@@ -187,7 +176,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             }
         }
         ReviewCommand::Merges => {
-            let merges = store.merges()?;
+            let merges = setara_app::review::merges(&app, &caller)?;
             if ctx.json {
                 outln!("{}", serde_json::to_string(&merges).expect("serialisable"));
             } else {
@@ -210,8 +199,7 @@ pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
             }
         }
         ReviewCommand::Unmerge(a) => {
-            let reason = check_reason(&a.reason)?;
-            store.unmerge(a.merge, reason, &ctx.actor)?;
+            setara_app::review::unmerge(&app, &caller, a.merge, &a.reason)?;
             if ctx.json {
                 outln!("{}", serde_json::json!({"merge": a.merge, "undone": true}));
             } else {

@@ -137,6 +137,10 @@ pub trait Store: Send {
 
     fn pair(&self, id: i64) -> Result<Option<PairView>, StoreError>;
 
+    /// A pair for a person, recording the access to both households in the same transaction
+    /// (as [`Store::read_household`]; a pair with a record outside `reader.within`: `None`).
+    fn read_pair(&mut self, id: i64, reader: &Reader<'_>) -> Result<Option<PairView>, StoreError>;
+
     /// An officer's decision on a pair. `Same` merges the two records' entities (no record is
     /// changed or removed) and returns the merge.
     fn decide(

@@ -674,6 +674,36 @@ impl Store for SqliteStore {
             .transpose()
     }
 
+    fn read_pair(&mut self, id: i64, reader: &Reader<'_>) -> Result<Option<PairView>, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let Some(p) = self.pair(id)? else {
+            return Ok(None);
+        };
+        if let Some(region) = reader.within {
+            for side in [&p.a, &p.b] {
+                if !self
+                    .household_region(side.kk)?
+                    .is_some_and(|r| r.is_within(region))
+                {
+                    return Ok(None);
+                }
+            }
+        }
+        for side in [&p.a, &p.b] {
+            tx.execute(
+                "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    now(),
+                    reader.actor.0,
+                    reader.action,
+                    side.kk.as_u64() as i64
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Some(p))
+    }
+
     fn read_entitlement(
         &mut self,
         id: i64,
