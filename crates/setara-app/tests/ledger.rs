@@ -220,3 +220,31 @@ fn bad_keys_are_refused() {
     }
     assert!(!f.app.data.ledger().exists());
 }
+
+#[test]
+fn a_repeated_reversal_with_the_same_key_reverses_once() {
+    let f = fixture();
+    ledger::fund(&f.app, &officer(), &fund_request(9_000, None)).unwrap();
+    let req = ReverseRequest {
+        index: 0,
+        reason: "salah catat".into(),
+        idempotency_key: Some("balik-0".into()),
+    };
+    let first = ledger::reverse(&f.app, &officer(), &req).unwrap();
+    let again = ledger::reverse(&f.app, &officer(), &req).unwrap();
+    assert_eq!((first.replayed, again.replayed), (false, true));
+    assert_eq!((again.index, again.reverses), (first.index, 0));
+    assert_eq!(ledger_len(&f.app), 2, "one fund, one reversal");
+    // Without the key the second reversal would have been refused by the ledger (an entry
+    // cannot be reversed by more than its amount): the key answers before that.
+    let e = ledger::reverse(
+        &f.app,
+        &officer(),
+        &ReverseRequest {
+            idempotency_key: None,
+            ..req
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "ledger_refused");
+}
