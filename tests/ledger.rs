@@ -2,8 +2,11 @@
 //! checked offline, a return, tampering caught by the audit, and a disbursement interrupted
 //! between the ledger and the store repaired from the ledger (never paid twice).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 struct Demo {
     dir: tempfile::TempDir,
@@ -109,8 +112,18 @@ fn fund(d: &Demo) {
     ]);
 }
 
-/// A demo registry with PKH-JABAR selected for cycle 1 and every entitlement approved.
+/// A demo registry with PKH-JABAR selected for cycle 1 and every entitlement approved (built
+/// once per run of this file, copied for each test).
 fn approved() -> (Demo, u64) {
+    static BUILT: OnceLock<(tempfile::TempDir, u64)> = OnceLock::new();
+    let (dir, selected) = common::copied(&BUILT, || {
+        let (d, selected) = build_approved();
+        (d.dir, selected)
+    });
+    (Demo { dir }, selected)
+}
+
+fn build_approved() -> (Demo, u64) {
     let d = Demo {
         dir: tempfile::tempdir().unwrap(),
     };
