@@ -128,7 +128,67 @@ macro_rules! code_enum {
                 s.serialize_str(self.code())
             }
         }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownCode;
+            /// As [`Self::parse`], with an error that names the attribute and the valid codes.
+            fn from_str(s: &str) -> Result<$name, UnknownCode> {
+                $name::parse(s).ok_or_else(|| UnknownCode {
+                    field: $name::FIELD,
+                    found: s.to_string(),
+                    codes: $name::codes(),
+                })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
     };
+}
+
+/// A value that is none of a code list's codes, labels or aliases.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCode {
+    /// The attribute, in Indonesian and English.
+    pub field: (&'static str, &'static str),
+    pub found: String,
+    /// The valid codes, comma-separated.
+    pub codes: String,
+}
+
+impl std::fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown {} {}; valid: {}",
+            self.field.1,
+            crate::text::printable(&self.found),
+            self.codes
+        )
+    }
+}
+
+impl std::error::Error for UnknownCode {}
+
+impl crate::Localized for UnknownCode {
+    fn code(&self) -> &'static str {
+        "code_unknown"
+    }
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Id => format!(
+                "{} {} tidak dikenal; pilihan: {}",
+                self.field.0,
+                crate::text::printable(&self.found),
+                self.codes
+            ),
+        }
+    }
 }
 
 code_enum! {
@@ -482,6 +542,50 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `FromStr` and serde agree with `parse` and `code`: every code reads back to its value,
+    /// through a string and through JSON; an unknown value names the attribute and the codes.
+    #[test]
+    fn every_code_parses_and_round_trips_through_serde() {
+        fn check<T>(all: &[T])
+        where
+            T: Copy
+                + PartialEq
+                + std::fmt::Debug
+                + std::str::FromStr<Err = UnknownCode>
+                + serde::Serialize
+                + serde::de::DeserializeOwned,
+        {
+            for v in all {
+                let json = serde_json::to_string(v).unwrap();
+                assert_eq!(serde_json::from_str::<T>(&json).unwrap(), *v, "{json}");
+                assert_eq!(json.trim_matches('"').parse::<T>().unwrap(), *v);
+            }
+        }
+        check(Sex::ALL);
+        check(Relation::ALL);
+        check(Education::ALL);
+        check(Work::ALL);
+        check(Disability::ALL);
+        check(HealthInsurance::ALL);
+        check(SchoolAttendance::ALL);
+        check(Floor::ALL);
+        check(Wall::ALL);
+        check(Roof::ALL);
+        check(WaterSource::ALL);
+        check(Toilet::ALL);
+        check(Electricity::ALL);
+        check(CookingFuel::ALL);
+        check(Tenure::ALL);
+        check(Asset::ALL);
+        let e = "lava".parse::<Floor>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("unknown floor lava; valid: {}", Floor::codes())
+        );
+        assert_eq!(crate::Localized::code(&e), "code_unknown");
+        assert!(serde_json::from_str::<Floor>("\"lava\"").is_err());
+    }
 
     #[test]
     fn codes_labels_and_aliases_parse() {
