@@ -844,15 +844,9 @@ fn open_latest(ctx: &Context) -> Result<Snapshot> {
 }
 
 fn parse_region(s: &str) -> Result<RegionCode> {
-    let code = RegionCode::parse(s).map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
-    if Regions::kemendagri_2025().get(code).is_none() {
-        return Err(Failure::invalid(
-            "region_not_found",
-            format!("kode wilayah {code} tidak ada dalam Kepmendagri 2025"),
-            format!("region code {code} is not in the Kepmendagri 2025 table"),
-        ));
-    }
-    Ok(code)
+    Regions::kemendagri_2025()
+        .parse_existing(s)
+        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))
 }
 
 /// Households of the snapshot grouped by region at `level` (inside `within`, if given).

@@ -130,12 +130,9 @@ fn child_level(area: Option<RegionCode>) -> Level {
 
 /// The region of household row `h` at `level`.
 fn region_at(ranked: &Ranked, h: usize, level: Level) -> RegionCode {
-    let r = RegionCode::from_key(ranked.snapshot.region().value(h)).expect("snapshot regions");
-    if r.level() >= level {
-        r.ancestor(level)
-    } else {
-        r
-    }
+    RegionCode::from_key(ranked.snapshot.region().value(h))
+        .expect("snapshot regions")
+        .ancestor_or_self(level)
 }
 
 fn region_name(r: RegionCode) -> String {
