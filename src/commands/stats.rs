@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use arrow_array::Array;
 use clap::{Args, ValueEnum};
 use setara_core::{Bps, Lang, Level, RegionCode, Regions};
 use setara_registry::writer::{Dialect, csv_writer};
-use setara_snapshot::Snapshot;
+use setara_snapshot::{Column, Snapshot};
 use setara_stats::{
     Estimate, GiniConvention, PovertyLine, RelativeLine, StatsError, Suite, SuiteOptions,
 };
@@ -1086,7 +1085,7 @@ pub fn region_table(snap: &Snapshot, q: &RegionQuery<'_>, lang: Lang) -> Result<
         let m = members.value(i);
         households[g] += 1;
         persons[g] += u64::from(m);
-        if consumption.is_null(i) || weight.is_null(i) || m == 0 {
+        if consumption.get(i).is_none() || weight.get(i).is_none() || m == 0 {
             continue;
         }
         // A survey weight of zero stands for no one; one the measures cannot use (negative,

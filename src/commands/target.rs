@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use arrow_array::Array;
 use clap::{ArgGroup, Args};
 use setara_core::{Bps, Kk, Level, RegionCode, Regions};
 use setara_registry::writer::{Dialect, csv_writer};
 use setara_rules::{Bitmap, Rule, count_persons};
+use setara_snapshot::Column;
 use setara_store::{NewSelection, SelectionMember, Store, StoredProgramme};
 use setara_targeting::{Candidate, Checked, Decision, Known, Selection, rupiah, select};
 use sha2::{Digest, Sha256};
@@ -807,10 +807,8 @@ fn load_truth(ctx: &Context, a: &TargetArgs, ranked: &Ranked) -> Result<Truth> {
     let c = ranked.snapshot.consumption();
     let w = ranked.snapshot.survey_weight();
     Ok(Truth {
-        consumption: (0..n).map(|h| c.is_valid(h).then(|| c.value(h))).collect(),
-        weight: (0..n)
-            .map(|h| if w.is_valid(h) { w.value(h) } else { 0.0 })
-            .collect(),
+        consumption: (0..n).map(|h| c.get(h)).collect(),
+        weight: (0..n).map(|h| w.get(h).unwrap_or(0.0)).collect(),
         source: ctx
             .t(
                 "rumah tangga yang disurvei (berbobot)",

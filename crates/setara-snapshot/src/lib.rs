@@ -45,12 +45,14 @@
 //! ```
 
 mod builder;
+pub mod column;
 mod error;
 mod manifest;
 pub mod schema;
 mod snapshot;
 
 pub use builder::{SnapshotBuilder, SnapshotInfo};
+pub use column::Column;
 pub use error::Error;
 pub use manifest::{Manifest, ManifestFile};
 pub use schema::{
