@@ -48,6 +48,7 @@ mod builder;
 pub mod column;
 mod error;
 mod manifest;
+pub mod ranking;
 pub mod schema;
 mod snapshot;
 
