@@ -11,6 +11,7 @@ use setara_rules::{Bitmap, Inputs, MAX_RULE_BYTES, Ranking, Rule, Warning};
 use setara_snapshot::ranking::RankingError;
 use setara_snapshot::{Column, Snapshot};
 use setara_store::{RankingInfo, Store};
+use setara_targeting::vulnerability::Member;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
@@ -237,8 +238,9 @@ pub fn kk_rows(snap: &Snapshot) -> HashMap<u64, u32> {
         .collect()
 }
 
-/// Vulnerable conditions among each household's members: a disability, age 60 or more, a
-/// chronic illness, age under 5 (each member counts once per condition).
+/// Vulnerable conditions among each household's members
+/// ([`setara_targeting::vulnerability`]), read from the snapshot's person columns with ages on
+/// `on`.
 pub fn vulnerability(snap: &Snapshot, on: NaiveDate) -> Vec<u16> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
     let today = (on - epoch).num_days() as i32;
@@ -251,20 +253,13 @@ pub fn vulnerability(snap: &Snapshot, on: NaiveDate) -> Vec<u16> {
     (0..snap.household_count())
         .map(|h| {
             let start = first[h] as usize;
-            let mut v = 0u16;
-            for p in start..start + members[h] as usize {
-                let age_days = today - birth.value(p);
-                // Whole years are close enough for a priority order: 365.25 days a year.
-                let age = age_days as f64 / 365.25;
-                v += u16::from(age >= 60.0) + u16::from(age < 5.0);
-                if disability.get(p).is_some_and(|d| d != none) {
-                    v += 1;
-                }
-                if chronic.get(p) == Some(true) {
-                    v += 1;
-                }
-            }
-            v
+            setara_targeting::vulnerability::vulnerability(
+                (start..start + members[h] as usize).map(|p| Member {
+                    age_days: today - birth.value(p),
+                    disabled: disability.get(p).is_some_and(|d| d != none),
+                    chronic_illness: chronic.get(p) == Some(true),
+                }),
+            )
         })
         .collect()
 }
