@@ -16,6 +16,7 @@ use std::path::Path;
 use setara_core::{Household, Kk, Lang, Localized, Nik, Person};
 use setara_registry::{Finding, Reason};
 
+pub mod source_hash;
 pub mod sqlite;
 
 /// An idempotency key of a money-moving operation and what it was used for: the request (a
