@@ -23,11 +23,10 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use arrow_array::Array;
 use chrono::NaiveDate;
 use setara_core::RegionCode;
 use setara_rules::{Bitmap, Inputs, Ranking, Rule, count_persons};
-use setara_snapshot::{Snapshot, SnapshotBuilder};
+use setara_snapshot::{Column, Snapshot, SnapshotBuilder};
 use setara_synth::{Config, SnapshotSink};
 use setara_welfare::{Design, PmtModel, desil};
 
@@ -211,12 +210,9 @@ fn export(dir: &Path, out: &Path) {
     let regency = snap.regency();
     let rows: Vec<usize> = (0..n)
         .filter(|&h| {
-            cons.is_valid(h)
-                && cons.value(h) > 0
-                && weight.is_valid(h)
-                && weight.value(h) > 0.0
-                && weight.value(h).is_finite()
-                && regency.is_valid(h)
+            cons.get(h).is_some_and(|c| c > 0)
+                && weight.get(h).is_some_and(|w| w > 0.0 && w.is_finite())
+                && regency.get(h).is_some()
         })
         .collect();
     let design = Design::from_snapshot(&snap, on);
@@ -250,15 +246,7 @@ fn export(dir: &Path, out: &Path) {
     npy(out, "surveyed_row", &r);
 
     // Every household.
-    let hh_regency: Vec<u16> = (0..n)
-        .map(|h| {
-            if regency.is_valid(h) {
-                regency.value(h)
-            } else {
-                0
-            }
-        })
-        .collect();
+    let hh_regency: Vec<u16> = (0..n).map(|h| regency.get(h).unwrap_or(0)).collect();
     npy(out, "members", snap.members().values());
     npy(out, "regency", &hh_regency);
     npy(out, "province", snap.province().values());
@@ -305,7 +293,7 @@ fn export(dir: &Path, out: &Path) {
         "persons": snap.person_count(),
         "surveyed_fitted": rows.len(),
         "features": p,
-        "birth_date_nulls": birth.null_count(),
+        "birth_date_nulls": (0..snap.person_count()).filter(|&p| birth.get(p).is_none()).count(),
         "households_region_in_32_04": by_region,
         "households_regency_3204": by_regency,
         "export_seconds": t0.elapsed().as_secs_f64(),

@@ -6,10 +6,8 @@
 //! with `skip_invalid` the valid rows are committed and the rejected ones reported.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
-use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use setara_core::{Household, Kk, Lang, Localized, Nik, Person, Regions};
@@ -19,8 +17,8 @@ use setara_registry::fields::{
 use setara_registry::{
     FileError, Finding, RawRecord, Reason, RecordParser, RowError, Source, checks,
 };
+use setara_store::source_hash::{SourceHash, hashing, sha256_hex};
 use setara_store::{Actor, ImportMeta, ImportSummary, Store, StoreError};
-use sha2::{Digest, Sha256};
 
 /// What to import.
 #[derive(Clone, Debug)]
@@ -153,46 +151,12 @@ pub trait ImportEvents {
 pub struct Silent;
 impl ImportEvents for Silent {}
 
-/// A reader that hashes what passes through it, once, in order.
-struct Hashing<R> {
-    inner: R,
-    pos: u64,
-    state: Arc<Mutex<HashState>>,
-}
-
-struct HashState {
-    hasher: Sha256,
-    hashed: u64,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let end = self.pos + n as u64;
-        let mut st = self.state.lock().expect("not poisoned");
-        if end > st.hashed && self.pos <= st.hashed {
-            let skip = (st.hashed - self.pos) as usize;
-            st.hasher.update(&buf[skip..n]);
-            st.hashed = end;
-        }
-        self.pos = end;
-        Ok(n)
-    }
-}
-
-impl<R: Seek> Seek for Hashing<R> {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        self.pos = self.inner.seek(to)?;
-        Ok(self.pos)
-    }
-}
-
 /// A file being imported, apart from its rows.
 struct FileMeta {
     path: PathBuf,
     name: String,
     bytes: u64,
-    hash: Arc<Mutex<HashState>>,
+    hash: SourceHash,
     /// XLSX is read out of order; hash it separately.
     hash_separately: bool,
 }
@@ -204,19 +168,10 @@ impl FileMeta {
                 path: self.path.display().to_string(),
                 error,
             };
-            let mut file = File::open(&self.path).map_err(io)?;
-            let mut h = Sha256::new();
-            let mut buf = vec![0u8; 1 << 16];
-            loop {
-                match file.read(&mut buf).map_err(io)? {
-                    0 => break,
-                    n => h.update(&buf[..n]),
-                }
-            }
-            return Ok(hex::encode(h.finalize()));
+            let file = File::open(&self.path).map_err(io)?;
+            return sha256_hex(file).map_err(io);
         }
-        let st = self.hash.lock().expect("not poisoned");
-        Ok(hex::encode(st.hasher.clone().finalize()))
+        Ok(self.hash.hex())
     }
 
     fn file_error(&self, error: FileError) -> ImportError {
@@ -246,15 +201,7 @@ fn open_table(path: &Path) -> Result<OpenedFile, ImportError> {
         });
     }
     let bytes = meta.len();
-    let hash = Arc::new(Mutex::new(HashState {
-        hasher: Sha256::new(),
-        hashed: 0,
-    }));
-    let reader = Hashing {
-        inner: file,
-        pos: 0,
-        state: hash.clone(),
-    };
+    let (reader, hash) = hashing(file);
     let mut source = Source::open(Box::new(reader)).map_err(|error| ImportError::File {
         path: path.display().to_string(),
         error,

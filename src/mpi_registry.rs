@@ -23,10 +23,9 @@
 //! registry with gaps is not made to look poorer than it is. Cut-off: poor when the weighted
 //! score is at least 6/18 (k = 1/3).
 
-use arrow_array::Array;
 use chrono::NaiveDate;
 use setara_core::*;
-use setara_snapshot::Snapshot;
+use setara_snapshot::{Column, Snapshot};
 
 /// One indicator of the default set.
 pub struct Indicator {
@@ -146,7 +145,6 @@ pub fn registry_deprivations(snap: &Snapshot, on: NaiveDate) -> Deprivations {
         snap.cooking_fuel(),
     );
     let (known, owned) = (snap.assets_known(), snap.assets_owned());
-    let code = |a: &arrow_array::UInt8Array, i: usize| (!a.is_null(i)).then(|| a.value(i));
 
     for h in 0..n {
         let (mut m, mut miss) = (0u32, 0u32);
@@ -159,7 +157,7 @@ pub fn registry_deprivations(snap: &Snapshot, on: NaiveDate) -> Deprivations {
             let born = epoch + chrono::TimeDelta::days(i64::from(birth.value(p)));
             let age = age_on(born, on);
             if age >= 10
-                && let Some(e) = code(education, p).and_then(Education::from_index)
+                && let Some(e) = education.get(p).and_then(Education::from_index)
             {
                 any_edu_known = true;
                 if e >= Education::Primary {
@@ -168,19 +166,19 @@ pub fn registry_deprivations(snap: &Snapshot, on: NaiveDate) -> Deprivations {
             }
             if (7..=15).contains(&age) {
                 any_child = true;
-                match code(school, p).and_then(SchoolAttendance::from_index) {
+                match school.get(p).and_then(SchoolAttendance::from_index) {
                     Some(SchoolAttendance::Attending) => {}
                     Some(_) => child_out_of_school = true,
                     None => child_unknown = true,
                 }
             }
-            match code(insurance, p).and_then(HealthInsurance::from_index) {
+            match insurance.get(p).and_then(HealthInsurance::from_index) {
                 Some(HealthInsurance::None) => uninsured = true,
                 Some(_) => {}
                 None => insurance_unknown = true,
             }
-            let c = (!chronic.is_null(p)).then(|| chronic.value(p));
-            let d = code(disability, p).and_then(Disability::from_index);
+            let c = chronic.get(p);
+            let d = disability.get(p).and_then(Disability::from_index);
             if c.is_some() || d.is_some() {
                 illness_unknown = false;
             }
@@ -216,19 +214,21 @@ pub fn registry_deprivations(snap: &Snapshot, on: NaiveDate) -> Deprivations {
         };
         flag(
             4,
-            code(electricity, h)
+            electricity
+                .get(h)
                 .and_then(Electricity::from_index)
                 .map(|e| e == Electricity::None),
         );
         flag(
             5,
-            code(toilet, h)
+            toilet
+                .get(h)
                 .and_then(Toilet::from_index)
                 .map(|t| t != Toilet::Private),
         );
         flag(
             6,
-            code(water, h).and_then(WaterSource::from_index).map(|w| {
+            water.get(h).and_then(WaterSource::from_index).map(|w| {
                 matches!(
                     w,
                     WaterSource::UnprotectedWell
@@ -238,9 +238,9 @@ pub fn registry_deprivations(snap: &Snapshot, on: NaiveDate) -> Deprivations {
                 )
             }),
         );
-        let fl = code(floor, h).and_then(Floor::from_index);
-        let ro = code(roof, h).and_then(Roof::from_index);
-        let wa = code(wall, h).and_then(Wall::from_index);
+        let fl = floor.get(h).and_then(Floor::from_index);
+        let ro = roof.get(h).and_then(Roof::from_index);
+        let wa = wall.get(h).and_then(Wall::from_index);
         let bad = fl.is_some_and(|f| matches!(f, Floor::Earth | Floor::Bamboo))
             || ro.is_some_and(|r| matches!(r, Roof::Thatch | Roof::Bamboo))
             || wa.is_some_and(|w| matches!(w, Wall::Bamboo | Wall::WovenBamboo | Wall::Log));
@@ -256,7 +256,7 @@ pub fn registry_deprivations(snap: &Snapshot, on: NaiveDate) -> Deprivations {
         );
         flag(
             8,
-            code(fuel, h).and_then(CookingFuel::from_index).map(|f| {
+            fuel.get(h).and_then(CookingFuel::from_index).map(|f| {
                 matches!(
                     f,
                     CookingFuel::Firewood | CookingFuel::Charcoal | CookingFuel::Briquette

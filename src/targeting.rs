@@ -4,18 +4,19 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
-use arrow_array::{Array, Float64Array, RecordBatch, UInt8Array, UInt32Array};
-use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use setara_core::{Disability, Lang, RegionCode};
 use setara_rules::{Bitmap, Inputs, MAX_RULE_BYTES, Ranking, Rule, Warning};
-use setara_snapshot::Snapshot;
+use setara_snapshot::ranking::RankingError;
+use setara_snapshot::{Column, Snapshot};
 use setara_store::{RankingInfo, Store};
+use setara_targeting::vulnerability::Member;
 
 use crate::context::{Context, show_path};
-use crate::failure::{Failure, Result};
+use crate::failure::{Failure, Kind, Result};
+
+pub use setara_snapshot::ranking::RankingColumns;
 
 /// The date a snapshot describes: ages and the ranking are computed on it, so that the same
 /// snapshot always gives the same answers.
@@ -25,145 +26,25 @@ pub fn reference_date(snap: &Snapshot) -> NaiveDate {
         .unwrap_or_else(|_| chrono::Utc::now().date_naive())
 }
 
-/// The columns of a ranking run, one entry per household row of its snapshot.
-#[derive(Clone, Debug, Default)]
-pub struct RankingColumns {
-    pub score: Vec<f64>,
-    pub rank: Vec<u32>,
-    pub desil: Vec<u8>,
-    pub desil_province: Vec<u8>,
-    pub desil_regency: Vec<u8>,
-}
-
-impl RankingColumns {
-    pub fn as_ranking(&self) -> Ranking<'_> {
-        Ranking {
-            desil: &self.desil,
-            desil_province: &self.desil_province,
-            desil_regency: &self.desil_regency,
-            score: &self.score,
-            rank: &self.rank,
-        }
-    }
-}
-
-fn ranking_schema() -> Arc<Schema> {
-    Arc::new(Schema::new(vec![
-        Field::new("score", DataType::Float64, false),
-        Field::new("rank", DataType::UInt32, false),
-        Field::new("desil", DataType::UInt8, false),
-        Field::new("desil_province", DataType::UInt8, false),
-        Field::new("desil_regency", DataType::UInt8, false),
-    ]))
-}
-
-/// Write the ranking's columns as an Arrow IPC file (atomically: a temporary file renamed).
+/// Write the ranking's columns ([`setara_snapshot::ranking::write_ranking`]), with its errors
+/// as the CLI reports them.
 pub fn write_ranking(path: &Path, cols: &RankingColumns) -> Result<()> {
-    let batch = RecordBatch::try_new(
-        ranking_schema(),
-        vec![
-            Arc::new(Float64Array::from(cols.score.clone())),
-            Arc::new(UInt32Array::from(cols.rank.clone())),
-            Arc::new(UInt8Array::from(cols.desil.clone())),
-            Arc::new(UInt8Array::from(cols.desil_province.clone())),
-            Arc::new(UInt8Array::from(cols.desil_regency.clone())),
-        ],
-    )
-    .expect("columns of equal length");
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Failure::io(dir, &e))?;
-    }
-    let tmp = path.with_extension("arrow.tmp");
-    let write = || -> std::result::Result<(), Box<dyn std::error::Error>> {
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = arrow_ipc::writer::FileWriter::try_new(
-            std::io::BufWriter::new(file),
-            &ranking_schema(),
-        )?;
-        w.write(&batch)?;
-        w.finish()?;
-        let file = w.into_inner()?.into_inner()?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        Ok(())
-    };
-    write().map_err(|e| {
-        Failure::failed(
-            "ranking_write",
-            format!("{}: {e}", show_path(path)),
-            format!("{}: {e}", show_path(path)),
-        )
-    })
+    setara_snapshot::ranking::write_ranking(path, cols).map_err(ranking_failure)
 }
 
-/// Read a ranking file written by [`write_ranking`].
+/// Read a ranking file ([`setara_snapshot::ranking::read_ranking`]), with its errors as the
+/// CLI reports them.
 pub fn read_ranking(path: &Path, households: usize) -> Result<RankingColumns> {
-    let damaged = |why: String| {
-        Failure::failed(
-            "ranking_damaged",
-            format!(
-                "berkas peringkat {} rusak atau tidak cocok ({why}); jalankan `setara rank` lagi",
-                show_path(path)
-            ),
-            format!(
-                "ranking file {} is damaged or does not match ({why}); run `setara rank` again",
-                show_path(path)
-            ),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::failed(
-            "ranking_missing",
-            format!(
-                "berkas peringkat {} yang dicatat basis data tidak ada; jalankan `setara rank` lagi, atau pulihkan direktori data dari cadangan (`setara restore`)",
-                show_path(path)
-            ),
-            format!(
-                "the ranking file {} that the store refers to is missing; run `setara rank` again, or restore the data directory from a backup (`setara restore`)",
-                show_path(path)
-            ),
-        ),
-        _ => Failure::io(path, &e),
-    })?;
-    let reader = arrow_ipc::reader::FileReader::try_new(std::io::BufReader::new(file), None)
-        .map_err(|e| damaged(e.to_string()))?;
-    let mut cols = RankingColumns::default();
-    for batch in reader {
-        let batch = batch.map_err(|e| damaged(e.to_string()))?;
-        if batch.schema().fields() != ranking_schema().fields() {
-            return Err(damaged("schema".into()));
-        }
-        let col = |i: usize| batch.column(i).clone();
-        let f64s = col(0);
-        let f64s = f64s
-            .as_any()
-            .downcast_ref::<Float64Array>()
-            .expect("schema");
-        cols.score.extend_from_slice(f64s.values());
-        let u32s = col(1);
-        let u32s = u32s.as_any().downcast_ref::<UInt32Array>().expect("schema");
-        cols.rank.extend_from_slice(u32s.values());
-        for (i, out) in [
-            (2, &mut cols.desil),
-            (3, &mut cols.desil_province),
-            (4, &mut cols.desil_regency),
-        ] {
-            let a = col(i);
-            out.extend_from_slice(
-                a.as_any()
-                    .downcast_ref::<UInt8Array>()
-                    .expect("schema")
-                    .values(),
-            );
-        }
+    setara_snapshot::ranking::read_ranking(path, households).map_err(ranking_failure)
+}
+
+/// A ranking file's error as a failure (exit 3): paths shown from the current directory; an
+/// I/O error worded as every other file's.
+fn ranking_failure(e: RankingError) -> Failure {
+    match e {
+        RankingError::Io { path, source, .. } => Failure::io(&path, &source),
+        e => Failure::from_localized(Kind::Failed, &e.show_paths_with(show_path)),
     }
-    if cols.score.len() != households {
-        return Err(damaged(format!(
-            "{} rows for {households} households",
-            cols.score.len()
-        )));
-    }
-    Ok(cols)
 }
 
 /// The latest ranking, its snapshot and its columns.
@@ -341,7 +222,7 @@ impl RuleInputs {
         Inputs {
             snapshot: &ranked.snapshot,
             reference_date: self.reference_date,
-            ranking: Some(ranked.columns.as_ranking()),
+            ranking: Some(Ranking::from(&ranked.columns)),
             programmes: &self.programmes,
         }
     }
@@ -357,8 +238,9 @@ pub fn kk_rows(snap: &Snapshot) -> HashMap<u64, u32> {
         .collect()
 }
 
-/// Vulnerable conditions among each household's members: a disability, age 60 or more, a
-/// chronic illness, age under 5 (each member counts once per condition).
+/// Vulnerable conditions among each household's members
+/// ([`setara_targeting::vulnerability`]), read from the snapshot's person columns with ages on
+/// `on`.
 pub fn vulnerability(snap: &Snapshot, on: NaiveDate) -> Vec<u16> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid");
     let today = (on - epoch).num_days() as i32;
@@ -371,20 +253,13 @@ pub fn vulnerability(snap: &Snapshot, on: NaiveDate) -> Vec<u16> {
     (0..snap.household_count())
         .map(|h| {
             let start = first[h] as usize;
-            let mut v = 0u16;
-            for p in start..start + members[h] as usize {
-                let age_days = today - birth.value(p);
-                // Whole years are close enough for a priority order: 365.25 days a year.
-                let age = age_days as f64 / 365.25;
-                v += u16::from(age >= 60.0) + u16::from(age < 5.0);
-                if disability.is_valid(p) && disability.value(p) != none {
-                    v += 1;
-                }
-                if chronic.is_valid(p) && chronic.value(p) {
-                    v += 1;
-                }
-            }
-            v
+            setara_targeting::vulnerability::vulnerability(
+                (start..start + members[h] as usize).map(|p| Member {
+                    age_days: today - birth.value(p),
+                    disabled: disability.get(p).is_some_and(|d| d != none),
+                    chronic_illness: chronic.get(p) == Some(true),
+                }),
+            )
         })
         .collect()
 }

@@ -412,8 +412,9 @@ fn a_damaged_backup_is_refused() {
                     .unwrap();
             for f in m["files"].as_array_mut().unwrap() {
                 if f["path"] == "ledger/entries-00000000.seg" {
-                    use sha2::Digest;
-                    f["sha256"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
+                    f["sha256"] = setara_store::source_hash::sha256_hex(&bytes[..])
+                        .unwrap()
+                        .into();
                 }
             }
             std::fs::write(b.join("setara-backup.json"), m.to_string()).unwrap();

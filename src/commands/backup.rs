@@ -17,8 +17,7 @@ use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
 use serde::{Deserialize, Serialize};
-use setara_ledger::backup::{WriterLock, committed_len, copy_prefix};
-use sha2::{Digest, Sha256};
+use setara_ledger::backup::{Sha256Reader, WriterLock, committed_len, copy_prefix};
 
 use crate::commands::ledger::{Found, LOCK_WAIT, check_ledger, ledger_failure};
 use crate::context::{Context, show_path};
@@ -129,21 +128,18 @@ fn is_empty_dir(p: &Path) -> bool {
     fs::read_dir(p).is_ok_and(|mut d| d.next().is_none())
 }
 
+/// Bytes and SHA-256 of a file ([`Sha256Reader`]), reporting progress as it reads.
 fn sha256_file(path: &Path, progress: &mut dyn FnMut(u64)) -> Result<(u64, String)> {
-    let mut f = File::open(path).map_err(io(path))?;
-    let mut h = Sha256::new();
+    let mut f = Sha256Reader::new(File::open(path).map_err(io(path))?);
     let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
     loop {
         let k = f.read(&mut buf).map_err(io(path))?;
         if k == 0 {
             break;
         }
-        h.update(&buf[..k]);
-        n += k as u64;
         progress(k as u64);
     }
-    Ok((n, hex::encode(h.finalize())))
+    Ok(f.finish())
 }
 
 /// Every regular file under `root`, relative, sorted.
@@ -185,33 +181,34 @@ fn copy_file(from: &Path, to: &Path, progress: &mut dyn FnMut(u64)) -> Result<(u
     if let Some(d) = to.parent() {
         fs::create_dir_all(d).map_err(io(d))?;
     }
-    let mut src = File::open(from).map_err(io(from))?;
+    let mut src = Sha256Reader::new(File::open(from).map_err(io(from))?);
     let mut dst = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(to)
         .map_err(io(to))?;
-    let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
     loop {
         let k = src.read(&mut buf).map_err(io(from))?;
         if k == 0 {
             break;
         }
         dst.write_all(&buf[..k]).map_err(io(to))?;
-        h.update(&buf[..k]);
-        n += k as u64;
         progress(k as u64);
     }
     dst.sync_all().map_err(io(to))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = src.metadata().map_err(io(from))?.permissions().mode();
+        let mode = src
+            .get_ref()
+            .metadata()
+            .map_err(io(from))?
+            .permissions()
+            .mode();
         fs::set_permissions(to, fs::Permissions::from_mode(mode & 0o777)).map_err(io(to))?;
     }
-    Ok((n, hex::encode(h.finalize())))
+    Ok(src.finish())
 }
 
 /// Copy the content directories (snapshots, rankings, rejects) without writes in progress.

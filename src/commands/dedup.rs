@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use setara_core::{Lang, Localized, RegionCode, Regions};
+use setara_core::{Lang, Localized, Regions};
 use setara_linkage::{Config, Linkage, Table};
 use setara_registry::writer::{Dialect, csv_writer};
 use setara_registry::{RawRecord, Source};
@@ -655,18 +655,11 @@ pub fn run_link(ctx: &Context, a: LinkArgs) -> Result<()> {
 fn dedup_persons(ctx: &Context, a: &DedupArgs) -> Result<()> {
     let scope = match &a.region {
         None => None,
-        Some(s) => {
-            let code =
-                RegionCode::parse(s).map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
-            if Regions::kemendagri_2025().get(code).is_none() {
-                return Err(Failure::invalid(
-                    "region_not_found",
-                    format!("kode wilayah {code} tidak ada dalam Kepmendagri 2025"),
-                    format!("region code {code} is not in the Kepmendagri 2025 table"),
-                ));
-            }
-            Some(code)
-        }
+        Some(s) => Some(
+            Regions::kemendagri_2025()
+                .parse_existing(s)
+                .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?,
+        ),
     };
     // Messages about the configuration name its file (the built-in one is this file).
     let config_file = a

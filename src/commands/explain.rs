@@ -5,9 +5,9 @@
 use clap::Args;
 use setara_core::{Kk, Lang};
 use setara_rules::Explanation;
-use setara_targeting::{Decision, rupiah};
+use setara_targeting::{Cut, Decision, rupiah};
 
-use super::target::{Cut, compile_in_area, eligible, load_programme, run_selection};
+use super::target::{compile_in_area, eligible, load_programme, run_selection};
 use crate::context::Context;
 use crate::failure::{Failure, Kind, Result};
 use crate::targeting::{RuleInputs, load_ranking, uses_receives};

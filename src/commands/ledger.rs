@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use setara_ledger::Ledger;
+use setara_ledger::{Ledger, hex};
 use setara_store::Store;
 use setara_targeting::rupiah;
 
@@ -346,7 +346,7 @@ fn show_appended(ctx: &Context, r: &setara_app::ledger::Appended, done: &str) ->
 }
 
 fn hexes(hs: &[[u8; 32]]) -> Vec<String> {
-    hs.iter().map(hex::encode).collect()
+    hs.iter().map(|h| hex::encode(h)).collect()
 }
 
 fn prove(ctx: &Context, a: ProveArgs) -> Result<()> {
@@ -368,7 +368,7 @@ fn prove(ctx: &Context, a: ProveArgs) -> Result<()> {
     outln!(
         "{}",
         serde_json::to_string_pretty(&serde_json::json!({
-            "index": a.index, "size": size, "leaf_hash": hex::encode(leaf),
+            "index": a.index, "size": size, "leaf_hash": hex::encode(&leaf),
             "proof": hexes(&proof),
         }))
         .expect("serializes")

@@ -128,7 +128,7 @@ pub fn run_overlap(ctx: &Context, a: OverlapArgs) -> Result<()> {
         {
             continue;
         }
-        let g = if r.level() >= lvl { r.ancestor(lvl) } else { r };
+        let g = r.ancestor_or_self(lvl);
         let n = served.get(&(h as u32)).map_or(0, |s| s.len());
         let poor = desil[h] >= 1 && desil[h] <= a.poor_desil;
         let e = &mut by_region.entry(g.key()).or_insert((g, Row::default())).1;
@@ -315,7 +315,7 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
     for m in &members {
         let r = RegionCode::parse(&m.region)
             .map_err(|e| Failure::failed("store_corrupt", e.to_string(), e.to_string()))?;
-        let g = if r.level() >= lvl { r.ancestor(lvl) } else { r };
+        let g = r.ancestor_or_self(lvl);
         let e = by_region.entry(g.key()).or_insert((g, 0, 0, 0));
         e.1 += 1;
         e.2 += m.members as u64;

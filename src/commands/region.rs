@@ -1,10 +1,10 @@
 //! `setara region QUERY`: look up regions by code or name; the BPS crosswalk.
 
 use clap::Args;
-use setara_core::{Bps, Level, Region, RegionCode, Regions};
+use setara_core::{Bps, Level, Region, RegionCode, RegionLookupError, Regions};
 
 use crate::context::Context;
-use crate::failure::{Failure, Result};
+use crate::failure::{Failure, Kind, Result};
 
 #[derive(Debug, Args)]
 pub struct RegionArgs {
@@ -68,10 +68,9 @@ pub fn run(ctx: &Context, a: RegionArgs) -> Result<()> {
         Ok(code) => match regions.get(code) {
             Some(r) => vec![r],
             None => {
-                return Err(Failure::invalid(
-                    "region_not_found",
-                    format!("kode wilayah {code} tidak ada dalam Kepmendagri 2025"),
-                    format!("region code {code} is not in the Kepmendagri 2025 table"),
+                return Err(Failure::from_localized(
+                    Kind::Invalid,
+                    &RegionLookupError::NotFound(code),
                 ));
             }
         },

@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use arrow_array::Array;
 use clap::{Args, ValueEnum};
 use setara_core::{Bps, Lang, Level, RegionCode, Regions};
 use setara_registry::writer::{Dialect, csv_writer};
-use setara_snapshot::Snapshot;
+use setara_snapshot::{Column, Snapshot};
 use setara_stats::{
     Estimate, GiniConvention, PovertyLine, RelativeLine, StatsError, Suite, SuiteOptions,
 };
@@ -844,15 +843,9 @@ fn open_latest(ctx: &Context) -> Result<Snapshot> {
 }
 
 fn parse_region(s: &str) -> Result<RegionCode> {
-    let code = RegionCode::parse(s).map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
-    if Regions::kemendagri_2025().get(code).is_none() {
-        return Err(Failure::invalid(
-            "region_not_found",
-            format!("kode wilayah {code} tidak ada dalam Kepmendagri 2025"),
-            format!("region code {code} is not in the Kepmendagri 2025 table"),
-        ));
-    }
-    Ok(code)
+    Regions::kemendagri_2025()
+        .parse_existing(s)
+        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))
 }
 
 /// Households of the snapshot grouped by region at `level` (inside `within`, if given).
@@ -1092,7 +1085,7 @@ pub fn region_table(snap: &Snapshot, q: &RegionQuery<'_>, lang: Lang) -> Result<
         let m = members.value(i);
         households[g] += 1;
         persons[g] += u64::from(m);
-        if consumption.is_null(i) || weight.is_null(i) || m == 0 {
+        if consumption.get(i).is_none() || weight.get(i).is_none() || m == 0 {
             continue;
         }
         // A survey weight of zero stands for no one; one the measures cannot use (negative,

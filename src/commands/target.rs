@@ -5,14 +5,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use arrow_array::Array;
 use clap::{ArgGroup, Args};
 use setara_core::{Bps, Kk, Level, RegionCode, Regions};
 use setara_registry::writer::{Dialect, csv_writer};
 use setara_rules::{Bitmap, Rule, count_persons};
+use setara_snapshot::Column;
 use setara_store::{NewSelection, SelectionMember, Store, StoredProgramme};
-use setara_targeting::{Candidate, Checked, Decision, Known, Selection, rupiah, select};
-use sha2::{Digest, Sha256};
+use setara_targeting::{Checked, Households, Known, ListHeader, Selection, cut_of, rupiah};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
@@ -130,12 +129,9 @@ fn child_level(area: Option<RegionCode>) -> Level {
 
 /// The region of household row `h` at `level`.
 fn region_at(ranked: &Ranked, h: usize, level: Level) -> RegionCode {
-    let r = RegionCode::from_key(ranked.snapshot.region().value(h)).expect("snapshot regions");
-    if r.level() >= level {
-        r.ancestor(level)
-    } else {
-        r
-    }
+    RegionCode::from_key(ranked.snapshot.region().value(h))
+        .expect("snapshot regions")
+        .ancestor_or_self(level)
 }
 
 fn region_name(r: RegionCode) -> String {
@@ -317,123 +313,45 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// The candidates for a selection: every eligible household with its priority keys and quota.
-pub fn candidates(checked: &Checked, ranked: &Ranked, bits: &Bitmap) -> Vec<Candidate> {
-    let on = crate::targeting::reference_date(&ranked.snapshot);
-    let vulnerable = vulnerability(&ranked.snapshot, on);
-    let kk = ranked.snapshot.kk().values();
-    let members = ranked.snapshot.members().values();
-    let region = ranked.snapshot.region().values();
-    let cols = &ranked.columns;
-    bits.iter_ones()
-        .map(|h| {
-            let quota = if checked.quotas.is_empty() {
-                None
-            } else {
-                let r = RegionCode::from_key(region[h]).expect("snapshot regions");
-                checked
-                    .quotas
-                    .iter()
-                    .position(|(q, _)| r.level() >= q.level() && r.is_within(*q))
-                    .map(|i| i as u32)
-            };
-            Candidate {
-                row: h as u32,
-                kk: kk[h],
-                desil: cols.desil[h],
-                score: cols.score[h],
-                vulnerability: vulnerable[h],
-                members: members[h],
-                quota,
-            }
-        })
-        .collect()
+/// The ranked snapshot's household columns as a selection reads them; `vulnerable` is
+/// [`vulnerability`] of the snapshot, computed by the caller.
+fn households<'a>(ranked: &'a Ranked, vulnerable: &'a [u16]) -> Households<'a> {
+    Households {
+        kk: ranked.snapshot.kk().values(),
+        members: ranked.snapshot.members().values(),
+        region: ranked.snapshot.region().values(),
+        desil: &ranked.columns.desil,
+        score: &ranked.columns.score,
+        vulnerability: vulnerable,
+    }
 }
 
-/// Run the selection of one cycle.
+/// Run the selection of one cycle over the eligible households of the ranked snapshot
+/// ([`setara_targeting::run_selection`]).
 pub fn run_selection(checked: &Checked, ranked: &Ranked, bits: &Bitmap) -> Result<Selection> {
-    let p = &checked.programme;
-    let quotas: Vec<u64> = checked.quotas.iter().map(|(_, n)| *n).collect();
-    Ok(select(
-        candidates(checked, ranked, bits),
-        &p.priority,
-        checked.rupiah_per_household,
-        p.budget_per_cycle,
-        &quotas,
+    let on = crate::targeting::reference_date(&ranked.snapshot);
+    let vulnerable = vulnerability(&ranked.snapshot, on);
+    Ok(setara_targeting::run_selection(
+        checked,
+        &households(ranked, &vulnerable),
+        bits.iter_ones(),
     )?)
 }
 
-/// Where the cut fell, as stored with the selection and read by `explain`.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct Cut {
-    pub eligible: u64,
-    pub selected: u64,
-    pub left_out_budget: u64,
-    pub left_out_quota: u64,
-    /// Position (1-based, in priority order) of the last selected household.
-    pub last_selected_position: Option<u64>,
-    pub last_selected_desil: Option<u8>,
-    pub last_selected_score: Option<f64>,
-    /// Position of the first household left out because the money ran out.
-    pub budget_cut_position: Option<u64>,
-    /// Quotas that were filled: (region, quota).
-    pub full_quotas: Vec<(String, u64)>,
-}
-
-fn cut_of(checked: &Checked, s: &Selection) -> Cut {
-    let last = s
-        .ranked
-        .iter()
-        .enumerate()
-        .rfind(|(_, (_, d))| *d == Decision::Selected);
-    Cut {
-        eligible: s.ranked.len() as u64,
-        selected: s.selected as u64,
-        left_out_budget: s
-            .ranked
-            .iter()
-            .filter(|(_, d)| *d == Decision::Budget)
-            .count() as u64,
-        left_out_quota: s
-            .ranked
-            .iter()
-            .filter(|(_, d)| matches!(d, Decision::Quota(_)))
-            .count() as u64,
-        last_selected_position: last.map(|(i, _)| i as u64 + 1),
-        last_selected_desil: last.map(|(_, (c, _))| c.desil),
-        last_selected_score: last.map(|(_, (c, _))| c.score),
-        budget_cut_position: s.budget_cut.map(|i| i as u64 + 1),
-        full_quotas: checked
-            .quotas
-            .iter()
-            .zip(&s.quota_used)
-            .filter(|((_, n), used)| *used >= n)
-            .map(|((r, n), _)| (r.to_string(), *n))
-            .collect(),
-    }
-}
-
-/// SHA-256 of the canonical list: a header naming the programme version, cycle, snapshot and
-/// ranking, then one line per member.
+/// The content hash of a frozen list ([`setara_targeting::content_hash`]) as the store keeps it
+/// beside the selection: of the same list when frozen and when exported.
 pub fn content_hash(sel: &NewSelection, version: u32, members: &[SelectionMember]) -> String {
-    let mut h = Sha256::new();
-    h.update(
-        format!(
-            "setara-selection 1\nprogramme={}\nversion={version}\ncycle={}\nsnapshot={}\nranking={}\nrule={}\n",
-            sel.programme, sel.cycle, sel.snapshot, sel.ranking_run, sel.rule
-        )
-        .as_bytes(),
-    );
-    for m in members {
-        h.update(
-            format!(
-                "{},{},{},{},{},{:.9},{}\n",
-                m.position, m.kk, m.region, m.members, m.desil, m.score, m.amount
-            )
-            .as_bytes(),
-        );
-    }
-    hex::encode(h.finalize())
+    setara_targeting::content_hash(
+        &ListHeader {
+            programme: &sel.programme,
+            version,
+            cycle: sel.cycle,
+            snapshot: &sel.snapshot,
+            ranking_run: sel.ranking_run,
+            rule: &sel.rule,
+        },
+        members,
+    )
 }
 
 fn select_and_freeze(
@@ -810,10 +728,8 @@ fn load_truth(ctx: &Context, a: &TargetArgs, ranked: &Ranked) -> Result<Truth> {
     let c = ranked.snapshot.consumption();
     let w = ranked.snapshot.survey_weight();
     Ok(Truth {
-        consumption: (0..n).map(|h| c.is_valid(h).then(|| c.value(h))).collect(),
-        weight: (0..n)
-            .map(|h| if w.is_valid(h) { w.value(h) } else { 0.0 })
-            .collect(),
+        consumption: (0..n).map(|h| c.get(h)).collect(),
+        weight: (0..n).map(|h| w.get(h).unwrap_or(0.0)).collect(),
         source: ctx
             .t(
                 "rumah tangga yang disurvei (berbobot)",

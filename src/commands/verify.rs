@@ -35,18 +35,11 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
     let regions = Regions::kemendagri_2025();
     let within = match &a.region {
         None => None,
-        Some(s) => {
-            let code =
-                RegionCode::parse(s).map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
-            if regions.get(code).is_none() {
-                return Err(Failure::invalid(
-                    "region_not_found",
-                    format!("kode wilayah {code} tidak ada dalam Kepmendagri 2025"),
-                    format!("region code {code} is not in the Kepmendagri 2025 table"),
-                ));
-            }
-            Some(code)
-        }
+        Some(s) => Some(
+            regions
+                .parse_existing(s)
+                .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?,
+        ),
     };
     if !(a.outlier_sigmas > 0.0 && a.outlier_sigmas.is_finite()) {
         return Err(Failure::new(

@@ -17,4 +17,4 @@ pub use id::{IdError, Kk, Nik};
 pub use lang::{Lang, Localized};
 pub use model::*;
 pub use region::{Level, RegionCode, RegionCodeError};
-pub use regions::{Population, Region, Regions, normalize_name};
+pub use regions::{Population, Region, RegionLookupError, Regions, normalize_name};

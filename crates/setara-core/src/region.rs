@@ -187,6 +187,20 @@ impl RegionCode {
         RegionCode::from_digits(self.digits() / drop, level)
     }
 
+    /// The region at `level` that holds this code, or the code itself when it is already above
+    /// `level` (a province asked for its regency).
+    ///
+    /// Tables grouped by a level use it: a household placed only to its province stays in one
+    /// row of its own instead of being dropped or made up. Unlike [`ancestor`](Self::ancestor)
+    /// it never panics.
+    pub fn ancestor_or_self(self, level: Level) -> RegionCode {
+        if self.level() >= level {
+            self.ancestor(level)
+        } else {
+            self
+        }
+    }
+
     pub fn province(self) -> RegionCode {
         self.ancestor(Level::Province)
     }
@@ -253,6 +267,18 @@ impl serde::Serialize for RegionCode {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn ancestor_or_self_stops_at_the_code() {
+        let village = RegionCode::parse("32.04.05.2001").unwrap();
+        let province = RegionCode::parse("32").unwrap();
+        assert_eq!(
+            village.ancestor_or_self(Level::Regency),
+            RegionCode::parse("32.04").unwrap()
+        );
+        assert_eq!(village.ancestor_or_self(Level::Village), village);
+        assert_eq!(province.ancestor_or_self(Level::Regency), province);
+    }
 
     #[test]
     fn dotted_and_undotted_agree() {

@@ -8,7 +8,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::region::{Level, RegionCode};
+use crate::lang::{Lang, Localized};
+use crate::region::{Level, RegionCode, RegionCodeError};
 
 const REGIONS_CSV: &str = include_str!("../../../data/wilayah/regions.csv");
 const POPULATION_CSV: &str = include_str!("../../../data/wilayah/population.csv");
@@ -239,6 +240,20 @@ impl Regions {
         out
     }
 
+    /// Parse a region code and require it to be a current code of this table.
+    ///
+    /// Every command that takes a region from a person (`--region`) needs both checks, and the
+    /// user should hear the same words from each: a malformed code with the
+    /// [`RegionCodeError`] codes, an unknown one as `region_not_found`.
+    pub fn parse_existing(&self, s: &str) -> Result<RegionCode, RegionLookupError> {
+        let code = RegionCode::parse(s)?;
+        if self.contains(code) {
+            Ok(code)
+        } else {
+            Err(RegionLookupError::NotFound(code))
+        }
+    }
+
     /// National population (2025).
     pub fn national_population(&self) -> Population {
         self.national
@@ -249,6 +264,36 @@ impl Regions {
         match self.get(code) {
             Some(r) => format!("{} ({})", r.name, code),
             None => code.to_string(),
+        }
+    }
+}
+
+/// Why a text does not name a current region ([`Regions::parse_existing`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RegionLookupError {
+    /// Not a region code at all.
+    #[error(transparent)]
+    Code(#[from] RegionCodeError),
+    /// A well-formed code that the table does not have. The message names the shipped table,
+    /// the only one a `Regions` is built from outside tests.
+    #[error("region code {0} is not in the Kepmendagri 2025 table")]
+    NotFound(RegionCode),
+}
+
+impl Localized for RegionLookupError {
+    fn code(&self) -> &'static str {
+        match self {
+            RegionLookupError::Code(e) => e.code(),
+            RegionLookupError::NotFound(_) => "region_not_found",
+        }
+    }
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RegionLookupError::Code(e), lang) => e.message(lang),
+            (RegionLookupError::NotFound(code), Lang::Id) => {
+                format!("kode wilayah {code} tidak ada dalam Kepmendagri 2025")
+            }
+            (e, Lang::En) => e.to_string(),
         }
     }
 }
@@ -320,6 +365,27 @@ mod tests {
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parse_existing_wants_a_current_code() {
+        let t = Regions::kemendagri_2025();
+        assert_eq!(t.parse_existing("32.04").unwrap(), code("3204"));
+        let unknown = t.parse_existing("99").unwrap_err();
+        assert_eq!(unknown.code(), "region_not_found");
+        assert_eq!(
+            unknown.message(Lang::Id),
+            "kode wilayah 99 tidak ada dalam Kepmendagri 2025"
+        );
+        assert_eq!(
+            unknown.message(Lang::En),
+            "region code 99 is not in the Kepmendagri 2025 table"
+        );
+        let malformed = t.parse_existing("3x").unwrap_err();
+        let direct = RegionCode::parse("3x").unwrap_err();
+        assert_eq!(malformed.code(), direct.code());
+        assert_eq!(malformed.message(Lang::Id), direct.message(Lang::Id));
+        assert_eq!(malformed.message(Lang::En), direct.message(Lang::En));
     }
 
     #[test]

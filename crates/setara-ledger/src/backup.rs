@@ -27,6 +27,7 @@ use crate::ledger::{
 use crate::merkle::{TreeBuilder, leaf_hash};
 use crate::note::Checkpoint;
 use crate::{Error, io_err};
+use sha2::{Digest, Sha256};
 
 /// The ledger's writer lock, held without opening the ledger: while it is held, no process is
 /// appending (a writer that crashed may have left entries the store has not recorded; the
@@ -289,4 +290,66 @@ pub fn copy_prefix(
         .and_then(|d| d.sync_all())
         .map_err(io_err(dst))?;
     Ok(info)
+}
+
+/// A reader that computes the SHA-256 of what passes through it and counts its bytes.
+///
+/// `setara backup` records a digest of every file it copies (the store's copy, the ledger, the
+/// content directories) in the backup's manifest, and `setara restore` checks them before
+/// anything is put back. The digest is computed while a file is copied or read, not in a second
+/// pass over gigabytes; this is the one definition of those digests (lowercase hex).
+pub struct Sha256Reader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> Sha256Reader<R> {
+    pub fn new(inner: R) -> Sha256Reader<R> {
+        Sha256Reader {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    /// The reader inside (to ask a file for its metadata).
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// The bytes read and the lowercase hex SHA-256 of them.
+    pub fn finish(self) -> (u64, String) {
+        (self.bytes, crate::hex::encode(&self.hasher.finalize()))
+    }
+}
+
+impl<R: Read> Read for Sha256Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_and_length_of_what_was_read() {
+        let mut r = Sha256Reader::new(&b"abc"[..]);
+        let mut out = Vec::new();
+        r.read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"abc");
+        // FIPS 180-2, appendix B.1.
+        assert_eq!(
+            r.finish(),
+            (
+                3,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_string()
+            )
+        );
+    }
 }

@@ -1,7 +1,9 @@
-//! Lowercase hex, strict.
+//! Lowercase hex, strict: how the ledger writes hashes, nonces and keys in JSON and text. Public
+//! so that front ends print hashes of the ledger (proofs, leaf hashes) the same way.
 
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
+/// Two lowercase hex digits per byte.
 pub fn encode(b: &[u8]) -> String {
     let mut s = String::with_capacity(b.len() * 2);
     for &x in b {

@@ -51,7 +51,7 @@ pub mod backup;
 pub mod entry;
 #[doc(hidden)]
 pub mod fuzzing;
-mod hex;
+pub mod hex;
 pub mod ledger;
 pub mod merkle;
 pub mod note;

@@ -34,6 +34,19 @@ pub struct Ranking<'a> {
     pub rank: &'a [u32],
 }
 
+impl<'a> From<&'a setara_snapshot::ranking::RankingColumns> for Ranking<'a> {
+    /// The columns of a ranking file as rules read them.
+    fn from(cols: &'a setara_snapshot::ranking::RankingColumns) -> Ranking<'a> {
+        Ranking {
+            desil: &cols.desil,
+            desil_province: &cols.desil_province,
+            desil_regency: &cols.desil_regency,
+            score: &cols.score,
+            rank: &cols.rank,
+        }
+    }
+}
+
 /// What a rule is evaluated on.
 #[derive(Clone, Copy, Debug)]
 pub struct Inputs<'a> {

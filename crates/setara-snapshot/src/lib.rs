@@ -24,6 +24,10 @@
 //! analytics do not need them, and leaving them out keeps personal data out of files that are
 //! copied around for analysis.
 //!
+//! [`Column::get`] reads one row of a column as an `Option` (null = unknown), so that callers
+//! outside the analytics crates do not have to depend on Arrow. [`ranking`] is the ranking file
+//! (`rankings/N-HASH.arrow`): the columns of a welfare ranking, row-aligned with a snapshot.
+//!
 //! # Example
 //!
 //! ```no_run
@@ -45,12 +49,15 @@
 //! ```
 
 mod builder;
+pub mod column;
 mod error;
 mod manifest;
+pub mod ranking;
 pub mod schema;
 mod snapshot;
 
 pub use builder::{SnapshotBuilder, SnapshotInfo};
+pub use column::Column;
 pub use error::Error;
 pub use manifest::{Manifest, ManifestFile};
 pub use schema::{

@@ -16,6 +16,7 @@ use std::path::Path;
 use setara_core::{Household, Kk, Lang, Localized, Nik, Person};
 use setara_registry::{Finding, Reason};
 
+pub mod source_hash;
 pub mod sqlite;
 
 /// An idempotency key of a money-moving operation and what it was used for: the request (a
@@ -695,16 +696,9 @@ pub struct NewSelection {
     pub content_hash: String,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct SelectionMember {
-    pub position: u32,
-    pub kk: Kk,
-    pub region: String,
-    pub members: u16,
-    pub desil: u8,
-    pub score: f64,
-    pub amount: i64,
-}
+/// One household of a frozen list: defined with the content hash over it in
+/// `setara_targeting::frozen`, stored here.
+pub use setara_targeting::SelectionMember;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SelectionInfo {

@@ -10,8 +10,10 @@
 
 use std::cmp::Ordering;
 
+use setara_core::RegionCode;
+
 use crate::error::Error;
-use crate::programme::Priority;
+use crate::programme::{Checked, Priority};
 
 /// An eligible household, with what the priority order needs.
 #[derive(Clone, Debug, PartialEq)]
@@ -142,6 +144,130 @@ pub fn select(
         quota_used: used,
         budget_cut: cut,
     })
+}
+
+/// The household columns a selection reads, one entry per household row of the ranked
+/// snapshot (plain slices: this crate does not read snapshots).
+#[derive(Clone, Copy, Debug)]
+pub struct Households<'a> {
+    pub kk: &'a [u64],
+    pub members: &'a [u16],
+    /// [`RegionCode::key`] of each household.
+    pub region: &'a [u64],
+    /// National desil of the ranking.
+    pub desil: &'a [u8],
+    /// Score of the ranking.
+    pub score: &'a [f64],
+    /// [`vulnerability`](crate::vulnerability::vulnerability) of each household.
+    pub vulnerability: &'a [u16],
+}
+
+/// The candidates for a selection: every eligible household row, in the order given, with its
+/// priority keys and the first of the programme's quotas (in tree order) whose region holds it.
+///
+/// # Panics
+/// When a region key is not a region code (a snapshot only holds valid ones) or a row is out of
+/// range of the columns.
+pub fn candidates(
+    checked: &Checked,
+    households: &Households<'_>,
+    eligible: impl IntoIterator<Item = usize>,
+) -> Vec<Candidate> {
+    let h = households;
+    eligible
+        .into_iter()
+        .map(|row| {
+            let quota = if checked.quotas.is_empty() {
+                None
+            } else {
+                let r = RegionCode::from_key(h.region[row]).expect("snapshot regions");
+                checked
+                    .quotas
+                    .iter()
+                    .position(|(q, _)| r.level() >= q.level() && r.is_within(*q))
+                    .map(|i| i as u32)
+            };
+            Candidate {
+                row: row as u32,
+                kk: h.kk[row],
+                desil: h.desil[row],
+                score: h.score[row],
+                vulnerability: h.vulnerability[row],
+                members: h.members[row],
+                quota,
+            }
+        })
+        .collect()
+}
+
+/// Run the selection of one cycle of a checked programme over its eligible households: its
+/// priority order, benefit, budget per cycle and quotas.
+pub fn run_selection(
+    checked: &Checked,
+    households: &Households<'_>,
+    eligible: impl IntoIterator<Item = usize>,
+) -> Result<Selection, Error> {
+    let p = &checked.programme;
+    let quotas: Vec<u64> = checked.quotas.iter().map(|(_, n)| *n).collect();
+    select(
+        candidates(checked, households, eligible),
+        &p.priority,
+        checked.rupiah_per_household,
+        p.budget_per_cycle,
+        &quotas,
+    )
+}
+
+/// Where the cut fell, as stored with a frozen selection (JSON) and read back by `explain`,
+/// which tells a household why it was or was not selected.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Cut {
+    pub eligible: u64,
+    pub selected: u64,
+    pub left_out_budget: u64,
+    pub left_out_quota: u64,
+    /// Position (1-based, in priority order) of the last selected household.
+    pub last_selected_position: Option<u64>,
+    pub last_selected_desil: Option<u8>,
+    pub last_selected_score: Option<f64>,
+    /// Position of the first household left out because the money ran out.
+    pub budget_cut_position: Option<u64>,
+    /// Quotas that were filled: (region, quota).
+    pub full_quotas: Vec<(String, u64)>,
+}
+
+/// Where the cut fell in `s`, a selection of `checked`.
+pub fn cut_of(checked: &Checked, s: &Selection) -> Cut {
+    let last = s
+        .ranked
+        .iter()
+        .enumerate()
+        .rfind(|(_, (_, d))| *d == Decision::Selected);
+    Cut {
+        eligible: s.ranked.len() as u64,
+        selected: s.selected as u64,
+        left_out_budget: s
+            .ranked
+            .iter()
+            .filter(|(_, d)| *d == Decision::Budget)
+            .count() as u64,
+        left_out_quota: s
+            .ranked
+            .iter()
+            .filter(|(_, d)| matches!(d, Decision::Quota(_)))
+            .count() as u64,
+        last_selected_position: last.map(|(i, _)| i as u64 + 1),
+        last_selected_desil: last.map(|(_, (c, _))| c.desil),
+        last_selected_score: last.map(|(_, (c, _))| c.score),
+        budget_cut_position: s.budget_cut.map(|i| i as u64 + 1),
+        full_quotas: checked
+            .quotas
+            .iter()
+            .zip(&s.quota_used)
+            .filter(|((_, n), used)| *used >= n)
+            .map(|((r, n), _)| (r.to_string(), *n))
+            .collect(),
+    }
 }
 
 #[cfg(test)]
