@@ -59,7 +59,7 @@ pub struct Ranked {
 pub fn load_ranking(ctx: &Context, store: &dyn Store) -> Result<Ranked> {
     let info = store.rankings()?.into_iter().next().ok_or_else(|| {
         Failure::invalid(
-            "ranking_missing",
+            "ranking_none",
             "belum ada peringkat kesejahteraan: jalankan `setara rank` dahulu",
             "there is no welfare ranking yet: run `setara rank` first",
         )

@@ -417,6 +417,7 @@ fn select_and_freeze(
     let persons: u64 = members.iter().map(|m| m.members as u64).sum();
     let mut new = NewSelection {
         programme: p.code.clone(),
+        programme_version: loaded.stored.version,
         cycle,
         snapshot: ranked.info.snapshot.clone(),
         ranking_run: ranked.info.id,
@@ -540,6 +541,7 @@ fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
     // The frozen list is what was decided: check it has not been altered since.
     let check = NewSelection {
         programme: info.programme.clone(),
+        programme_version: info.programme_version,
         cycle: info.cycle,
         snapshot: info.snapshot.clone(),
         ranking_run: info.ranking_run,

@@ -129,6 +129,8 @@ impl From<setara_store::StoreError> for Error {
             | ProgrammeUnchanged(_)
             | OrganisationConflict { .. }
             | SelectionExists { .. }
+            | SelectionProgrammeChanged { .. }
+            | SelectionRankingChanged { .. }
             | TransitionNotAllowed { .. } => ErrorKind::Conflict,
             Field { .. }
             | Unchanged { .. }

@@ -682,8 +682,13 @@ pub struct ProgrammeVersion {
 #[derive(Clone, Debug)]
 pub struct NewSelection {
     pub programme: String,
+    /// The programme's version the selection was computed from: freezing refuses it when the
+    /// programme has changed since (checked inside the freezing transaction).
+    pub programme_version: u32,
     pub cycle: u32,
     pub snapshot: String,
+    /// The ranking run the selection was computed from: freezing refuses it when a newer run
+    /// exists (checked inside the freezing transaction).
     pub ranking_run: i64,
     pub rule: String,
     pub actor: Actor,
@@ -849,6 +854,20 @@ pub enum StoreError {
         cycle: u32,
         id: i64,
     },
+    /// The programme changed between computing a selection and freezing it.
+    #[error(
+        "programme {programme} changed while the selection was computed: it was version {computed}, it is now version {current}"
+    )]
+    SelectionProgrammeChanged {
+        programme: String,
+        computed: u32,
+        current: u32,
+    },
+    /// A newer ranking run exists than the one a selection was computed from.
+    #[error(
+        "the welfare ranking changed while the selection was computed: it used ranking run {computed}, the latest is {current}"
+    )]
+    SelectionRankingChanged { computed: i64, current: i64 },
 }
 
 /// Whether SQLite says the database file itself is damaged.
@@ -943,6 +962,8 @@ impl Localized for StoreError {
             StoreError::ProgrammeUnchanged(_) => "programme_unchanged",
             StoreError::OrganisationConflict { .. } => "organisation_conflict",
             StoreError::SelectionExists { .. } => "selection_exists",
+            StoreError::SelectionProgrammeChanged { .. } => "selection_programme_changed",
+            StoreError::SelectionRankingChanged { .. } => "selection_ranking_changed",
             StoreError::EntitlementNotFound(_) => "entitlement_not_found",
             StoreError::TransitionNotAllowed { .. } => "entitlement_transition_not_allowed",
             StoreError::TransitionReasonRequired { .. } => "entitlement_reason_required",
@@ -1028,6 +1049,19 @@ impl Localized for StoreError {
                 Lang::Id,
             ) => format!(
                 "siklus {cycle} program {programme} sudah dibekukan (penetapan {id}); daftar yang sudah dibekukan tidak pernah diganti"
+            ),
+            (
+                StoreError::SelectionProgrammeChanged {
+                    programme,
+                    computed,
+                    current,
+                },
+                Lang::Id,
+            ) => format!(
+                "program {programme} berubah selama penetapan dihitung: tadinya versi {computed}, kini versi {current}; tidak ada yang dibekukan, ulangi penetapan"
+            ),
+            (StoreError::SelectionRankingChanged { computed, current }, Lang::Id) => format!(
+                "peringkat kesejahteraan berubah selama penetapan dihitung: memakai peringkat {computed}, yang terbaru {current}; tidak ada yang dibekukan, ulangi penetapan"
             ),
             (StoreError::EntitlementNotFound(id), Lang::Id) => {
                 format!("hak bantuan {id} tidak ada")

@@ -133,6 +133,7 @@ fn a_frozen_selection_is_kept_and_proposes_entitlements() {
         .collect();
     let new = NewSelection {
         programme: "PKH-3204".into(),
+        programme_version: 1,
         cycle: 1,
         snapshot: "abc".into(),
         ranking_run: run,
@@ -145,6 +146,29 @@ fn a_frozen_selection_is_kept_and_proposes_entitlements() {
         cut: None,
         content_hash: "h".into(),
     };
+    // Computed from a programme version or a ranking that is no longer current: refused
+    // inside the freezing transaction, nothing frozen.
+    let stale_programme = NewSelection {
+        programme_version: 0,
+        ..new.clone()
+    };
+    assert!(matches!(
+        store.freeze_selection(&stale_programme, &members),
+        Err(StoreError::SelectionProgrammeChanged {
+            computed: 0,
+            current: 1,
+            ..
+        })
+    ));
+    let stale_ranking = NewSelection {
+        ranking_run: run - 1,
+        ..new.clone()
+    };
+    assert!(matches!(
+        store.freeze_selection(&stale_ranking, &members),
+        Err(StoreError::SelectionRankingChanged { .. })
+    ));
+    assert!(store.selection("PKH-3204", 1).unwrap().is_none());
     store.freeze_selection(&new, &members).unwrap();
     assert!(matches!(
         store.freeze_selection(&new, &members),

@@ -310,6 +310,24 @@ pub(crate) fn freeze_selection(
         )
         .optional()?
         .ok_or_else(|| StoreError::ProgrammeNotFound(s.programme.clone()))?;
+    // The selection was computed from a programme version and a ranking read before this
+    // transaction: freeze it only if both are still the current ones.
+    if version as u32 != s.programme_version {
+        return Err(StoreError::SelectionProgrammeChanged {
+            programme: s.programme.clone(),
+            computed: s.programme_version,
+            current: version as u32,
+        });
+    }
+    let latest: Option<i64> = tx.query_row("SELECT MAX(id) FROM ranking_runs", [], |r| r.get(0))?;
+    if let Some(current) = latest
+        && current != s.ranking_run
+    {
+        return Err(StoreError::SelectionRankingChanged {
+            computed: s.ranking_run,
+            current,
+        });
+    }
     let existing: Option<i64> = tx
         .query_row(
             "SELECT id FROM selections WHERE programme_id = ?1 AND cycle = ?2",
