@@ -91,6 +91,16 @@ impl Context {
         bar
     }
 
+    /// A progress bar labelled `label`, drawn as long work of the application layer reports
+    /// ([`setara_app::Progress`]); hidden as [`Context::progress`] says.
+    pub fn bar(&self, label: &str) -> Bar<'_> {
+        Bar {
+            ctx: self,
+            label: label.to_string(),
+            bar: None,
+        }
+    }
+
     /// Print a line for people (stdout), unless quiet or JSON output was asked for.
     pub fn say(&self, line: impl AsRef<str>) {
         if !self.quiet && !self.json {
@@ -127,4 +137,28 @@ pub fn show_path(p: &Path) -> String {
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
         .map(|r| if r.is_empty() { ".".to_string() } else { r })
         .unwrap_or_else(|| p.display().to_string())
+}
+
+/// A progress bar for work of the application layer: created when the work says how much there
+/// is, cleared when it ends.
+pub struct Bar<'a> {
+    ctx: &'a Context,
+    label: String,
+    bar: Option<ProgressBar>,
+}
+
+impl setara_app::Progress for Bar<'_> {
+    fn start(&mut self, total: u64) {
+        self.bar = Some(self.ctx.progress(total, &self.label));
+    }
+    fn set(&mut self, done: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(done);
+        }
+    }
+    fn finish(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+    }
 }

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use setara_core::{Disability, Lang, RegionCode};
+use setara_core::{Disability, Lang, RegionCode, Regions};
 use setara_rules::{Bitmap, Inputs, MAX_RULE_BYTES, Ranking, Rule, Warning};
 use setara_snapshot::ranking::RankingError;
 use setara_snapshot::{Column, Snapshot};
-use setara_store::{RankingInfo, Store};
+use setara_store::{RankingInfo, Store, StoredProgramme};
 use setara_targeting::vulnerability::Member;
+use setara_targeting::{Checked, Households, Selection};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
@@ -267,4 +268,61 @@ pub fn vulnerability(snap: &Snapshot, on: NaiveDate) -> Vec<u16> {
 /// Does the rule text use `receives(`? Then the beneficiary bitmaps must be built.
 pub fn uses_receives(rule: &str) -> bool {
     rule.contains("receives")
+}
+
+// What the targeting commands (target, explain, overlap) share: a programme loaded and
+// checked, its rule compiled within its area and evaluated, and the selection of one cycle.
+
+/// A programme loaded and checked, with its compiled rule restricted to its area.
+pub struct Loaded {
+    pub stored: StoredProgramme,
+    pub checked: Checked,
+}
+
+pub fn load_programme(store: &dyn Store, code: &str) -> Result<Loaded> {
+    let stored = store
+        .programme(code)?
+        .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(code.to_string()))?;
+    let checked = stored.programme.check(Regions::kemendagri_2025())?;
+    Ok(Loaded { stored, checked })
+}
+
+/// Compile `rule` within the programme's area (one more clause, so that explanations show it
+/// too): the rule's own errors, limits and warnings point into the rule as written.
+pub fn compile_in_area(rule: &str, area: Option<RegionCode>, codes: &[String]) -> Result<Rule> {
+    match area {
+        None => check_rule(rule, codes),
+        Some(area) => check_rule_in(rule, area, codes),
+    }
+}
+
+/// Evaluate a rule (within the area) over the ranked snapshot.
+pub fn eligible(rule: &Rule, inputs: &RuleInputs, ranked: &Ranked) -> Result<Bitmap> {
+    rule.evaluate(&inputs.inputs(ranked))
+        .map_err(|e| rule_failure(rule.source(), &e))
+}
+
+/// The ranked snapshot's household columns as a selection reads them; `vulnerable` is
+/// [`vulnerability`] of the snapshot, computed by the caller.
+fn households<'a>(ranked: &'a Ranked, vulnerable: &'a [u16]) -> Households<'a> {
+    Households {
+        kk: ranked.snapshot.kk().values(),
+        members: ranked.snapshot.members().values(),
+        region: ranked.snapshot.region().values(),
+        desil: &ranked.columns.desil,
+        score: &ranked.columns.score,
+        vulnerability: vulnerable,
+    }
+}
+
+/// Run the selection of one cycle over the eligible households of the ranked snapshot
+/// ([`setara_targeting::run_selection`]).
+pub fn run_selection(checked: &Checked, ranked: &Ranked, bits: &Bitmap) -> Result<Selection> {
+    let on = crate::targeting::reference_date(&ranked.snapshot);
+    let vulnerable = vulnerability(&ranked.snapshot, on);
+    Ok(setara_targeting::run_selection(
+        checked,
+        &households(ranked, &vulnerable),
+        bits.iter_ones(),
+    )?)
 }

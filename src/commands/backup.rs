@@ -19,7 +19,12 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 use setara_ledger::backup::{Sha256Reader, WriterLock, committed_len, copy_prefix};
 
-use crate::commands::ledger::{Found, LOCK_WAIT, check_ledger, ledger_failure};
+use setara_app::ledger::{Found, LOCK_WAIT, check_ledger};
+
+/// A ledger error as the user sees it ([`setara_app::ledger::ledger_error`]).
+fn ledger_failure(e: &setara_ledger::Error) -> Failure {
+    setara_app::ledger::ledger_error(e).into()
+}
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
 
@@ -447,7 +452,7 @@ pub fn run_backup(ctx: &Context, a: BackupArgs) -> Result<()> {
     }
     let store = ctx.open_store()?;
     // A ledger the store cannot trust (missing, short, re-keyed) is not backed up as if sound.
-    let found = check_ledger(ctx, store.as_ref())?;
+    let found = check_ledger(&ctx.app(), store.as_ref())?;
     let ledger_dir = data.join(LEDGER);
 
     let tmp = tempfile::Builder::new()

@@ -185,7 +185,11 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
         "Writing the columnar snapshot",
     );
     let t = Instant::now();
-    let info = super::snapshot::take_snapshot(ctx, store.as_ref())?;
+    let info = setara_app::registry::take_snapshot(
+        &ctx.app(),
+        store.as_ref(),
+        &mut ctx.bar(ctx.t("snapshot", "snapshot")),
+    )?;
     drop(store);
     timings.push(("snapshot", t.elapsed().as_secs_f64()));
 

@@ -7,10 +7,10 @@ use setara_core::{Kk, Lang};
 use setara_rules::Explanation;
 use setara_targeting::{Cut, Decision, rupiah};
 
-use super::target::{compile_in_area, eligible, load_programme, run_selection};
 use crate::context::Context;
 use crate::failure::{Failure, Kind, Result};
 use crate::targeting::{RuleInputs, load_ranking, uses_receives};
+use crate::targeting::{compile_in_area, eligible, load_programme, run_selection};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {

@@ -220,7 +220,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             "  {}: {} Rp {}/{}, {} {}",
             t("Survei", "Survey"),
             t("pengeluaran per kapita", "consumption per capita"),
-            group_thousands(s.consumption_per_capita.0),
+            setara_core::number::group_thousands(s.consumption_per_capita.0),
             t("bulan", "month"),
             t("bobot", "weight"),
             s.weight
@@ -313,19 +313,6 @@ fn print_change(c: &Change) {
     );
 }
 
-/// 1234567 → "1.234.567" (Indonesian grouping).
-pub fn group_thousands(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if v < 0 { format!("-{out}") } else { out }
-}
-
 fn correct(ctx: &Context, a: CorrectArgs) -> Result<()> {
     let kk = parse_kk(&a.kk)?;
     let nik = a
@@ -360,15 +347,4 @@ fn correct(ctx: &Context, a: CorrectArgs) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_grouped_with_dots() {
-        assert_eq!(super::group_thousands(0), "0");
-        assert_eq!(super::group_thousands(582_932), "582.932");
-        assert_eq!(super::group_thousands(1_234_567), "1.234.567");
-        assert_eq!(super::group_thousands(-1000), "-1.000");
-    }
 }

@@ -7,9 +7,9 @@ use clap::Args;
 use setara_core::{Level, RegionCode, Regions};
 use setara_targeting::{OrgType, rupiah};
 
-use super::target::load_programme;
 use crate::context::Context;
 use crate::failure::{Failure, Result};
+use crate::targeting::load_programme;
 use crate::targeting::{kk_rows, load_ranking};
 
 /// Cells resting on fewer households are suppressed in published tables.

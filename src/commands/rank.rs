@@ -126,7 +126,11 @@ pub fn run(ctx: &Context, a: RankArgs) -> Result<()> {
     }
     let started = Instant::now();
     let mut store = ctx.open_store()?;
-    let info = super::snapshot::take_snapshot(ctx, store.as_ref())?;
+    let info = setara_app::registry::take_snapshot(
+        &ctx.app(),
+        store.as_ref(),
+        &mut ctx.bar(ctx.t("snapshot", "snapshot")),
+    )?;
     let snap = Snapshot::open(&info.dir)?;
     let snapshot_seconds = started.elapsed().as_secs_f64();
     let fitting = Instant::now();

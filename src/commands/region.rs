@@ -125,7 +125,7 @@ pub fn run(ctx: &Context, a: RegionArgs) -> Result<()> {
             out!(
                 "               {}: {}",
                 ctx.t("penduduk", "population"),
-                super::household::group_thousands(p.total as i64)
+                setara_core::number::group_thousands(p.total as i64)
             );
             if let Some(a) = r.area_km2 {
                 out!(", {}: {a} km²", ctx.t("luas", "area"));

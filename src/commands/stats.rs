@@ -659,7 +659,7 @@ fn fmt_value(key: &str, v: f64) -> String {
             if v.abs() >= 1e15 {
                 format!("{v:.3e}")
             } else if v.abs() >= 1000.0 {
-                crate::commands::household::group_thousands(v.round() as i64)
+                setara_core::number::group_thousands(v.round() as i64)
             } else {
                 format!("{v:.2}")
             }

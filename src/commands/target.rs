@@ -10,15 +10,15 @@ use setara_core::{Bps, Kk, Level, RegionCode, Regions};
 use setara_registry::writer::{Dialect, csv_writer};
 use setara_rules::{Bitmap, Rule, count_persons};
 use setara_snapshot::Column;
-use setara_store::{NewSelection, SelectionMember, Store, StoredProgramme};
-use setara_targeting::{Checked, Households, Known, ListHeader, Selection, cut_of, rupiah};
+use setara_store::{NewSelection, SelectionMember};
+use setara_targeting::{Known, ListHeader, cut_of, rupiah};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
 use crate::output::OutputFile;
 use crate::targeting::{
-    Ranked, RuleInputs, check_rule, check_rule_in, kk_rows, load_ranking, rule_failure,
-    show_warnings, uses_receives, vulnerability, warnings_json,
+    Loaded, Ranked, RuleInputs, compile_in_area, eligible, kk_rows, load_programme, load_ranking,
+    rule_failure, run_selection, show_warnings, uses_receives, warnings_json,
 };
 
 #[derive(Debug, Args)]
@@ -68,29 +68,6 @@ pub struct TargetArgs {
     pub very_poor: f64,
 }
 
-/// A programme loaded and checked, with its compiled rule restricted to its area.
-pub struct Loaded {
-    pub stored: StoredProgramme,
-    pub checked: Checked,
-}
-
-pub fn load_programme(store: &dyn Store, code: &str) -> Result<Loaded> {
-    let stored = store
-        .programme(code)?
-        .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(code.to_string()))?;
-    let checked = stored.programme.check(Regions::kemendagri_2025())?;
-    Ok(Loaded { stored, checked })
-}
-
-/// Compile `rule` within the programme's area (one more clause, so that explanations show it
-/// too): the rule's own errors, limits and warnings point into the rule as written.
-pub fn compile_in_area(rule: &str, area: Option<RegionCode>, codes: &[String]) -> Result<Rule> {
-    match area {
-        None => check_rule(rule, codes),
-        Some(area) => check_rule_in(rule, area, codes),
-    }
-}
-
 /// `households × benefit`, or an error: money is never a wrapped number.
 fn cost_of(households: u64, benefit: i64) -> Result<i64> {
     i64::try_from(households)
@@ -109,12 +86,6 @@ fn cost_of(households: u64, benefit: i64) -> Result<i64> {
                 ),
             )
         })
-}
-
-/// Evaluate a rule (within the area) over the ranked snapshot.
-pub fn eligible(rule: &Rule, inputs: &RuleInputs, ranked: &Ranked) -> Result<Bitmap> {
-    rule.evaluate(&inputs.inputs(ranked))
-        .map_err(|e| rule_failure(rule.source(), &e))
 }
 
 /// The grouping level one below the area (provinces for a national programme).
@@ -311,31 +282,6 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// The ranked snapshot's household columns as a selection reads them; `vulnerable` is
-/// [`vulnerability`] of the snapshot, computed by the caller.
-fn households<'a>(ranked: &'a Ranked, vulnerable: &'a [u16]) -> Households<'a> {
-    Households {
-        kk: ranked.snapshot.kk().values(),
-        members: ranked.snapshot.members().values(),
-        region: ranked.snapshot.region().values(),
-        desil: &ranked.columns.desil,
-        score: &ranked.columns.score,
-        vulnerability: vulnerable,
-    }
-}
-
-/// Run the selection of one cycle over the eligible households of the ranked snapshot
-/// ([`setara_targeting::run_selection`]).
-pub fn run_selection(checked: &Checked, ranked: &Ranked, bits: &Bitmap) -> Result<Selection> {
-    let on = crate::targeting::reference_date(&ranked.snapshot);
-    let vulnerable = vulnerability(&ranked.snapshot, on);
-    Ok(setara_targeting::run_selection(
-        checked,
-        &households(ranked, &vulnerable),
-        bits.iter_ones(),
-    )?)
 }
 
 /// The content hash of a frozen list ([`setara_targeting::content_hash`]) as the store keeps it

@@ -52,7 +52,11 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let mut store = ctx.open_store()?;
     // The rules run on a snapshot of the registry as it is now.
-    let info = super::snapshot::take_snapshot(ctx, store.as_ref())?;
+    let info = setara_app::registry::take_snapshot(
+        &ctx.app(),
+        store.as_ref(),
+        &mut ctx.bar(ctx.t("snapshot", "snapshot")),
+    )?;
     let snap = Snapshot::open(&info.dir)?;
     let today = chrono::Utc::now().date_naive();
     let report = verify(

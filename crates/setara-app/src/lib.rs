@@ -19,6 +19,7 @@ pub mod data_dir;
 pub mod entitlement;
 pub mod error;
 pub mod ledger;
+pub mod progress;
 pub mod registry;
 pub mod review;
 
@@ -28,6 +29,7 @@ pub use caller::{Caller, Role};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use data_dir::DataDir;
 pub use error::{Error, ErrorKind, Result};
+pub use progress::{NoProgress, Progress};
 
 /// What every operation works on: the data directory and the clock.
 #[derive(Clone)]

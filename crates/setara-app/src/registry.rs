@@ -111,3 +111,53 @@ pub fn correct(app: &App, caller: &Caller, req: &CorrectRequest) -> Result<Chang
         actor: caller.actor.clone(),
     })?)
 }
+
+/// Write a columnar snapshot of everything in `store` under the data directory's
+/// `snapshots/` (named by its content hash; an identical one is reused). Progress is counted
+/// in households.
+pub fn take_snapshot(
+    app: &App,
+    store: &dyn setara_store::Store,
+    progress: &mut dyn crate::Progress,
+) -> Result<setara_snapshot::SnapshotInfo> {
+    let counts = store.counts()?;
+    progress.start(counts.households);
+    let mut builder = setara_snapshot::SnapshotBuilder::with_capacity(
+        counts.households as usize,
+        counts.persons as usize,
+    );
+    let mut n = 0u64;
+    let mut failed = None;
+    let scanned = store.scan(&mut |h, members| {
+        if let Err(e) = builder.add(h, members) {
+            failed = Some(e);
+            return Err(setara_store::StoreError::Corrupt("snapshot".into()));
+        }
+        n += 1;
+        if n.is_multiple_of(8192) {
+            progress.set(n);
+        }
+        Ok(())
+    });
+    if let Err(e) = scanned {
+        progress.finish();
+        return Err(match failed.take() {
+            // A household the snapshot cannot hold is the data's problem; the snapshot's
+            // message names its KK.
+            Some(f) => Error::invalid(
+                "snapshot_household_invalid",
+                format!("snapshot: {f}"),
+                format!("snapshot: {f}"),
+            ),
+            None => e.into(),
+        });
+    }
+    progress.finish();
+    builder.write(&app.data.snapshots()).map_err(|e| {
+        Error::internal(
+            "snapshot",
+            format!("snapshot: {e}"),
+            format!("snapshot: {e}"),
+        )
+    })
+}

@@ -7,6 +7,7 @@ pub mod bps;
 pub mod id;
 pub mod lang;
 pub mod model;
+pub mod number;
 pub mod plausible;
 pub mod region;
 pub mod regions;

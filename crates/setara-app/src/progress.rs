@@ -1,0 +1,18 @@
+//! How long work tells its caller how far it got: the CLI draws a bar, the server will publish
+//! a job's progress. Operations call these; they never draw anything themselves.
+
+/// Progress of one piece of long work, in units the work chooses (households, rows, bytes).
+pub trait Progress {
+    /// The work starts; `total` units are expected (0: unknown).
+    fn start(&mut self, _total: u64) {}
+    /// `done` units are done so far.
+    fn set(&mut self, _done: u64) {}
+    /// The work is over (successfully or not).
+    fn finish(&mut self) {}
+}
+
+/// Nobody is watching.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
