@@ -74,23 +74,9 @@ impl Failure {
         }
     }
 
-    /// An I/O problem with a path.
+    /// An I/O problem with a path ([`setara_app::Error::io`]).
     pub fn io(path: &std::path::Path, e: &std::io::Error) -> Failure {
-        let kind = if e.kind() == std::io::ErrorKind::NotFound {
-            Kind::Invalid
-        } else {
-            Kind::Failed
-        };
-        Failure::new(
-            kind,
-            if kind == Kind::Invalid {
-                "file_not_found"
-            } else {
-                "file_io"
-            },
-            format!("{}: {}", path.display(), io_id(e)),
-            format!("{}: {e}", path.display()),
-        )
+        setara_app::Error::io(path, e).into()
     }
 
     pub fn message(&self, lang: Lang) -> &str {
@@ -98,16 +84,6 @@ impl Failure {
             Lang::Id => &self.id,
             Lang::En => &self.en,
         }
-    }
-}
-
-fn io_id(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "berkas tidak ditemukan".into(),
-        PermissionDenied => "akses ditolak".into(),
-        AlreadyExists => "sudah ada".into(),
-        _ => format!("galat masukan/keluaran: {e}"),
     }
 }
 

@@ -10,7 +10,7 @@ use setara_core::{Disability, Lang, RegionCode, Regions};
 use setara_rules::{Bitmap, Inputs, MAX_RULE_BYTES, Ranking, Rule, Warning};
 use setara_snapshot::ranking::RankingError;
 use setara_snapshot::{Column, Snapshot};
-use setara_store::{RankingInfo, Store, StoredProgramme};
+use setara_store::{Store, StoredProgramme};
 use setara_targeting::vulnerability::Member;
 use setara_targeting::{Checked, Households, Selection};
 
@@ -39,8 +39,7 @@ pub fn read_ranking(path: &Path, households: usize) -> Result<RankingColumns> {
     setara_snapshot::ranking::read_ranking(path, households).map_err(ranking_failure)
 }
 
-/// A ranking file's error as a failure (exit 3): paths shown from the current directory; an
-/// I/O error worded as every other file's.
+/// A ranking file's error as a failure (exit 3) ([`setara_app::ranking::ranking_error`]).
 fn ranking_failure(e: RankingError) -> Failure {
     match e {
         RankingError::Io { path, source, .. } => Failure::io(&path, &source),
@@ -48,42 +47,13 @@ fn ranking_failure(e: RankingError) -> Failure {
     }
 }
 
-/// The latest ranking, its snapshot and its columns.
-pub struct Ranked {
-    pub info: RankingInfo,
-    pub snapshot: Snapshot,
-    pub columns: RankingColumns,
-}
+pub use setara_app::ranking::Ranked;
 
-/// Load the latest ranking run; a clear error when there is none. Warns when the registry has a
-/// newer snapshot than the one ranked.
+/// Load the latest ranking run ([`setara_app::ranking::load_ranking`]); warns when the registry
+/// has a newer snapshot than the one ranked.
 pub fn load_ranking(ctx: &Context, store: &dyn Store) -> Result<Ranked> {
-    let info = store.rankings()?.into_iter().next().ok_or_else(|| {
-        Failure::invalid(
-            "ranking_none",
-            "belum ada peringkat kesejahteraan: jalankan `setara rank` dahulu",
-            "there is no welfare ranking yet: run `setara rank` first",
-        )
-    })?;
-    let dir = ctx.snapshots_dir().join(&info.snapshot);
-    let snapshot = Snapshot::open(&dir).map_err(|e| {
-        Failure::failed(
-            "ranking_snapshot_missing",
-            format!(
-                "snapshot {} yang dipakai peringkat {} tidak dapat dibuka ({e}); jalankan `setara rank` lagi",
-                info.snapshot, info.id
-            ),
-            format!(
-                "snapshot {} of ranking {} cannot be opened ({e}); run `setara rank` again",
-                info.snapshot, info.id
-            ),
-        )
-    })?;
-    let columns = read_ranking(&ctx.data_dir.join(&info.file), snapshot.household_count())?;
-    if !ctx.quiet
-        && let Ok(latest) = setara_snapshot::latest_hash(&ctx.snapshots_dir())
-        && latest != info.snapshot
-    {
+    let ranked = setara_app::ranking::load_ranking(&ctx.app(), store)?;
+    if !ctx.quiet && ranked.stale {
         errln!(
             "{}",
             ctx.t(
@@ -92,11 +62,7 @@ pub fn load_ranking(ctx: &Context, store: &dyn Store) -> Result<Ranked> {
             )
         );
     }
-    Ok(Ranked {
-        info,
-        snapshot,
-        columns,
-    })
+    Ok(ranked)
 }
 
 /// A rule's error as a failure with the rule crate's stable code (`rule_syntax`,

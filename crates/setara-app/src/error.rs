@@ -87,11 +87,38 @@ impl Error {
         Error::new(kind, e.code(), e.message(Lang::Id), e.message(Lang::En))
     }
 
+    /// An I/O problem with a file: a missing file is the request's problem (`file_not_found`),
+    /// anything else the system's (`file_io`).
+    pub fn io(path: &std::path::Path, e: &std::io::Error) -> Error {
+        let (kind, code) = if e.kind() == std::io::ErrorKind::NotFound {
+            (ErrorKind::NotFound, "file_not_found")
+        } else {
+            (ErrorKind::Internal, "file_io")
+        };
+        Error::new(
+            kind,
+            code,
+            format!("{}: {}", path.display(), io_id(e)),
+            format!("{}: {e}", path.display()),
+        )
+    }
+
     pub fn message(&self, lang: Lang) -> &str {
         match lang {
             Lang::Id => &self.id,
             Lang::En => &self.en,
         }
+    }
+}
+
+/// An I/O error in Bahasa Indonesia.
+fn io_id(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "berkas tidak ditemukan".into(),
+        PermissionDenied => "akses ditolak".into(),
+        AlreadyExists => "sudah ada".into(),
+        _ => format!("galat masukan/keluaran: {e}"),
     }
 }
 

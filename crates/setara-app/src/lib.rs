@@ -20,6 +20,7 @@ pub mod entitlement;
 pub mod error;
 pub mod ledger;
 pub mod progress;
+pub mod ranking;
 pub mod registry;
 pub mod review;
 
