@@ -69,6 +69,11 @@ run_all() {
     LANG_OF_STEP=id step ledger audit
     LANG_OF_STEP=id step ledger fund --programme NOPE --kind budget --amount 5
     step entitlement show 1
+    # A change after the ranking: the next preview warns that the ranking is stale.
+    step household correct "$kk" --field floor --value earth --reason "kunjungan lapangan"
+    step snapshot
+    step target --programme PKH-JABAR --preview
+    LANG_OF_STEP=id step explain --programme PKH-JABAR --household "$kk"
 }
 
 run_all "$before" "$work/before"
