@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use setara_core::{Disability, Lang, RegionCode, Regions};
+use setara_core::{Disability, RegionCode, Regions};
 use setara_rules::{Bitmap, Inputs, MAX_RULE_BYTES, Ranking, Rule, Warning};
 use setara_snapshot::ranking::RankingError;
 use setara_snapshot::{Column, Snapshot};
@@ -65,35 +65,14 @@ pub fn load_ranking(ctx: &Context, store: &dyn Store) -> Result<Ranked> {
     Ok(ranked)
 }
 
-/// A rule's error as a failure with the rule crate's stable code (`rule_syntax`,
-/// `rule_too_deep`, …): the message, and the rule line with a caret under the column.
+/// A rule's error as a failure ([`setara_app::rules::rule_error`]).
 pub fn rule_failure(source: &str, e: &setara_rules::Error) -> Failure {
-    use setara_core::Localized;
-    Failure::invalid(
-        e.code(),
-        e.render(source, Lang::Id),
-        e.render(source, Lang::En),
-    )
+    setara_app::rules::rule_error(source, e).into()
 }
 
-fn rule_context(programmes: &[String]) -> setara_rules::Context {
-    setara_rules::Context {
-        programmes: programmes.to_vec(),
-        ranking: true,
-    }
-}
-
-/// Parse and type-check a rule; `programmes` are the codes `receives(...)` may name. The
-/// rule's [`warnings`](Rule::warnings) are for the caller to show ([`show_warnings`]).
+/// Parse and type-check a rule ([`setara_app::rules::check_rule`]).
 pub fn check_rule(source: &str, programmes: &[String]) -> Result<Rule> {
-    Rule::compile(source, &rule_context(programmes)).map_err(|e| rule_failure(source, &e))
-}
-
-/// [`check_rule`] restricted to the households inside `area`; errors and warnings point into
-/// `source` as written.
-pub fn check_rule_in(source: &str, area: RegionCode, programmes: &[String]) -> Result<Rule> {
-    Rule::compile_in_region(source, area, &rule_context(programmes))
-        .map_err(|e| rule_failure(source, &e))
+    Ok(setara_app::rules::check_rule(source, programmes)?)
 }
 
 /// A rule's warnings on stderr (unless `--quiet` or `--json`), each with the rule line and a
@@ -253,13 +232,9 @@ pub fn load_programme(store: &dyn Store, code: &str) -> Result<Loaded> {
     Ok(Loaded { stored, checked })
 }
 
-/// Compile `rule` within the programme's area (one more clause, so that explanations show it
-/// too): the rule's own errors, limits and warnings point into the rule as written.
+/// Compile a rule within a programme's area ([`setara_app::rules::compile_in_area`]).
 pub fn compile_in_area(rule: &str, area: Option<RegionCode>, codes: &[String]) -> Result<Rule> {
-    match area {
-        None => check_rule(rule, codes),
-        Some(area) => check_rule_in(rule, area, codes),
-    }
+    Ok(setara_app::rules::compile_in_area(rule, area, codes)?)
 }
 
 /// Evaluate a rule (within the area) over the ranked snapshot.

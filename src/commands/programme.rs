@@ -3,10 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use setara_core::Localized;
 use setara_core::text::printable;
-use setara_core::{Localized, Regions};
-use setara_rules::Warning;
-use setara_store::{SaveMode, Store};
+use setara_store::SaveMode;
 use setara_targeting::programme::MAX_PROGRAMME_BYTES;
 use setara_targeting::{Benefit, Partner, Priority, Programme, rupiah};
 
@@ -338,30 +337,17 @@ fn parse_partner(spec: &str) -> Result<Partner> {
     })
 }
 
-/// Check a programme fully before it is stored: its fields, and its rule against the attribute
-/// schema and the programmes `receives(...)` may name. Returns the rule's warnings, shown on
-/// stderr here and listed in the JSON output by the caller.
-fn check(ctx: &Context, store: &dyn Store, p: &Programme) -> Result<Vec<Warning>> {
-    p.check(Regions::kemendagri_2025())?;
-    let mut known: Vec<String> = store
-        .programmes()?
-        .into_iter()
-        .map(|s| s.programme.code)
-        .collect();
-    if !known.contains(&p.code) {
-        known.push(p.code.clone());
-    }
-    let rule = crate::targeting::check_rule(&p.rule, &known)?;
-    let warnings = rule.warnings().to_vec();
-    crate::targeting::show_warnings(ctx, None, &p.rule, &warnings);
-    Ok(warnings)
-}
-
-/// The reason recorded with a version: one line of text.
-fn check_reason(reason: &str) -> Result<()> {
-    setara_core::text::check_line("reason", reason, setara_core::text::MAX_NOTE_CHARS)
-        .map_err(|e| Failure::from_localized(crate::failure::Kind::Invalid, &e))?;
-    Ok(())
+/// Save a programme through the application layer; the rule's warnings are shown on stderr
+/// here and listed in the JSON output by the caller.
+fn save(
+    ctx: &Context,
+    p: &Programme,
+    reason: &str,
+    mode: SaveMode,
+) -> Result<setara_app::programme::Saved> {
+    let saved = setara_app::programme::save(&ctx.app(), &ctx.caller(), p, reason, mode)?;
+    crate::targeting::show_warnings(ctx, None, &p.rule, &saved.warnings);
+    Ok(saved)
 }
 
 pub fn run(ctx: &Context, c: ProgrammeCommand) -> Result<()> {
@@ -445,10 +431,8 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
         }
     };
     apply(&mut p, &a.fields)?;
-    check_reason(&a.reason)?;
-    let mut store = ctx.open_store()?;
-    let warnings = check(ctx, store.as_ref(), &p)?;
-    let saved = store.save_programme(&p, &ctx.actor, &a.reason, SaveMode::Create)?;
+    let setara_app::programme::Saved { saved, warnings } =
+        save(ctx, &p, &a.reason, SaveMode::Create)?;
     if ctx.json {
         outln!(
             "{}",
@@ -478,11 +462,8 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
             "every programme change needs a reason (--reason)".into(),
         ));
     }
-    check_reason(&a.reason)?;
-    let mut store = ctx.open_store()?;
-    let current = store
-        .programme(&a.programme)?
-        .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(a.programme.clone()))?;
+    setara_app::programme::check_reason(&a.reason)?;
+    let current = setara_app::programme::get(&ctx.app(), &ctx.caller(), &a.programme)?;
     let mut p = match &a.file {
         Some(path) => {
             let p = read_toml(path)?;
@@ -504,8 +485,8 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         None => current.programme.clone(),
     };
     apply(&mut p, &a.fields)?;
-    let warnings = check(ctx, store.as_ref(), &p)?;
-    let saved = store.save_programme(&p, &ctx.actor, &a.reason, SaveMode::Update)?;
+    let setara_app::programme::Saved { saved, warnings } =
+        save(ctx, &p, &a.reason, SaveMode::Update)?;
     if ctx.json {
         let changes: Vec<_> = saved
             .changes
@@ -552,21 +533,13 @@ fn text(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
-    let store = ctx.open_store()?;
-    let stored = store
-        .programme(&a.programme)?
-        .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(a.programme.clone()))?;
+    let shown = setara_app::programme::show(&ctx.app(), &ctx.caller(), &a.programme, a.history)?;
+    let (stored, history, selections) = (&shown.current, &shown.history, &shown.selections);
     let p = &stored.programme;
     if a.toml {
         out!("{}", p.to_toml());
         return Ok(());
     }
-    let history = if a.history {
-        store.programme_history(&p.code)?
-    } else {
-        Vec::new()
-    };
-    let selections = store.selections(&p.code)?;
     if ctx.json {
         let versions: Vec<_> = history
             .iter()
@@ -691,7 +664,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             outln!("    {}: {}", lang.pick(id, en), text(block));
         }
     }
-    for s in &selections {
+    for s in selections {
         outln!(
             "  {} {}: {} {}, {}, {} {} ({})",
             ctx.t("Siklus", "Cycle"),
@@ -726,8 +699,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
 }
 
 fn list(ctx: &Context) -> Result<()> {
-    let store = ctx.open_store()?;
-    let all = store.programmes()?;
+    let all = setara_app::programme::list(&ctx.app(), &ctx.caller())?;
     if ctx.json {
         let rows: Vec<_> = all
             .iter()

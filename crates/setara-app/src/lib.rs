@@ -19,10 +19,12 @@ pub mod data_dir;
 pub mod entitlement;
 pub mod error;
 pub mod ledger;
+pub mod programme;
 pub mod progress;
 pub mod ranking;
 pub mod registry;
 pub mod review;
+pub mod rules;
 
 use std::sync::Arc;
 
