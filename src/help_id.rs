@@ -701,6 +701,10 @@ const TEXTS: &[(&str, &str)] = &[
         "CSV untuk Excel: pemisah `;` dan BOM UTF-8.",
     ),
     (
+        "verify.force",
+        "Ganti berkas yang disebut --csv bila sudah ada.",
+    ),
+    (
         "verify.outlier_sigmas",
         "Tandai pengeluaran tercatat yang sejauh sekian simpangan baku residu dari perkiraan menurut tempat tinggal dan aset keluarga.",
     ),

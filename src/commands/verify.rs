@@ -25,6 +25,9 @@ pub struct VerifyArgs {
     /// CSV for Excel: `;` separator and a UTF-8 BOM.
     #[arg(long)]
     pub excel: bool,
+    /// Replace the file named by --csv if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Flag recorded consumption this many residual standard deviations from what the
     /// household's dwelling and assets predict.
     #[arg(long, default_value_t = 3.5)]
@@ -48,6 +51,10 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             "--outlier-sigmas harus positif",
             "--outlier-sigmas must be positive",
         ));
+    }
+    // A --csv that would replace a file is refused before anything is verified or recorded.
+    if let Some(path) = &a.csv {
+        crate::output::check_target(path, a.force, &[])?;
     }
     let started = std::time::Instant::now();
     let mut store = ctx.open_store()?;
@@ -107,9 +114,9 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             Dialect::Plain
         };
         let open = store.open_findings()?;
-        let file = std::fs::File::create(path).map_err(|e| Failure::io(path, &e))?;
-        let write = || -> std::io::Result<()> {
-            let mut w = csv_writer(std::io::BufWriter::new(file), dialect)?;
+        let mut out = crate::output::OutputFile::create(path, a.force, &[])?;
+        let mut write = || -> std::io::Result<()> {
+            let mut w = csv_writer(out.writer(), dialect)?;
             w.write_record([
                 "rule", "severity", "status", "region", "kk", "nik", "detail", "message",
             ])?;
@@ -136,6 +143,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             w.flush()
         };
         write().map_err(|e| Failure::io(path, &e))?;
+        out.commit()?;
     }
     if ctx.json {
         outln!(
