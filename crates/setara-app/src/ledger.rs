@@ -727,40 +727,60 @@ fn require_programme(store: &dyn Store, programme: &str) -> Result<()> {
 
 /// Record money coming in for a programme.
 pub fn fund(app: &App, caller: &Caller, req: &FundRequest) -> Result<Appended> {
-    let entry = Entry {
-        kind: req.kind.entry_kind(),
-        programme: req.programme.clone(),
-        cycle: req.cycle,
-        amount: check_amount(req.amount)?,
-        channel: check_channel(&req.channel)?,
-        time: app.now(),
-        household: None,
-        reference: match &req.from {
-            Some(f) => Some(format!("from:{}", check_party("--from", f)?)),
-            None => None,
-        },
-    };
+    let party = req.from.as_deref().map(|f| ("--from", "from", f));
+    let entry = programme_money(
+        app,
+        req.kind.entry_kind(),
+        &req.programme,
+        req.cycle,
+        req.amount,
+        &req.channel,
+        party,
+    )?;
     let keyed = Keyed::new(req.idempotency_key.as_deref(), "fund", req)?;
     append_programme_money(app, caller, entry, keyed)
 }
 
 /// Record money going back out of a programme to its funder.
 pub fn return_funds(app: &App, caller: &Caller, req: &ReturnFundsRequest) -> Result<Appended> {
-    let entry = Entry {
-        kind: EntryKind::Return,
-        programme: req.programme.clone(),
-        cycle: req.cycle,
-        amount: check_amount(req.amount)?,
-        channel: check_channel(&req.channel)?,
-        time: app.now(),
-        household: None,
-        reference: match &req.to {
-            Some(t) => Some(format!("to:{}", check_party("--to", t)?)),
-            None => None,
-        },
-    };
+    let party = req.to.as_deref().map(|t| ("--to", "to", t));
+    let entry = programme_money(
+        app,
+        EntryKind::Return,
+        &req.programme,
+        req.cycle,
+        req.amount,
+        &req.channel,
+        party,
+    )?;
     let keyed = Keyed::new(req.idempotency_key.as_deref(), "return_funds", req)?;
     append_programme_money(app, caller, entry, keyed)
+}
+
+/// The entry of a programme's money (funds in, or back to a funder), every value checked;
+/// `party` is (the field that named it, the reference's prefix, the organisation code).
+fn programme_money(
+    app: &App,
+    kind: EntryKind,
+    programme: &str,
+    cycle: u32,
+    amount: i64,
+    channel: &str,
+    party: Option<(&'static str, &str, &str)>,
+) -> Result<Entry> {
+    Ok(Entry {
+        kind,
+        programme: programme.to_string(),
+        cycle,
+        amount: check_amount(amount)?,
+        channel: check_channel(channel)?,
+        time: app.now(),
+        household: None,
+        reference: match party {
+            Some((field, prefix, code)) => Some(format!("{prefix}:{}", check_party(field, code)?)),
+            None => None,
+        },
+    })
 }
 
 /// Append one funds entry (in, or returned to a funder) of an existing programme, and publish
