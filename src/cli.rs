@@ -246,16 +246,10 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
 /// `--scope`: an existing region, and a command that honours it (the others refuse it rather
 /// than show more than the scope).
 fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode, Failure> {
-    let region = setara_core::RegionCode::parse(scope)
-        .map_err(|e| Failure::from_localized(Kind::Usage, &e))?;
-    if !setara_core::Regions::kemendagri_2025().contains(region) {
-        return Err(Failure::new(
-            Kind::Usage,
-            "scope_unknown_region",
-            format!("--scope {region}: kode wilayah tidak dikenal (Kepmendagri 2025)"),
-            format!("--scope {region}: unknown region code (Kepmendagri 2025)"),
-        ));
-    }
+    // The same checks and words as every `--region` (a malformed or unknown code is exit 1).
+    let region = setara_core::Regions::kemendagri_2025()
+        .parse_existing(scope)
+        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
     if !matches!(command, Command::Household(_)) {
         return Err(Failure::new(
             Kind::Usage,

@@ -1712,5 +1712,5 @@ fn a_regional_scope_limits_reads_and_corrections_and_reads_are_logged() {
         "show",
         "1101010101200001",
     ]);
-    assert_eq!((code(&o), err(&o)), (2, "scope_unknown_region".into()));
+    assert_eq!((code(&o), err(&o)), (1, "region_not_found".into()));
 }
