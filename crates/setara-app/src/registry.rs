@@ -35,7 +35,7 @@ pub fn show_household(
     with_history: bool,
     action: &str,
 ) -> Result<HouseholdView> {
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let record = store
         .read_household(
             kk,
@@ -79,7 +79,7 @@ pub fn correct(app: &App, caller: &Caller, req: &CorrectRequest) -> Result<Chang
     caller.require_registry_change()?;
     let reason =
         setara_core::text::check_line("reason", &req.reason, setara_core::text::MAX_NOTE_CHARS)?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     if caller.scope.is_some() {
         let region = store
             .household_region(req.kk)?
