@@ -146,18 +146,12 @@ pub fn take_snapshot(
             // message names its KK.
             Some(f) => Error::invalid(
                 "snapshot_household_invalid",
-                format!("snapshot: {f}"),
-                format!("snapshot: {f}"),
+                setara_core::Localized::message(&f, setara_core::Lang::Id),
+                setara_core::Localized::message(&f, setara_core::Lang::En),
             ),
             None => e.into(),
         });
     }
     progress.finish();
-    builder.write(&app.data.snapshots()).map_err(|e| {
-        Error::internal(
-            "snapshot",
-            format!("snapshot: {e}"),
-            format!("snapshot: {e}"),
-        )
-    })
+    Ok(builder.write(&app.data.snapshots())?)
 }

@@ -322,7 +322,7 @@ pub fn check_party(field: &'static str, s: &str) -> Result<String> {
 pub fn check_reason(s: &str) -> Result<String> {
     if s.trim().is_empty() {
         return Err(Error::invalid(
-            "reason_required",
+            "ledger_reason_required",
             "alasan wajib diisi",
             "a reason is required",
         ));
