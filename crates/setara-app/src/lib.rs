@@ -20,6 +20,7 @@ pub mod data_dir;
 pub mod entitlement;
 pub mod error;
 pub mod ledger;
+pub mod nik;
 pub mod programme;
 pub mod progress;
 pub mod ranking;
