@@ -25,6 +25,8 @@ pub mod ranking;
 pub mod registry;
 pub mod review;
 pub mod rules;
+pub mod stats;
+pub mod system;
 
 use std::sync::Arc;
 
