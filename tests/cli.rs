@@ -1695,14 +1695,7 @@ fn a_regional_scope_limits_reads_and_corrections_and_reads_are_logged() {
     let o = correct("11.01.01", "floor", "earth");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // Commands that do not limit themselves to a region refuse the flag; unknown regions too.
-    let o = t.run(&[
-        "--json",
-        "--scope",
-        "11.01.01",
-        "generate",
-        "--households",
-        "10",
-    ]);
+    let o = t.run(&["--json", "--scope", "11.01.01", "backup", "kopi"]);
     assert_eq!((code(&o), err(&o)), (2, "scope_unsupported".into()));
     let o = t.run(&[
         "--json",
