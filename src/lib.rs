@@ -10,7 +10,5 @@ pub mod failure;
 mod help_id;
 pub mod import;
 pub mod input;
-pub mod mpi_registry;
-pub mod stats_input;
-mod stats_text;
+pub mod render;
 pub mod targeting;

@@ -27,7 +27,9 @@ pub mod ranking;
 pub mod registry;
 pub mod review;
 pub mod rules;
+pub mod stats;
 pub mod stores;
+pub mod system;
 
 use std::sync::Arc;
 
