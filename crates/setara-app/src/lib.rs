@@ -18,13 +18,16 @@ pub mod clock;
 pub mod data_dir;
 pub mod entitlement;
 pub mod error;
+pub mod explain;
 pub mod ledger;
+pub mod overlap;
 pub mod programme;
 pub mod progress;
 pub mod ranking;
 pub mod registry;
 pub mod review;
 pub mod rules;
+pub mod targeting;
 
 use std::sync::Arc;
 
