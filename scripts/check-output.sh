@@ -74,6 +74,24 @@ run_all() {
     step snapshot
     step target --programme PKH-JABAR --preview
     LANG_OF_STEP=id step explain --programme PKH-JABAR --household "$kk"
+    # Ranking and targeting beyond the spine: compare, export, reach, a household's desil
+    # history, overlap of one province, and explanations of other households.
+    step target --programme PKH-JABAR --compare "desil <= 3"
+    LANG_OF_STEP=id step target --programme PKH-JABAR --compare "desil <= 2" --very-poor 0.4
+    step target --programme PKH-JABAR --compare "desil <= 3" --very-poor 2
+    step target --programme PKH-JABAR --export beneficiaries.csv --excel
+    step target --programme PKH-JABAR --export beneficiaries.csv
+    step reach --programme PKH-JABAR
+    LANG_OF_STEP=id step reach --programme PKH-JABAR --by province
+    step rank --household "$kk"
+    step overlap --by regency --region 32
+    local other
+    for line in 3 40 400; do
+        other=$(sed -n ${line}p "$data/input/households.csv" | cut -d, -f1)
+        step explain --programme PKH-JABAR --household "$other"
+    done
+    step explain --programme NOPE --household "$kk"
+    step target --programme PKH-JABAR --select --cycle 9
 }
 
 run_all "$before" "$work/before"
@@ -104,6 +122,13 @@ for f in "$work"/before/*.cmd; do
             status=1
         fi
     done
+done
+for f in "$work"/before/*.csv; do
+    [ -e "$f" ] || continue
+    if ! cmp -s "$f" "$work/after/$(basename "$f")"; then
+        echo "== file $(basename "$f") differs"
+        status=1
+    fi
 done
 steps=$(ls "$work"/before/*.cmd | wc -l)
 if [ $status -eq 0 ]; then

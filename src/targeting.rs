@@ -91,3 +91,36 @@ pub fn truncate(s: &str, n: usize) -> String {
         s.to_string()
     }
 }
+
+/// An error of a targeting operation as the CLI reports it: when it arose after the ranking
+/// was loaded (a rule, the cut, the truth file, a household not in the ranked snapshot, …),
+/// the stale-ranking warning comes first, as it always did; `--very-poor` out of range is a
+/// usage error (exit 2).
+pub fn after_ranking(ctx: &Context, e: setara_app::Error) -> crate::failure::Failure {
+    const AFTER: &[&str] = &[
+        "household_not_ranked",
+        "household_not_found",
+        "compare_bad_very_poor",
+        "truth_unreadable",
+        "truth_column_missing",
+        "truth_bad_row",
+        "file_not_found",
+        "bps_period_unknown",
+        "cycle_out_of_range",
+        "selection_empty",
+        "selection_exists",
+        "selection_programme_changed",
+        "selection_ranking_changed",
+        "money_overflow",
+    ];
+    if (AFTER.contains(&e.code) || e.code.starts_with("rule_"))
+        && setara_app::ranking::is_stale(&ctx.app())
+    {
+        warn_stale(ctx, true);
+    }
+    let mut f = crate::failure::Failure::from(e);
+    if f.code == "compare_bad_very_poor" {
+        f.kind = crate::failure::Kind::Usage;
+    }
+    f
+}

@@ -63,7 +63,8 @@ pub fn run(ctx: &Context, a: ExplainArgs) -> Result<()> {
             programme: a.programme.clone(),
             cycle: a.cycle,
         },
-    )?;
+    )
+    .map_err(|e| crate::targeting::after_ranking(ctx, e))?;
     crate::targeting::warn_stale(ctx, x.stale);
     if ctx.json {
         outln!("{}", serde_json::to_string(&x).expect("serializes"));

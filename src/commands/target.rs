@@ -12,9 +12,9 @@ use setara_registry::writer::{Dialect, csv_writer};
 use setara_targeting::{Rate, rupiah};
 
 use crate::context::{Context, show_path};
-use crate::failure::{Failure, Kind, Result};
+use crate::failure::{Failure, Result};
 use crate::output::OutputFile;
-use crate::targeting::{show_rule_warnings, truncate, warn_stale};
+use crate::targeting::{after_ranking, show_rule_warnings, truncate, warn_stale};
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("action").required(true).args(["preview", "select", "compare", "compare_file", "export"])))]
@@ -76,7 +76,8 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
             &PreviewRequest {
                 programme: a.programme.clone(),
             },
-        )?;
+        )
+        .map_err(|e| after_ranking(ctx, e))?;
         return render_preview(ctx, &p);
     }
     if a.select {
@@ -87,20 +88,13 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
                 programme: a.programme.clone(),
                 cycle: a.cycle,
             },
-        )?;
+        )
+        .map_err(|e| after_ranking(ctx, e))?;
         return render_frozen(ctx, &f);
     }
     let mut alternatives = a.compare.clone();
     for path in &a.compare_file {
         alternatives.push(crate::targeting::read_rule_file(path)?);
-    }
-    if !(a.very_poor > 0.0 && a.very_poor <= 1.0) {
-        return Err(Failure::new(
-            Kind::Usage,
-            "compare_bad_very_poor",
-            "--very-poor harus di antara 0 dan 1",
-            "--very-poor must be between 0 and 1",
-        ));
     }
     let c = setara_app::targeting::compare(
         &app,
@@ -112,7 +106,8 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
             bps_period: a.bps_period.clone(),
             very_poor: a.very_poor,
         },
-    )?;
+    )
+    .map_err(|e| after_ranking(ctx, e))?;
     render_comparison(ctx, &c)
 }
 

@@ -369,3 +369,15 @@ pub fn kk_rows(snap: &Snapshot) -> HashMap<u64, u32> {
         .map(|(i, &k)| (k, i as u32))
         .collect()
 }
+
+/// Whether the latest ranking is older than the registry's latest snapshot (false when there
+/// is no ranking). Cheap: no file of the ranking is read.
+pub fn is_stale(app: &App) -> bool {
+    let Ok(store) = app.data.open_store() else {
+        return false;
+    };
+    let Ok(Some(info)) = store.rankings().map(|r| r.into_iter().next()) else {
+        return false;
+    };
+    setara_snapshot::latest_hash(&app.data.snapshots()).is_ok_and(|latest| latest != info.snapshot)
+}

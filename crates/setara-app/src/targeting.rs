@@ -620,13 +620,6 @@ fn load_truth(app: &App, path: Option<&PathBuf>, ranked: &Ranked) -> Result<Trut
 /// households of their region: counts, truth and errors are of those; the selection is still
 /// the programme's, of which the households of the region are counted.
 pub fn compare(app: &App, caller: &Caller, req: &CompareRequest) -> Result<Comparison> {
-    if !(req.very_poor > 0.0 && req.very_poor <= 1.0) {
-        return Err(Error::invalid(
-            "compare_bad_very_poor",
-            "--very-poor harus di antara 0 dan 1",
-            "--very-poor must be between 0 and 1",
-        ));
-    }
     let store = app.data.open_store()?;
     let loaded = load_programme(store.as_ref(), &req.programme)?;
     let ranked = load_ranking(app, store.as_ref())?;
@@ -641,10 +634,18 @@ pub fn compare(app: &App, caller: &Caller, req: &CompareRequest) -> Result<Compa
         texts.iter().any(|r| uses_receives(r)),
     )?;
     let codes = inputs.codes();
-    let compiled = texts
-        .iter()
-        .map(|t| compile_in_area(t, loaded.checked.area, &codes))
-        .collect::<Result<Vec<Rule>>>()?;
+    let own = compile_in_area(&p.rule, loaded.checked.area, &codes)?;
+    if !(req.very_poor > 0.0 && req.very_poor <= 1.0) {
+        return Err(Error::invalid(
+            "compare_bad_very_poor",
+            "--very-poor harus di antara 0 dan 1",
+            "--very-poor must be between 0 and 1",
+        ));
+    }
+    let mut compiled = vec![own];
+    for t in &req.alternatives {
+        compiled.push(compile_in_area(t, loaded.checked.area, &codes)?);
+    }
     let truth = load_truth(app, req.truth.as_ref(), &ranked)?;
     let bps = Bps::shipped();
     if bps.national(&req.bps_period).is_none() {
