@@ -11,7 +11,10 @@ use crate::failure::Result;
 /// A rule's warnings on stderr (unless `--quiet` or `--json`), each with the rule line and a
 /// caret; `label` says which rule when a command checks several.
 pub fn show_warnings(ctx: &Context, label: Option<&str>, source: &str, warnings: &[Warning]) {
-    let shown: Vec<String> = warnings.iter().map(|w| w.render(source, ctx.lang)).collect();
+    let shown: Vec<String> = warnings
+        .iter()
+        .map(|w| w.render(source, ctx.lang))
+        .collect();
     show_rendered(ctx, label, shown.iter().map(String::as_str));
 }
 

@@ -238,13 +238,9 @@ pub fn run_reach(ctx: &Context, a: ReachArgs) -> Result<()> {
     for d in &r.desil {
         match (d.cell.households, d.cell.persons, d.cell.rupiah_planned) {
             (Some(0), ..) => continue,
-            (Some(h), Some(n), Some(money)) => outln!(
-                "  {:<8} {:>10} {:>10} {:>18}",
-                d.desil,
-                h,
-                n,
-                rupiah(money)
-            ),
+            (Some(h), Some(n), Some(money)) => {
+                outln!("  {:<8} {:>10} {:>10} {:>18}", d.desil, h, n, rupiah(money))
+            }
             _ => outln!("  {:<8} {:>10} {:>10} {:>18}", d.desil, "<10", "–", "–"),
         }
     }

@@ -119,7 +119,11 @@ fn render_preview(ctx: &Context, p: &Preview) -> Result<()> {
         return Ok(());
     }
     let households = p.eligible_households;
-    outln!("{} — {}", p.programme, setara_core::text::printable(&p.name));
+    outln!(
+        "{} — {}",
+        p.programme,
+        setara_core::text::printable(&p.name)
+    );
     let rule_lines: Vec<&str> = p.rule.trim().lines().collect();
     if rule_lines.len() <= 1 {
         outln!(
@@ -379,7 +383,11 @@ fn render_comparison(ctx: &Context, c: &Comparison) -> Result<()> {
             .map(|x| format!("{:.1}%", 100.0 * x))
             .unwrap_or_else(|| "–".into())
     };
-    outln!("{} — {}", c.programme, setara_core::text::printable(&c.name));
+    outln!(
+        "{} — {}",
+        c.programme,
+        setara_core::text::printable(&c.name)
+    );
     for (i, r) in c.rules.iter().enumerate() {
         // One line: a rule's own line breaks and comments would break the table.
         let one = r.rule.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -238,7 +238,10 @@ pub fn explain(app: &App, caller: &Caller, req: &ExplainRequest) -> Result<Expla
             _ => Explanation::LeftOutByBudget {
                 cycle: info.cycle,
                 position: i as u32 + 1,
-                cut: info.cut.as_deref().and_then(|c| serde_json::from_str(c).ok()),
+                cut: info
+                    .cut
+                    .as_deref()
+                    .and_then(|c| serde_json::from_str(c).ok()),
             },
         },
         (None, _, None) => Explanation::NotEligible {

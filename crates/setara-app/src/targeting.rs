@@ -561,7 +561,9 @@ const DEFAULT_TRUTH: &str = "input/truth/households.csv";
 fn load_truth(app: &App, path: Option<&PathBuf>, ranked: &Ranked) -> Result<Truth> {
     let n = ranked.snapshot.household_count();
     let default = app.data.root().join(DEFAULT_TRUTH);
-    let path = path.cloned().or_else(|| default.exists().then_some(default));
+    let path = path
+        .cloned()
+        .or_else(|| default.exists().then_some(default));
     if let Some(path) = path {
         let shown = app.data.show(&path);
         let rows = kk_rows(&ranked.snapshot);
@@ -572,7 +574,8 @@ fn load_truth(app: &App, path: Option<&PathBuf>, ranked: &Ranked) -> Result<Trut
             std::io::BufReader::new(file),
             setara_registry::limits::MAX_LINE_BYTES,
         ));
-        let unreadable = |e: csv::Error| Error::invalid("truth_unreadable", e.to_string(), e.to_string());
+        let unreadable =
+            |e: csv::Error| Error::invalid("truth_unreadable", e.to_string(), e.to_string());
         let headers = r.headers().map_err(unreadable)?.clone();
         let col = |name: &str| {
             headers.iter().position(|h| h == name).ok_or_else(|| {

@@ -128,10 +128,12 @@ fn access_log(app: &App, action: &str) -> Vec<(String, String)> {
     let mut st = db
         .prepare("SELECT actor, kk FROM access_log WHERE action = ?1 ORDER BY id")
         .unwrap();
-    st.query_map([action], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.to_string())))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    st.query_map([action], |r| {
+        Ok((r.get(0)?, r.get::<_, i64>(1)?.to_string()))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
 }
 
 #[test]
@@ -403,7 +405,12 @@ fn a_regional_scope_limits_every_read() {
     )
     .unwrap();
     assert_eq!(reach.households, mine_rows.rows.len() as u64);
-    assert!(reach.regions.iter().all(|r| in_bogor(&r.region.to_string())));
+    assert!(
+        reach
+            .regions
+            .iter()
+            .all(|r| in_bogor(&r.region.to_string()))
+    );
 
     // The ranking is national; a household's history is read within the scope.
     let e = setara_app::ranking::rank(
