@@ -90,6 +90,24 @@ run_all() {
     step snapshot
     step target --programme PKH-JABAR --preview
     LANG_OF_STEP=id step explain --programme PKH-JABAR --household "$kk"
+    # Ranking and targeting beyond the spine: compare, export, reach, a household's desil
+    # history, overlap of one province, and explanations of other households.
+    step target --programme PKH-JABAR --compare "desil <= 3"
+    LANG_OF_STEP=id step target --programme PKH-JABAR --compare "desil <= 2" --very-poor 0.4
+    step target --programme PKH-JABAR --compare "desil <= 3" --very-poor 2
+    step target --programme PKH-JABAR --export beneficiaries.csv --excel
+    step target --programme PKH-JABAR --export beneficiaries.csv
+    step reach --programme PKH-JABAR
+    LANG_OF_STEP=id step reach --programme PKH-JABAR --by province
+    step rank --household "$kk"
+    step overlap --by regency --region 32
+    local other
+    for line in 3 40 400; do
+        other=$(sed -n ${line}p "$data/input/households.csv" | cut -d, -f1)
+        step explain --programme PKH-JABAR --household "$other"
+    done
+    step explain --programme NOPE --household "$kk"
+    step target --programme PKH-JABAR --select --cycle 9
     # The ledger's proofs, receipts checked offline, a programme edited by flags, backup and
     # restore.
     step ledger vkey
@@ -137,7 +155,7 @@ for f in "$work"/before/*.cmd; do
     done
 done
 # Files the steps wrote (CSV tables, SVG pictures).
-for f in "$work"/before/stats-*; do
+for f in "$work"/before/stats-* "$work"/before/*.csv; do
     [ -e "$f" ] || continue
     name=$(basename "$f")
     if ! cmp -s "$f" "$work/after/$name"; then

@@ -250,7 +250,16 @@ fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode
     let region = setara_core::Regions::kemendagri_2025()
         .parse_existing(scope)
         .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
-    if !matches!(command, Command::Household(_) | Command::Stats(_)) {
+    if !matches!(
+        command,
+        Command::Household(_)
+            | Command::Stats(_)
+            | Command::Rank(_)
+            | Command::Target(_)
+            | Command::Explain(_)
+            | Command::Overlap(_)
+            | Command::Reach(_)
+    ) {
         return Err(Failure::new(
             Kind::Usage,
             "scope_unsupported",
