@@ -16,9 +16,14 @@
 pub mod caller;
 pub mod clock;
 pub mod data_dir;
+pub mod demo;
 pub mod entitlement;
 pub mod error;
+pub mod generate;
+pub mod input;
 pub mod ledger;
+pub mod memory;
+pub mod output;
 pub mod programme;
 pub mod progress;
 pub mod ranking;
