@@ -110,9 +110,12 @@ fn import_child() {
         force: false,
         dialect: setara_registry::writer::Dialect::Plain,
     };
-    let r = setara_app::registry::import::import(&app, &caller, &req, &mut Markers {
-        last_reported: 0,
-    })
+    let r = setara_app::registry::import::import(
+        &app,
+        &caller,
+        &req,
+        &mut Markers { last_reported: 0 },
+    )
     .unwrap();
     assert!(r.committed);
 }

@@ -158,7 +158,11 @@ fn print_file_link(ctx: &Context, r: &FileLinkResult) {
 }
 
 fn dialect(excel: bool) -> Dialect {
-    if excel { Dialect::Excel } else { Dialect::Plain }
+    if excel {
+        Dialect::Excel
+    } else {
+        Dialect::Plain
+    }
 }
 
 pub fn run_dedup(ctx: &Context, a: DedupArgs) -> Result<()> {

@@ -88,7 +88,10 @@ mod tests {
         );
         let long = dir.path().join("long");
         std::fs::write(&long, "desil <= 4").unwrap();
-        assert_eq!(read_text(&d, &long, &RULE).unwrap_err().code, "rule_too_long");
+        assert_eq!(
+            read_text(&d, &long, &RULE).unwrap_err().code,
+            "rule_too_long"
+        );
         let bad = dir.path().join("bad");
         std::fs::write(&bad, b"a\nb\xff").unwrap();
         let e = read_text(&d, &bad, &RULE).unwrap_err();
@@ -99,7 +102,9 @@ mod tests {
         assert_eq!(read_text(&d, &ok, &RULE).unwrap(), "desil<4");
         // A file that never ends stops at the limit.
         assert_eq!(
-            read_text(&d, Path::new("/dev/zero"), &RULE).unwrap_err().code,
+            read_text(&d, Path::new("/dev/zero"), &RULE)
+                .unwrap_err()
+                .code,
             "rule_too_long"
         );
     }

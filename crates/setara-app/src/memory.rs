@@ -187,14 +187,30 @@ mod tests {
         };
         let what = ("Ini", "This");
         let out = Path::new("out");
-        let e = room_for(&DataDir::new("x"), need, Some(2_000_000_000), Some(1 << 50), out, what).unwrap_err();
+        let e = room_for(
+            &DataDir::new("x"),
+            need,
+            Some(2_000_000_000),
+            Some(1 << 50),
+            out,
+            what,
+        )
+        .unwrap_err();
         assert_eq!(e.code, "size_exceeds_memory");
         assert!(
             e.en.contains("19.4 GB") && e.en.contains("2.0 GB"),
             "{}",
             e.en
         );
-        let e = room_for(&DataDir::new("x"), need, Some(1 << 40), Some(64_000_000_000), out, what).unwrap_err();
+        let e = room_for(
+            &DataDir::new("x"),
+            need,
+            Some(1 << 40),
+            Some(64_000_000_000),
+            out,
+            what,
+        )
+        .unwrap_err();
         assert_eq!(e.code, "size_exceeds_disk");
         assert!(
             e.id.contains("108.0 GB") && e.id.contains("64.0 GB"),
@@ -202,7 +218,17 @@ mod tests {
             e.id
         );
         assert!(room_for(&DataDir::new("x"), need, None, None, out, what).is_ok());
-        assert!(room_for(&DataDir::new("x"), need, Some(1 << 40), Some(1 << 40), out, what).is_ok());
+        assert!(
+            room_for(
+                &DataDir::new("x"),
+                need,
+                Some(1 << 40),
+                Some(1 << 40),
+                out,
+                what
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -254,7 +254,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.csv");
         std::fs::write(&input, "precious").unwrap();
-        let e = OutputFile::create(&d(), &input, true, &[&input]).err().unwrap();
+        let e = OutputFile::create(&d(), &input, true, &[&input])
+            .err()
+            .unwrap();
         assert_eq!(e.code, "output_is_input");
         let e = OutputFile::create(&d(), &input, false, &[]).err().unwrap();
         assert_eq!(e.code, "output_exists");

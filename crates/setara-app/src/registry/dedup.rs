@@ -692,8 +692,8 @@ pub fn dedup_persons(
         .map_err(|e| linkage_failure(shown, ErrorKind::Invalid, e, Some(config_file)))?;
     let mut store = app.data.open_store()?;
     let persons = store.linkage_persons(scope)?;
-    let mut table = Table::new(COLUMNS)
-        .map_err(|e| linkage_failure(shown, ErrorKind::Internal, e, None))?;
+    let mut table =
+        Table::new(COLUMNS).map_err(|e| linkage_failure(shown, ErrorKind::Internal, e, None))?;
     for p in &persons {
         table
             .push_row([
@@ -710,8 +710,8 @@ pub fn dedup_persons(
     let linkage = setara_linkage::dedup(&table, &config);
     progress.finish();
     // Too many pairs, too few persons: the data and the configuration, not the system.
-    let linkage = linkage
-        .map_err(|e| linkage_failure(shown, ErrorKind::Invalid, e, Some(config_file)))?;
+    let linkage =
+        linkage.map_err(|e| linkage_failure(shown, ErrorKind::Invalid, e, Some(config_file)))?;
     if linkage.pairs.len() > MAX_RECORDED_PAIRS {
         let n = linkage.pairs.len();
         return Err(Error::invalid(

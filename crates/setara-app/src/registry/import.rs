@@ -100,12 +100,23 @@ pub struct PhaseSeconds {
 /// Why an import could not run.
 #[derive(Debug)]
 pub enum ImportError {
-    File { path: String, error: FileError },
-    Io { path: String, error: std::io::Error },
+    File {
+        path: String,
+        error: FileError,
+    },
+    Io {
+        path: String,
+        error: std::io::Error,
+    },
     Store(StoreError),
-    NotAFile { path: String },
+    NotAFile {
+        path: String,
+    },
     /// The report of rejected rows could not be written; nothing was imported.
-    Rejects { path: String, error: std::io::Error },
+    Rejects {
+        path: String,
+        error: std::io::Error,
+    },
 }
 
 impl From<StoreError> for ImportError {
@@ -770,12 +781,8 @@ pub fn import(
     // an existing file without `force`, never in a directory that does not exist.
     let (target, file) = match &req.rejects {
         Some(path) => {
-            let file = OutputFile::create(
-                &app.data,
-                path,
-                req.force,
-                &[&req.households, &req.persons],
-            )?;
+            let file =
+                OutputFile::create(&app.data, path, req.force, &[&req.households, &req.persons])?;
             (path.clone(), Some(file))
         }
         None => {
