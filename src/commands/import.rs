@@ -112,6 +112,12 @@ fn print_report(ctx: &Context, report: &ImportResult, failure: Option<&Failure>)
     let s = &report.summary;
     if ctx.json {
         let mut v = serde_json::to_value(report).unwrap_or_default();
+        // Each rejection's reason also in the language asked for, as before.
+        if let Some(rows) = v["rejections"].as_array_mut() {
+            for (row, r) in rows.iter_mut().zip(&report.rejections) {
+                row["reason"] = r.message(ctx.lang).into();
+            }
+        }
         v["error"] = serde_json::to_value(failure.map(|f| f.to_json(ctx.lang))).unwrap_or_default();
         outln!("{v}");
         return;

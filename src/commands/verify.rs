@@ -101,7 +101,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
         ctx.t("Jumlah", "Count"),
         ctx.t("Keterangan", "Meaning")
     );
-    for c in &r.by_rule {
+    for c in &r.rules {
         outln!(
             "{:<28} {:<8} {:>9}  {}",
             c.rule,

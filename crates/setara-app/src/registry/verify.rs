@@ -69,8 +69,10 @@ pub struct VerifyResult {
     pub open: u64,
     /// Findings no longer seen.
     pub resolved: u64,
+    /// Findings of this run by rule id (rules without findings left out).
+    pub by_rule: BTreeMap<&'static str, u64>,
     /// Every rule, in the order of [`setara_verify::RULES`], with its findings of this run.
-    pub by_rule: Vec<RuleCount>,
+    pub rules: Vec<RuleCount>,
     /// Findings by province code (`?` for a household whose region is not a code).
     pub by_province: BTreeMap<String, u64>,
     pub consumption_model: Option<ModelFit>,
@@ -137,7 +139,7 @@ pub fn verify(
         &findings,
     )?;
     // Counts by rule and by province.
-    let mut by_rule: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_rule: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut by_province: BTreeMap<String, u64> = BTreeMap::new();
     let region_col = snap.region();
     for f in &report.findings {
@@ -190,7 +192,7 @@ pub fn verify(
         new: summary.new,
         open: summary.open,
         resolved: summary.resolved,
-        by_rule: RULES
+        rules: RULES
             .iter()
             .map(|r| RuleCount {
                 rule: r.id,
@@ -199,6 +201,7 @@ pub fn verify(
                 meaning: r.message(caller.lang),
             })
             .collect(),
+        by_rule,
         by_province,
         consumption_model: report.model.as_ref().map(|m| ModelFit {
             households: m.n,
