@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use divan::Bencher;
 use divan::counter::ItemsCount;
-use setara::import::{ImportRequest, Silent, import_files};
+use setara_app::registry::import::{ImportFiles, Silent, import_files};
 use setara_core::{Education, Household, Person};
 use setara_registry::writer::{Dialect, RecordWriter};
 use setara_store::Actor;
@@ -54,8 +54,8 @@ fn write(dir: &Path, name: &str, households: &[(Household, Vec<Person>)]) -> (Pa
     (h, p)
 }
 
-fn request(files: &(PathBuf, PathBuf)) -> ImportRequest {
-    ImportRequest {
+fn request(files: &(PathBuf, PathBuf)) -> ImportFiles {
+    ImportFiles {
         households: files.0.clone(),
         persons: files.1.clone(),
         skip_invalid: false,

@@ -122,6 +122,24 @@ run_all() {
     step restore bak
     step restore missing
     LANG_OF_STEP=id step ledger audit --json
+    # The registry's bulk operations: verify to a file and by region, deduplication of the
+    # registry and of files, linkage, generate and import (with rejected rows), and refusals.
+    step verify --csv open.csv
+    step verify --region 32.01 --csv open-3201.csv
+    step verify --region 32.01 --csv open-3201-excel.csv --excel
+    LANG_OF_STEP=id step verify --outlier-sigmas 0
+    step dedup persons
+    LANG_OF_STEP=id step dedup persons --region 32
+    step generate --households 500 --seed 5 --out gen
+    step generate --households 500 --seed 5 --out gen
+    step import gen/households.csv gen/persons.csv
+    step import gen/households.csv gen/persons.csv --skip-invalid --rejects rejects.csv
+    LANG_OF_STEP=id step import gen/households.csv gen/persons.csv --skip-invalid --rejects rejects.csv
+    step import gen/households.csv gen/persons.csv --rejects gen/households.csv --force
+    step import gen/households.csv nope.csv
+    step dedup --input gen/persons.csv --id nik --config "$repo/examples/linkage/persons.toml" --out pairs.csv --clusters clusters.csv
+    step dedup --input gen/persons.csv --id nik --config "$repo/examples/linkage/persons.toml" --out pairs.csv --clusters pairs.csv --force
+    step link --left gen/persons.csv --right "$data/input/persons.csv" --id nik --config "$repo/examples/linkage/persons.toml" --out link.csv
 }
 
 run_all "$before" "$work/before"
@@ -132,7 +150,9 @@ mask() {
         -e "s#$work/(before|after)#WORK#g" \
         -e 's/[0-9]+([.,][0-9]+)? ?(ms|s|µs|ns)\b/TIME/g' \
         -e 's/(generate|import|snapshot|stats|impor|statistik) [0-9]+[.,][0-9]+/\1 N/g' \
-        -e 's/[0-9][0-9.,]* ?(rows|households|persons|entries)\/s/RATE/g' \
+        -e 's/[0-9][0-9.,]* ?(rows|households|persons|entries|pairs)\/s/RATE/g' \
+        -e 's/[0-9][0-9.,]* (baris|pasangan)\/detik/RATE/g' \
+        -e 's/import-[0-9]{8}T[0-9]{6}Z/import-STAMP/g' \
         -e 's/"time": [0-9]+/"time": T/g' \
         -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(Z|[+-][0-9:]+)?/DATETIME/g' \
         -e 's/[0-9a-f]{32,}/HEX/g' \

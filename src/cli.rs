@@ -47,7 +47,8 @@ pub struct Global {
     pub actor: Option<String>,
     /// Act as the social-affairs officer of this region (a Kemendagri code): only its
     /// households can be seen or changed. Default: an administrator over everything. So far
-    /// `household show` and `household correct` take it; other commands refuse it.
+    /// `household show`, `household correct`, `verify` and `dedup` take it; other commands
+    /// refuse it.
     #[arg(long, global = true, value_name = "REGION")]
     pub scope: Option<String>,
 }
@@ -254,6 +255,8 @@ fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode
         command,
         Command::Household(_)
             | Command::Stats(_)
+            | Command::Verify(_)
+            | Command::Dedup(_)
             | Command::Rank(_)
             | Command::Target(_)
             | Command::Explain(_)
@@ -263,8 +266,8 @@ fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode
         return Err(Failure::new(
             Kind::Usage,
             "scope_unsupported",
-            "--scope belum didukung oleh perintah ini; hanya `household show` dan `household correct` yang membatasi diri pada wilayah",
-            "--scope is not supported by this command yet; only `household show` and `household correct` limit themselves to a region",
+            "--scope belum didukung oleh perintah ini; hanya `household show`, `household correct`, `verify` dan `dedup` yang membatasi diri pada wilayah",
+            "--scope is not supported by this command yet; only `household show`, `household correct`, `verify` and `dedup` limit themselves to a region",
         ));
     }
     Ok(region)

@@ -470,7 +470,7 @@ const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "*.scope",
-        "Bertindak sebagai petugas dinas sosial wilayah ini (kode Kemendagri): hanya keluarga di wilayah itu yang dapat dilihat atau diubah. Bawaan: administrator atas seluruh data. Sejauh ini `household show` dan `household correct` menerimanya; perintah lain menolaknya.",
+        "Bertindak sebagai petugas dinas sosial wilayah ini (kode Kemendagri): hanya keluarga di wilayah itu yang dapat dilihat atau diubah. Bawaan: administrator atas seluruh data. Sejauh ini `household show`, `household correct`, `verify` dan `dedup` menerimanya; perintah lain menolaknya.",
     ),
     (
         "*.idempotency_key",

@@ -1,5 +1,5 @@
-//! The `setara` command and the glue between Setara's library crates: importing files into the
-//! store, snapshots, the demo. The binary in `main.rs` only calls [`cli::main`].
+//! The `setara` command: flags, and the rendering of what the application layer
+//! (`setara-app`) returns. The binary in `main.rs` only calls [`cli::main`].
 
 #[macro_use]
 pub mod output;
@@ -8,7 +8,7 @@ pub mod commands;
 pub mod context;
 pub mod failure;
 mod help_id;
-pub mod import;
 pub mod input;
 pub mod render;
+pub mod synth_args;
 pub mod targeting;

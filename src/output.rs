@@ -1,5 +1,6 @@
 //! Everything the CLI writes: lines on stdout and stderr that never panic when the reader went
-//! away, and files the user named that never replace an input or an existing file by accident.
+//! away, and files the user named that never replace an input or an existing file by accident
+//! ([`setara_app::output::OutputFile`], with paths shown from the current directory).
 //!
 //! `setara stats … | head -1` closes stdout after one line. Rust's `println!` panics on the
 //! broken pipe; [`outln!`] instead notes that the reader is gone and drops the rest of the
@@ -11,8 +12,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::context::show_path;
-use crate::failure::{Failure, Result};
+use crate::failure::Result;
+
+pub use setara_app::output::same_file;
 
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
@@ -65,280 +67,61 @@ macro_rules! errln {
     ($($arg:tt)*) => { $crate::output::write_stderr(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
-/// A file the user asked a command to write (`--out`, `--rejects`, `--csv`, …).
-///
-/// The content goes to a temporary file beside the target, which takes the target's name only
-/// when [`OutputFile::commit`] is called: a failed command leaves no half-written file and
-/// never touches an existing one. Refused before anything is written:
-/// - the target is one of the command's inputs (the same file, also through a link): always;
-/// - the target exists: unless `force`;
-/// - the target's directory does not exist: it is not created (a typo must not make
-///   directories anywhere);
-/// - the target is a directory.
-pub struct OutputFile {
-    target: PathBuf,
-    force: bool,
-    /// The target is only the first choice of a name chosen by Setara: if it is taken, the
-    /// next free `NAME-2.EXT`, `NAME-3.EXT`, … is used.
-    unique: bool,
-    tmp: Option<tempfile::NamedTempFile>,
-    writer: Option<BufWriter<File>>,
+/// How the CLI shows paths in messages: relative to the current directory when inside it.
+fn shown() -> setara_app::DataDir {
+    setara_app::DataDir::new("").shown_from(std::env::current_dir().ok())
 }
 
+/// [`setara_app::output::OutputFile`] with paths shown as the CLI shows them.
+pub struct OutputFile(setara_app::output::OutputFile);
+
 impl OutputFile {
-    /// Check `target` against the rules above and open the temporary file.
+    /// See [`setara_app::output::OutputFile::create`].
     pub fn create(target: &Path, force: bool, inputs: &[&Path]) -> Result<OutputFile> {
-        check_target(target, force, inputs)?;
-        Self::open(target, force, false)
-    }
-
-    /// A file of Setara's own (a report in the data directory) named `first` or, if that is
-    /// taken when it is committed, the next free `NAME-N.EXT`: never replacing anything.
-    pub fn create_unique(first: &Path) -> Result<OutputFile> {
-        Self::open(first, false, true)
-    }
-
-    fn open(target: &Path, force: bool, unique: bool) -> Result<OutputFile> {
-        let dir = parent_dir(target);
-        let tmp = tempfile::Builder::new()
-            .prefix(".setara-")
-            .suffix(".partial")
-            .tempfile_in(dir)
-            .map_err(|e| {
-                Failure::invalid(
-                    "output_unwritable",
-                    format!(
-                        "tidak dapat membuat berkas di {} untuk {}: {e}",
-                        show_path(dir),
-                        show_path(target)
-                    ),
-                    format!(
-                        "cannot create a file in {} for {}: {e}",
-                        show_path(dir),
-                        show_path(target)
-                    ),
-                )
-            })?;
-        let file = tmp.reopen().map_err(|e| Failure::io(target, &e))?;
-        Ok(OutputFile {
-            target: target.to_path_buf(),
+        Ok(OutputFile(setara_app::output::OutputFile::create(
+            &shown(),
+            target,
             force,
-            unique,
-            tmp: Some(tmp),
-            writer: Some(BufWriter::with_capacity(1 << 16, file)),
-        })
+            inputs,
+        )?))
     }
 
     /// Where the file will be once committed.
     pub fn path(&self) -> &Path {
-        &self.target
+        self.0.path()
     }
 
     /// The writer of the content.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
-        self.writer.as_mut().expect("present until commit")
+        self.0.writer()
     }
 
-    /// Flush, sync and move the file into place. Without `force`, a file that appeared at the
-    /// target meanwhile is not replaced.
-    pub fn commit(mut self) -> Result<PathBuf> {
-        let target = self.target.clone();
-        let io = |e: std::io::Error| Failure::io(&target, &e);
-        let writer = self.writer.take().expect("present until commit");
-        let file = writer.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)?;
-        drop(file);
-        let mut tmp = self.tmp.take().expect("present until commit");
-        if self.unique {
-            let stem = target.file_stem().unwrap_or_default().to_string_lossy();
-            let ext = target.extension().map(|e| e.to_string_lossy());
-            for n in 1u32.. {
-                let name = match (n, &ext) {
-                    (1, _) => target.clone(),
-                    (_, Some(ext)) => target.with_file_name(format!("{stem}-{n}.{ext}")),
-                    (_, None) => target.with_file_name(format!("{stem}-{n}")),
-                };
-                match tmp.persist_noclobber(&name) {
-                    Ok(_) => return Ok(name),
-                    Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => {
-                        tmp = e.file;
-                    }
-                    Err(e) => return Err(Failure::io(&name, &e.error)),
-                }
-            }
-            unreachable!("the loop returns")
-        } else if self.force {
-            tmp.persist(&target).map_err(|e| io(e.error))?;
-        } else {
-            tmp.persist_noclobber(&target).map_err(|e| {
-                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                    exists_failure(&target)
-                } else {
-                    io(e.error)
-                }
-            })?;
-        }
-        Ok(target)
+    /// Flush, sync and move the file into place.
+    pub fn commit(self) -> Result<PathBuf> {
+        Ok(self.0.commit()?)
     }
 
-    /// Write `bytes` as the whole content and commit.
-    pub fn write_all(target: &Path, force: bool, inputs: &[&Path], bytes: &[u8]) -> Result<()> {
-        let mut f = OutputFile::create(target, force, inputs)?;
-        f.writer()
-            .write_all(bytes)
-            .map_err(|e| Failure::io(target, &e))?;
-        f.commit()?;
-        Ok(())
+    /// The file itself, for an operation of the application layer to write.
+    pub fn into_inner(self) -> setara_app::output::OutputFile {
+        self.0
     }
 }
 
-/// The writer's bytes go to the temporary file.
 impl Write for OutputFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.writer().write(buf)
+        self.0.write(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.writer().flush()
+        self.0.flush()
     }
 }
 
-fn parent_dir(p: &Path) -> &Path {
-    match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    }
-}
-
-fn exists_failure(target: &Path) -> Failure {
-    Failure::invalid(
-        "output_exists",
-        format!(
-            "{} sudah ada; pilih nama lain atau tambahkan --force untuk menggantinya",
-            show_path(target)
-        ),
-        format!(
-            "{} already exists; choose another name or add --force to replace it",
-            show_path(target)
-        ),
-    )
-}
-
-/// The checks of [`OutputFile::create`], for outputs written some other way (a directory).
+/// See [`setara_app::output::check_target`].
 pub fn check_target(target: &Path, force: bool, inputs: &[&Path]) -> Result<()> {
-    for input in inputs {
-        if same_file(target, input) {
-            return Err(Failure::invalid(
-                "output_is_input",
-                format!(
-                    "{} adalah berkas masukan perintah ini; keluaran tidak boleh menimpanya",
-                    show_path(target)
-                ),
-                format!(
-                    "{} is an input of this command; an output must not replace it",
-                    show_path(target)
-                ),
-            ));
-        }
-    }
-    let dir = parent_dir(target);
-    if !dir.is_dir() {
-        return Err(Failure::invalid(
-            "output_dir_missing",
-            format!(
-                "direktori {} tidak ada; buat dahulu (Setara tidak membuat direktori untuk berkas keluaran)",
-                show_path(dir)
-            ),
-            format!(
-                "the directory {} does not exist; create it first (Setara does not create directories for output files)",
-                show_path(dir)
-            ),
-        ));
-    }
-    match std::fs::symlink_metadata(target) {
-        Ok(m) if m.is_dir() => Err(Failure::invalid(
-            "output_is_directory",
-            format!("{} adalah direktori, bukan berkas", show_path(target)),
-            format!("{} is a directory, not a file", show_path(target)),
-        )),
-        Ok(_) if !force => Err(exists_failure(target)),
-        _ => Ok(()),
-    }
-}
-
-/// Whether two paths name the same file (also through links or `..`). A path that does not
-/// exist is no existing file.
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) {
-            return ma.dev() == mb.dev() && ma.ino() == mb.ino();
-        }
-    }
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_inputs_existing_files_and_missing_dirs() {
-        let dir = tempfile::tempdir().unwrap();
-        let input = dir.path().join("in.csv");
-        std::fs::write(&input, "precious").unwrap();
-        let e = OutputFile::create(&input, true, &[&input]).err().unwrap();
-        assert_eq!(e.code, "output_is_input");
-        let e = OutputFile::create(&input, false, &[]).err().unwrap();
-        assert_eq!(e.code, "output_exists");
-        let e = OutputFile::create(&dir.path().join("no/such/dir/x.csv"), false, &[])
-            .err()
-            .unwrap();
-        assert_eq!(e.code, "output_dir_missing");
-        assert!(!dir.path().join("no").exists());
-        assert_eq!(std::fs::read_to_string(&input).unwrap(), "precious");
-    }
-
-    #[test]
-    fn nothing_appears_until_commit_and_an_abandoned_file_leaves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.csv");
-        let mut f = OutputFile::create(&target, false, &[]).unwrap();
-        f.writer().write_all(b"a,b\n").unwrap();
-        assert!(!target.exists());
-        drop(f);
-        assert!(!target.exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-        OutputFile::write_all(&target, false, &[], b"x").unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"x");
-        OutputFile::write_all(&target, true, &[], b"y").unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"y");
-    }
-
-    #[test]
-    fn unique_names_never_replace_each_other() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = dir.path().join("import-1.csv");
-        let a = OutputFile::create_unique(&first).unwrap();
-        let mut b = OutputFile::create_unique(&first).unwrap();
-        b.write_all(b"b").unwrap();
-        assert_eq!(b.commit().unwrap(), first);
-        let mut a = a;
-        a.write_all(b"a").unwrap();
-        assert_eq!(a.commit().unwrap(), dir.path().join("import-1-2.csv"));
-        assert_eq!(std::fs::read(&first).unwrap(), b"b");
-    }
-
-    #[test]
-    fn a_file_that_appears_meanwhile_is_not_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.csv");
-        let f = OutputFile::create(&target, false, &[]).unwrap();
-        std::fs::write(&target, "someone else's").unwrap();
-        assert_eq!(f.commit().err().unwrap().code, "output_exists");
-        assert_eq!(std::fs::read(&target).unwrap(), b"someone else's");
-    }
+    Ok(setara_app::output::check_target(
+        &shown(),
+        target,
+        force,
+        inputs,
+    )?)
 }

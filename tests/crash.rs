@@ -1,6 +1,9 @@
 //! An import killed with SIGKILL leaves the store exactly as before (or, if the commit had
-//! completed, wholly imported): a real `setara import` child is killed after some thousands of
-//! rows are written, and again during the commit.
+//! completed, wholly imported): a child process running the import
+//! ([`setara_app::registry::import::import`], as `setara import` does) is killed after some
+//! thousands of rows are written, and again during the commit. The child is this test binary
+//! itself (the test `import_child`), which reports where the import is through the import's
+//! events on stderr: production code has no hook for it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -62,13 +65,67 @@ fn digest(data: &Path) -> (String, u64, String) {
     )
 }
 
-/// Start an import and return the child and a receiver of its test events.
+/// Set (by a test of this file) in the environment of the child that runs `import_child`: the
+/// data directory and the two files.
+const CHILD: &str = "SETARA_CRASH_TEST_CHILD";
+
+/// The child's markers on stderr: rows written (every thousand or so) and the commit starting.
+struct Markers {
+    last_reported: u64,
+}
+
+impl setara_app::registry::import::ImportEvents for Markers {
+    fn rows_written(&mut self, rows: u64) {
+        if rows >= self.last_reported + 1000 {
+            self.last_reported = rows;
+            eprintln!("setara-test: rows {rows}");
+        }
+    }
+    fn committing(&mut self) {
+        eprintln!("setara-test: committing");
+    }
+}
+
+/// Not a test of its own: the child process of the tests below, which import in process and
+/// say where they are (it does nothing unless started by them).
+#[test]
+fn import_child() {
+    let Some(spec) = std::env::var_os(CHILD) else {
+        return;
+    };
+    let [data, h, p]: [PathBuf; 3] = std::env::split_paths(&spec)
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+    let app = setara_app::App::new(setara_app::DataDir::new(data));
+    let caller = setara_app::Caller::administrator(
+        setara_store::Actor("crash-test".into()),
+        setara_core::Lang::En,
+    );
+    let req = setara_app::registry::import::ImportRequest {
+        households: h,
+        persons: p,
+        skip_invalid: false,
+        rejects: None,
+        force: false,
+        dialect: setara_registry::writer::Dialect::Plain,
+    };
+    let r = setara_app::registry::import::import(
+        &app,
+        &caller,
+        &req,
+        &mut Markers { last_reported: 0 },
+    )
+    .unwrap();
+    assert!(r.committed);
+}
+
+/// Start an import and return the child and a receiver of its events.
 fn start_import(data: &Path, h: &Path, p: &Path) -> (Child, mpsc::Receiver<String>) {
-    let mut child = setara(data)
-        .args(["import"])
-        .arg(h)
-        .arg(p)
-        .env("SETARA_TEST_EVENTS", "1")
+    let spec = std::env::join_paths([data, h, p]).unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "import_child", "--nocapture", "--test-threads=1"])
+        .env(CHILD, spec)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

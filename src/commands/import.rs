@@ -1,18 +1,14 @@
-//! `setara import HOUSEHOLDS PERSONS`.
+//! `setara import HOUSEHOLDS PERSONS` ([`setara_app::registry::import`]).
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::ProgressBar;
-use setara_core::{Lang, Localized};
-use setara_registry::writer::{Dialect, csv_writer};
+use setara_app::registry::import::{ImportEvents, ImportRequest, ImportResult};
+use setara_registry::writer::Dialect;
 
 use crate::context::{Context, show_path};
-use crate::failure::{Failure, Kind, Result};
-use crate::import::{
-    ImportError, ImportEvents, ImportReport, ImportRequest, Rejection, import_files,
-};
-use crate::output::OutputFile;
+use crate::failure::{Failure, Result};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -36,94 +32,13 @@ pub struct ImportArgs {
     pub force: bool,
 }
 
-/// Progress on a terminal, and machine-readable markers for crash tests when
-/// `SETARA_TEST_EVENTS` is set.
-struct Events {
+/// Progress on a terminal: one bar per file, in bytes.
+struct Bars {
     bar: Option<ProgressBar>,
     ctx: Context,
-    test_events: bool,
-    last_reported: u64,
-    rejects: RejectsFile,
 }
 
-/// The rejects CSV. A path the user named is checked and opened before the import starts;
-/// the default report in `DATA_DIR/rejects/` is opened at the first rejection. Rows go to a
-/// temporary file that takes its name only when complete; the default name is never reused.
-struct RejectsFile {
-    /// The user's path, or the first choice of the default name.
-    target: PathBuf,
-    dialect: Dialect,
-    lang: Lang,
-    file: Option<OutputFile>,
-    writer: Option<csv::Writer<OutputFile>>,
-    error: Option<std::io::Error>,
-    /// Set once finished: where the report is, if anything was rejected.
-    written: Option<Option<PathBuf>>,
-}
-
-impl RejectsFile {
-    fn write(&mut self, r: &Rejection) {
-        if self.error.is_some() {
-            return;
-        }
-        if let Err(e) = self.try_write(r) {
-            self.error = Some(e);
-        }
-    }
-
-    fn try_write(&mut self, r: &Rejection) -> std::io::Result<()> {
-        if self.writer.is_none() {
-            let file = match self.file.take() {
-                Some(f) => f,
-                None => {
-                    if let Some(dir) = self.target.parent() {
-                        std::fs::create_dir_all(dir)?;
-                    }
-                    OutputFile::create_unique(&self.target)
-                        .map_err(|f| std::io::Error::other(f.en))?
-                }
-            };
-            let mut w = csv_writer(file, self.dialect)?;
-            w.write_record(["file", "row", "column", "value", "code", "reason"])?;
-            self.writer = Some(w);
-        }
-        let w = self.writer.as_mut().expect("created above");
-        w.write_record([
-            r.file.as_str(),
-            &r.row.to_string(),
-            r.column.unwrap_or(""),
-            &r.value,
-            r.reason.code(),
-            &r.reason.message(self.lang),
-        ])?;
-        Ok(())
-    }
-
-    /// Flush and move the report into place; the path if anything was rejected. Runs once.
-    fn finish(&mut self) -> std::result::Result<Option<PathBuf>, (PathBuf, std::io::Error)> {
-        if let Some(done) = &self.written {
-            return Ok(done.clone());
-        }
-        let fail = |e| (self.target.clone(), e);
-        if let Some(e) = self.error.take() {
-            return Err(fail(e));
-        }
-        let done = match self.writer.take() {
-            Some(w) => {
-                let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
-                Some(
-                    file.commit()
-                        .map_err(|f| fail(std::io::Error::other(f.en)))?,
-                )
-            }
-            None => None,
-        };
-        self.written = Some(done.clone());
-        Ok(done)
-    }
-}
-
-impl ImportEvents for Events {
+impl ImportEvents for Bars {
     fn file_started(&mut self, role: &str, path: &Path, bytes: u64) {
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
@@ -153,125 +68,37 @@ impl ImportEvents for Events {
             b.set_position(bytes);
         }
     }
-    fn rows_written(&mut self, rows: u64) {
-        if self.test_events && rows >= self.last_reported + 1000 {
-            self.last_reported = rows;
-            errln!("setara-test: rows {rows}");
-        }
-    }
     fn committing(&mut self) {
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
         }
-        if self.test_events {
-            errln!("setara-test: committing");
-        }
-    }
-    fn rejected(&mut self, r: &Rejection) {
-        self.rejects.write(r);
-    }
-    fn before_commit(&mut self) -> std::result::Result<(), ImportError> {
-        self.rejects
-            .finish()
-            .map(|_| ())
-            .map_err(|(path, error)| ImportError::Rejects {
-                path: show_path(&path),
-                error,
-            })
     }
 }
 
 pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
     let req = ImportRequest {
-        households: args.households.clone(),
-        persons: args.persons.clone(),
+        households: args.households,
+        persons: args.persons,
         skip_invalid: args.skip_invalid,
-        actor: ctx.actor.clone(),
-        today: chrono::Utc::now().date_naive(),
-    };
-    let dialect = if args.excel {
-        Dialect::Excel
-    } else {
-        Dialect::Plain
-    };
-    // A path the user named is checked before anything is imported: never an input, never
-    // an existing file without --force, never in a directory that does not exist.
-    let (target, file) = match &args.rejects {
-        Some(path) => {
-            let file = OutputFile::create(path, args.force, &[&args.households, &args.persons])?;
-            (path.clone(), Some(file))
-        }
-        None => {
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-            let path = ctx
-                .data_dir
-                .join(setara_app::data_dir::REJECTS)
-                .join(format!("import-{stamp}.csv"));
-            (path, None)
-        }
-    };
-    let mut events = Events {
-        bar: None,
-        ctx: ctx.clone(),
-        test_events: std::env::var_os("SETARA_TEST_EVENTS").is_some(),
-        last_reported: 0,
-        rejects: RejectsFile {
-            target,
-            dialect,
-            lang: ctx.lang,
-            file,
-            writer: None,
-            error: None,
-            written: None,
+        rejects: args.rejects,
+        force: args.force,
+        dialect: if args.excel {
+            Dialect::Excel
+        } else {
+            Dialect::Plain
         },
     };
-    let mut store = ctx.open_store()?;
-    let started = std::time::Instant::now();
-    let report = import_files(store.as_mut(), &req, &mut events).map_err(|e| {
-        let kind = match &e {
-            ImportError::Store(_) => Kind::Failed,
-            ImportError::Io { error, .. } | ImportError::Rejects { error, .. }
-                if error.kind() != std::io::ErrorKind::NotFound =>
-            {
-                Kind::Failed
-            }
-            _ => Kind::Invalid,
-        };
-        Failure::from_localized(kind, &e)
-    })?;
-    if let Some(b) = events.bar.take() {
+    let mut bars = Bars {
+        bar: None,
+        ctx: ctx.clone(),
+    };
+    let report = setara_app::registry::import::import(&ctx.app(), &ctx.caller(), &req, &mut bars);
+    if let Some(b) = bars.bar.take() {
         b.finish_and_clear();
     }
-    let elapsed = started.elapsed();
-    let rejects_path = events.rejects.finish().map_err(|(path, error)| {
-        Failure::from_localized(
-            Kind::Failed,
-            &ImportError::Rejects {
-                path: show_path(&path),
-                error,
-            },
-        )
-    })?;
-    let failure = (!report.summary.committed).then(|| {
-        Failure::invalid(
-            "import_invalid_rows",
-            format!(
-                "{} baris ditolak; tidak ada yang dimuat. Perbaiki berkas atau gunakan --skip-invalid.",
-                report.rows_rejected
-            ),
-            format!(
-                "{} rows rejected; nothing was loaded. Fix the files or use --skip-invalid.",
-                report.rows_rejected
-            ),
-        )
-    });
-    print_report(
-        ctx,
-        &report,
-        rejects_path.as_deref(),
-        elapsed,
-        failure.as_ref(),
-    );
+    let report = report?;
+    let failure = report.failure().map(Failure::from);
+    print_report(ctx, &report, failure.as_ref());
     match failure {
         Some(mut f) => {
             f.json_printed = ctx.json;
@@ -281,32 +108,17 @@ pub fn run(ctx: &Context, args: ImportArgs) -> Result<()> {
     }
 }
 
-fn print_report(
-    ctx: &Context,
-    report: &ImportReport,
-    rejects: Option<&Path>,
-    elapsed: std::time::Duration,
-    failure: Option<&Failure>,
-) {
+fn print_report(ctx: &Context, report: &ImportResult, failure: Option<&Failure>) {
     let s = &report.summary;
     if ctx.json {
-        let v = serde_json::json!({
-            "committed": s.committed,
-            "import_id": if s.committed { Some(s.import_id) } else { None },
-            "households_read": report.households_read,
-            "persons_read": report.persons_read,
-            "rows_rejected": report.rows_rejected,
-            "values_rejected": report.values_rejected,
-            "summary": s,
-            "rejects_file": rejects.map(|p| p.display().to_string()),
-            "rejections": report.rejections.iter().map(|r| serde_json::json!({
-                "file": r.file, "row": r.row, "column": r.column, "value": r.value,
-                "code": r.reason.code(), "reason": r.reason.message(ctx.lang),
-            })).collect::<Vec<_>>(),
-            "seconds": elapsed.as_secs_f64(),
-            "phase_seconds": report.seconds,
-            "error": failure.map(|f| f.to_json(ctx.lang)),
-        });
+        let mut v = serde_json::to_value(report).unwrap_or_default();
+        // Each rejection's reason also in the language asked for, as before.
+        if let Some(rows) = v["rejections"].as_array_mut() {
+            for (row, r) in rows.iter_mut().zip(&report.rejections) {
+                row["reason"] = r.message(ctx.lang).into();
+            }
+        }
+        v["error"] = serde_json::to_value(failure.map(|f| f.to_json(ctx.lang))).unwrap_or_default();
         outln!("{v}");
         return;
     }
@@ -320,7 +132,7 @@ fn print_report(
                 ctx.t("kolom ", "column "),
                 r.column.unwrap_or("-"),
                 r.value,
-                r.reason.message(ctx.lang)
+                r.message(ctx.lang)
             );
         }
         if report.values_rejected > SHOWN as u64 {
@@ -333,7 +145,7 @@ fn print_report(
                 )
             );
         }
-        if let Some(p) = rejects {
+        if let Some(p) = &report.rejects_file {
             errln!(
                 "{}: {}",
                 ctx.t("Semua penolakan", "All rejections"),
@@ -345,7 +157,7 @@ fn print_report(
         return;
     }
     let rows = report.households_read + report.persons_read;
-    let rate = rows as f64 / elapsed.as_secs_f64().max(1e-9);
+    let rate = rows as f64 / report.seconds.max(1e-9);
     if s.committed {
         outln!(
             "{} {}: {} {} {} {}, {} {} {} {}, {} {}, {} {}, {} {} ({:.1} s, {:.0} {})",
@@ -365,7 +177,7 @@ fn print_report(
             ctx.t("perubahan tercatat", "changes recorded"),
             s.findings,
             ctx.t("temuan verifikasi", "verification findings"),
-            elapsed.as_secs_f64(),
+            report.seconds,
             rate,
             ctx.t("baris/detik", "rows/s"),
         );

@@ -1,15 +1,11 @@
-//! `setara verify`: run the verification rules over a fresh snapshot of the registry and keep
-//! their findings in the store (new, open, resolved).
+//! `setara verify`: the verification rules over a fresh snapshot of the registry, their
+//! findings kept in the store ([`setara_app::registry::verify`]).
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Args;
 use setara_core::{Level, RegionCode, Regions};
-use setara_registry::writer::{Dialect, csv_writer};
-use setara_snapshot::Snapshot;
-use setara_store::{RuleFinding, VerificationRun};
-use setara_verify::{Options, RULES, verify};
+use setara_registry::writer::Dialect;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
@@ -36,7 +32,7 @@ pub struct VerifyArgs {
 
 pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
     let regions = Regions::kemendagri_2025();
-    let within = match &a.region {
+    let region = match &a.region {
         None => None,
         Some(s) => Some(
             regions
@@ -44,6 +40,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
                 .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?,
         ),
     };
+    // A wrong number on the command line is a usage error (exit 2) here.
     if !(a.outlier_sigmas > 0.0 && a.outlier_sigmas.is_finite()) {
         return Err(Failure::new(
             Kind::Usage,
@@ -52,118 +49,28 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             "--outlier-sigmas must be positive",
         ));
     }
-    // A --csv that would replace a file is refused before anything is verified or recorded.
-    if let Some(path) = &a.csv {
-        crate::output::check_target(path, a.force, &[])?;
-    }
     let started = std::time::Instant::now();
-    let mut store = ctx.open_store()?;
-    // The rules run on a snapshot of the registry as it is now.
-    let info = setara_app::registry::take_snapshot(
-        &ctx.app(),
-        store.as_ref(),
-        &mut ctx.bar(ctx.t("snapshot", "snapshot")),
-    )?;
-    let snap = Snapshot::open(&info.dir)?;
-    let today = chrono::Utc::now().date_naive();
-    let report = verify(
-        &snap,
-        regions,
-        &Options {
-            today,
-            within,
-            outlier_sigmas: a.outlier_sigmas,
-        },
-    );
-    let findings: Vec<RuleFinding> = report
-        .findings
-        .iter()
-        .map(|f| RuleFinding {
-            rule: f.rule.id,
-            severity: f.rule.severity.code(),
-            kk: f.kk,
-            nik: f.nik,
-            detail: f.detail.clone(),
-        })
-        .collect();
-    let summary = store.record_verification(
-        &VerificationRun {
-            actor: ctx.actor.clone(),
-            scope: within,
-            snapshot: info.hash.clone(),
-            households: report.households_checked as u64,
-            persons: report.persons_checked as u64,
-        },
-        &findings,
-    )?;
-    // Counts by rule and by province.
-    let mut by_rule: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut by_province: BTreeMap<String, u64> = BTreeMap::new();
-    let region_col = snap.region();
-    for f in &report.findings {
-        *by_rule.entry(f.rule.id).or_default() += 1;
-        let province = RegionCode::from_key(region_col.value(f.household))
-            .map(|r| r.province().to_string())
-            .unwrap_or_else(|| "?".into());
-        *by_province.entry(province).or_default() += 1;
-    }
-    if let Some(path) = &a.csv {
-        let dialect = if a.excel {
+    let req = setara_app::registry::verify::VerifyRequest {
+        region,
+        outlier_sigmas: a.outlier_sigmas,
+        csv: a.csv,
+        force: a.force,
+        dialect: if a.excel {
             Dialect::Excel
         } else {
             Dialect::Plain
-        };
-        let open = store.open_findings()?;
-        let mut out = crate::output::OutputFile::create(path, a.force, &[])?;
-        let mut write = || -> std::io::Result<()> {
-            let mut w = csv_writer(out.writer(), dialect)?;
-            w.write_record([
-                "rule", "severity", "status", "region", "kk", "nik", "detail", "message",
-            ])?;
-            for (f, region) in &open {
-                let in_scope = within.is_none_or(|w| {
-                    RegionCode::parse(region)
-                        .is_ok_and(|r| r.level() >= w.level() && r.is_within(w))
-                });
-                if !in_scope {
-                    continue;
-                }
-                let rule = setara_verify::rule(&f.rule);
-                w.write_record([
-                    f.rule.as_str(),
-                    rule.map(|r| r.severity.code()).unwrap_or("error"),
-                    f.status.as_str(),
-                    region.as_str(),
-                    &f.kk.to_string(),
-                    &f.nik.map(|n| n.to_string()).unwrap_or_default(),
-                    f.detail.as_str(),
-                    rule.map(|r| r.message(ctx.lang)).unwrap_or(""),
-                ])?;
-            }
-            w.flush()
-        };
-        write().map_err(|e| Failure::io(path, &e))?;
-        out.commit()?;
-    }
+        },
+    };
+    let r = setara_app::registry::verify::verify(
+        &ctx.app(),
+        &ctx.caller(),
+        &req,
+        &mut ctx.bar(ctx.t("snapshot", "snapshot")),
+    )?;
     if ctx.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "run_id": summary.run_id,
-                "snapshot": info.hash,
-                "scope": within,
-                "households": report.households_checked,
-                "persons": report.persons_checked,
-                "findings": report.findings.len(),
-                "new": summary.new,
-                "open": summary.open,
-                "resolved": summary.resolved,
-                "by_rule": by_rule,
-                "by_province": by_province,
-                "consumption_model": report.model.as_ref().map(|m| serde_json::json!({"households": m.n, "r_squared": m.r_squared, "sigma": m.sigma})),
-                "seconds": started.elapsed().as_secs_f64(),
-            })
-        );
+        let mut v = serde_json::to_value(&r).unwrap_or_default();
+        v["seconds"] = serde_json::json!(started.elapsed().as_secs_f64());
+        outln!("{v}");
         return Ok(());
     }
     if ctx.quiet {
@@ -172,18 +79,18 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
     outln!(
         "{} {}: {} {}, {} {}; {} {} ({} {}, {} {}, {} {}) ({:.1} s)",
         ctx.t("Verifikasi", "Verification"),
-        summary.run_id,
-        report.households_checked,
+        r.run_id,
+        r.households,
         ctx.t("keluarga", "households"),
-        report.persons_checked,
+        r.persons,
         ctx.t("jiwa", "persons"),
-        report.findings.len(),
+        r.findings,
         ctx.t("temuan", "findings"),
-        summary.new,
+        r.new,
         ctx.t("baru", "new"),
-        summary.open,
+        r.open,
         ctx.t("masih terbuka", "still open"),
-        summary.resolved,
+        r.resolved,
         ctx.t("selesai", "resolved"),
         started.elapsed().as_secs_f64()
     );
@@ -194,14 +101,13 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
         ctx.t("Jumlah", "Count"),
         ctx.t("Keterangan", "Meaning")
     );
-    for r in RULES {
-        let n = by_rule.get(r.id).copied().unwrap_or(0);
+    for c in &r.rules {
         outln!(
             "{:<28} {:<8} {:>9}  {}",
-            r.id,
-            r.severity.code(),
-            n,
-            r.message(ctx.lang)
+            c.rule,
+            c.severity,
+            c.findings,
+            c.meaning
         );
     }
     outln!(
@@ -210,7 +116,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
         ctx.t("Provinsi", "Province"),
         ctx.t("Temuan", "Findings")
     );
-    for (code, n) in &by_province {
+    for (code, n) in &r.by_province {
         let name = RegionCode::parse(code)
             .ok()
             .and_then(|c| regions.get(c))
@@ -219,7 +125,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             .unwrap_or("?");
         outln!("{code:<6} {name:<30} {n:>9}");
     }
-    if let Some(m) = &report.model {
+    if let Some(m) = &r.consumption_model {
         outln!(
             "{}: R² {:.3}, σ {:.3} ({} {})",
             ctx.t(
@@ -228,11 +134,11 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
             ),
             m.r_squared,
             m.sigma,
-            m.n,
+            m.households,
             ctx.t("keluarga sampel", "surveyed households")
         );
     }
-    if let Some(p) = &a.csv {
+    if let Some(p) = &r.csv {
         outln!(
             "{}: {}",
             ctx.t("Temuan terbuka", "Open findings"),

@@ -210,15 +210,6 @@ fn fit_warnings(stats: &setara_welfare::FitStats) -> Vec<RankWarning> {
     out
 }
 
-/// A snapshot error (a failure of the system).
-pub(crate) fn snapshot_error(e: impl std::fmt::Display) -> Error {
-    Error::internal(
-        "snapshot",
-        format!("snapshot: {e}"),
-        format!("snapshot: {e}"),
-    )
-}
-
 /// Snapshot the registry, fit the proxy means test on the surveyed households, score every
 /// household, assign desil nationally, by province and by regency, and keep the run (model,
 /// snapshot hash, time) with every household's desil history; the columns go to a ranking
@@ -251,7 +242,7 @@ pub fn rank(
     let started = Instant::now();
     let mut store = app.data.open_store()?;
     let info = crate::registry::take_snapshot(app, store.as_ref(), progress.snapshot)?;
-    let snap = Snapshot::open(&info.dir).map_err(snapshot_error)?;
+    let snap = Snapshot::open(&info.dir).map_err(Error::from)?;
     let snapshot_seconds = started.elapsed().as_secs_f64();
     let fitting = Instant::now();
     let on = reference_date(app, &snap);

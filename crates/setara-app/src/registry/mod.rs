@@ -5,13 +5,40 @@
 //! store's read ([`setara_store::Store::read_household`]), so no caller can forget it; a caller
 //! with a region scope sees households of that region only, and one outside it is "not found"
 //! (its existence is not disclosed either).
+//!
+//! The registry's bulk operations are in the submodules: [`import`] (files into the store),
+//! [`verify`] (the verification rules and their findings), [`dedup`] (record linkage of files
+//! and of the registry's persons).
+
+pub mod dedup;
+pub mod import;
+pub mod verify;
 
 use serde::Serialize;
 use setara_core::{Kk, Nik};
 use setara_store::{Change, Correction, HouseholdRecord, Reader};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::{App, Caller};
+
+/// The region an operation covers for `caller`: the one asked for, which must lie within the
+/// caller's scope (`region_out_of_scope`, forbidden), else the scope itself (`None`: all).
+pub fn scoped_region(
+    caller: &Caller,
+    region: Option<setara_core::RegionCode>,
+) -> Result<Option<setara_core::RegionCode>> {
+    match (caller.scope, region) {
+        (None, r) => Ok(r),
+        (Some(s), None) => Ok(Some(s)),
+        (Some(s), Some(r)) if r.is_within(s) => Ok(Some(r)),
+        (Some(s), Some(r)) => Err(Error::new(
+            ErrorKind::Forbidden,
+            "region_out_of_scope",
+            format!("wilayah {r} di luar wilayah kerja Anda ({s})"),
+            format!("region {r} is outside your region ({s})"),
+        )),
+    }
+}
 
 /// One household as an officer sees it.
 #[derive(Debug)]
