@@ -36,7 +36,6 @@ pub mod review;
 pub mod rules;
 pub mod stats;
 pub mod stores;
-pub mod system;
 pub mod targeting;
 
 use std::sync::Arc;

@@ -20,7 +20,7 @@ use setara_stats::{MAX_ABS_VALUE, MAX_WEIGHT, MIN_WEIGHT};
 
 use crate::data_dir::DataDir;
 use crate::error::{Error, ErrorKind};
-use crate::system::{available_memory, show_bytes};
+use crate::memory::{available_memory, show_bytes};
 
 /// Most distinct groups in a `--group` column (10,000).
 ///
