@@ -121,9 +121,13 @@ pub fn after_ranking(ctx: &Context, e: setara_app::Error) -> crate::failure::Fai
     {
         warn_stale(ctx, true);
     }
-    let mut f = crate::failure::Failure::from(e);
-    if f.code == "compare_bad_very_poor" {
-        f.kind = crate::failure::Kind::Usage;
+    if e.code == "compare_bad_very_poor" {
+        return crate::failure::Failure::new(
+            crate::failure::Kind::Usage,
+            "compare_bad_very_poor",
+            e.id,
+            e.en,
+        );
     }
-    f
+    e.into()
 }

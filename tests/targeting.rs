@@ -320,7 +320,7 @@ fn the_accuracy_report_matches_the_ground_truth() {
         cmp.truth,
         setara_app::targeting::TruthSource::File { .. }
     ));
-    let alt = &cmp.rules[1];
+    let alt = &cmp.alternatives[1];
     assert_eq!(alt.rule, "desil <= 3");
 
     // Truth: true consumption per capita of every household.

@@ -371,7 +371,7 @@ fn label(ctx: &Context, i: usize) -> String {
 
 fn render_comparison(ctx: &Context, c: &Comparison) -> Result<()> {
     warn_stale(ctx, c.stale);
-    for (i, r) in c.rules.iter().enumerate() {
+    for (i, r) in c.alternatives.iter().enumerate() {
         show_rule_warnings(ctx, Some(&label(ctx, i)), &r.warnings);
     }
     if ctx.json {
@@ -388,7 +388,7 @@ fn render_comparison(ctx: &Context, c: &Comparison) -> Result<()> {
         c.programme,
         setara_core::text::printable(&c.name)
     );
-    for (i, r) in c.rules.iter().enumerate() {
+    for (i, r) in c.alternatives.iter().enumerate() {
         // One line: a rule's own line breaks and comments would break the table.
         let one = r.rule.split_whitespace().collect::<Vec<_>>().join(" ");
         outln!(
@@ -399,10 +399,14 @@ fn render_comparison(ctx: &Context, c: &Comparison) -> Result<()> {
         );
     }
     let row = |name: &str, f: &dyn Fn(&setara_app::targeting::ComparedRule) -> String| {
-        let cells: Vec<String> = c.rules.iter().map(|r| format!("{:>16}", f(r))).collect();
+        let cells: Vec<String> = c
+            .alternatives
+            .iter()
+            .map(|r| format!("{:>16}", f(r)))
+            .collect();
         outln!("  {:<44}{}", name, cells.join(""));
     };
-    let head: Vec<String> = (1..=c.rules.len())
+    let head: Vec<String> = (1..=c.alternatives.len())
         .map(|i| format!("{:>16}", format!("[{i}]")))
         .collect();
     outln!("  {:<44}{}", "", head.join(""));

@@ -544,7 +544,7 @@ pub struct Comparison {
     pub bps_period: String,
     pub very_poor_share_of_line: f64,
     /// The programme's rule first, then the alternatives in order.
-    pub rules: Vec<ComparedRule>,
+    pub alternatives: Vec<ComparedRule>,
 }
 
 /// True consumption per household row, with a weight: from a truth file, or the surveyed
@@ -743,7 +743,7 @@ pub fn compare(app: &App, caller: &Caller, req: &CompareRequest) -> Result<Compa
         truth: truth.source,
         bps_period: req.bps_period.clone(),
         very_poor_share_of_line: req.very_poor,
-        rules,
+        alternatives: rules,
     })
 }
 

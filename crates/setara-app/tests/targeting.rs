@@ -321,13 +321,18 @@ fn a_regional_scope_limits_every_read() {
     };
     let (c_all, c_mine) = (compare(&admin()), compare(&bogor));
     assert!(matches!(c_all.truth, TruthSource::Survey));
-    assert_eq!(c_mine.rules.len(), 2);
+    assert_eq!(c_mine.alternatives.len(), 2);
     assert_eq!(
-        c_mine.rules[0].eligible_households,
+        c_mine.alternatives[0].eligible_households,
         mine.eligible_households
     );
-    assert!(c_mine.rules[1].households_with_truth < c_all.rules[1].households_with_truth);
-    assert!(c_mine.rules[0].selected_within_budget < c_all.rules[0].selected_within_budget);
+    assert!(
+        c_mine.alternatives[1].households_with_truth < c_all.alternatives[1].households_with_truth
+    );
+    assert!(
+        c_mine.alternatives[0].selected_within_budget
+            < c_all.alternatives[0].selected_within_budget
+    );
 
     let list = |caller: &Caller| {
         setara_app::targeting::beneficiaries(
