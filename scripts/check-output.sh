@@ -74,6 +74,20 @@ run_all() {
     step snapshot
     step target --programme PKH-JABAR --preview
     LANG_OF_STEP=id step explain --programme PKH-JABAR --household "$kk"
+    # The ledger's proofs, receipts checked offline, a programme edited by flags, backup and
+    # restore.
+    step ledger vkey
+    step ledger consistency --from 1
+    step ledger receipt --entitlement 2 --out receipt.json
+    step ledger verify-receipt receipt.json --vkey "$(cat "$data/ledger/vkey.txt")"
+    step ledger verify-receipt receipt.json --vkey "$(cat "$data/ledger/vkey.txt")" --kk 3201010101010001
+    step programme edit PKH-JABAR --budget 4000000000 --quota 32.01=10 --canvas channels=Pos --reason revisi
+    step programme edit PKH-JABAR --in-kind "beras:x:1" --reason revisi
+    step backup bak
+    step backup bak
+    step restore bak
+    step restore missing
+    LANG_OF_STEP=id step ledger audit --json
     # The registry's bulk operations: verify to a file and by region, deduplication of the
     # registry and of files, linkage, generate and import (with rejected rows), and refusals.
     step verify --csv open.csv
@@ -108,6 +122,7 @@ mask() {
         -e 's/"time": [0-9]+/"time": T/g' \
         -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+(Z|[+-][0-9:]+)?/DATETIME/g' \
         -e 's/[0-9a-f]{32,}/HEX/g' \
+        -e 's/before-restore-[0-9TZ-]+/before-restore-STAMP/g' \
         -e 's/[A-Za-z0-9+\/]{40,}={0,2}/BASE64/g' \
         -e 's/— [A-Za-z0-9._\/-]+ [A-Za-z0-9+\/=]+$/— SIGNATURE/' \
         -e 's/(setara\.local\/ledger)\+[0-9a-f]+\+[A-Za-z0-9+\/=]+/\1+KEY/g' \

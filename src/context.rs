@@ -97,6 +97,21 @@ impl Context {
         Bar {
             ctx: self,
             label: label.to_string(),
+            phases: &[],
+            bar: None,
+        }
+    }
+
+    /// A progress bar for work in phases ([`setara_app::Progress::phase`]): `phases` gives the
+    /// label of each phase, `(phase, Indonesian, English)`.
+    pub fn phased_bar(
+        &self,
+        phases: &'static [(&'static str, &'static str, &'static str)],
+    ) -> Bar<'_> {
+        Bar {
+            ctx: self,
+            label: String::new(),
+            phases,
             bar: None,
         }
     }
@@ -144,12 +159,23 @@ pub fn show_path(p: &Path) -> String {
 pub struct Bar<'a> {
     ctx: &'a Context,
     label: String,
+    phases: &'static [(&'static str, &'static str, &'static str)],
     bar: Option<ProgressBar>,
 }
 
 impl setara_app::Progress for Bar<'_> {
+    fn phase(&mut self, name: &'static str) {
+        self.finish();
+        if let Some((_, id, en)) = self.phases.iter().find(|p| p.0 == name) {
+            self.label = self.ctx.t(id, en).to_string();
+        }
+    }
     fn start(&mut self, total: u64) {
-        self.bar = Some(self.ctx.progress(total, &self.label));
+        match &self.bar {
+            // The same work, its total now known better.
+            Some(b) if total > 0 && b.length().is_some() => b.set_length(total),
+            _ => self.bar = Some(self.ctx.progress(total, &self.label)),
+        }
     }
     fn set(&mut self, done: u64) {
         if let Some(b) = &self.bar {

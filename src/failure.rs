@@ -105,11 +105,7 @@ impl From<setara_store::StoreError> for Failure {
 
 impl From<setara_snapshot::Error> for Failure {
     fn from(e: setara_snapshot::Error) -> Failure {
-        Failure::failed(
-            "snapshot",
-            format!("snapshot: {e}"),
-            format!("snapshot: {e}"),
-        )
+        setara_app::Error::from(e).into()
     }
 }
 

@@ -3,25 +3,17 @@
 //! restoring brings it back; restore never deletes a data directory; a damaged backup is
 //! refused.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 struct Dir {
     tmp: tempfile::TempDir,
 }
 
 fn run_in(cwd: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_setara"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .env("SETARA_LANG", "en")
-        .env("SETARA_ACTOR", "petugas-uji")
-        .env_remove("SETARA_STORE")
-        .env_remove("SETARA_DATA_DIR")
-        .current_dir(cwd)
-        .output()
-        .unwrap()
+    common::setara(cwd, data, "en", args)
 }
 
 impl Dir {

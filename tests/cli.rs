@@ -1,6 +1,8 @@
 //! The `setara` binary end to end: every test runs the real binary in its own temporary data
 //! directory.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -31,16 +33,7 @@ impl TestDir {
 
     /// Run `setara` with the data dir, a fixed actor and language `lang`.
     fn run_lang(&self, lang: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_setara"))
-            .args(args)
-            .arg("--data-dir")
-            .arg(self.data_dir())
-            .env("SETARA_LANG", lang)
-            .env("SETARA_ACTOR", "petugas-uji")
-            .env_remove("SETARA_STORE")
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap()
+        common::setara(self.dir.path(), &self.data_dir(), lang, args)
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -55,15 +48,7 @@ impl TestDir {
     }
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
+use common::{code, error_code, stderr, stdout};
 
 const HOUSEHOLDS: &str = "kk,region,address,rt,rw,declared_size,floor,asset_motorcycle,consumption_per_capita,survey_weight\n\
 1101010101200001,11.01.01.2001,Jl. Merdeka 5,3,1,2,ceramic,1,750000,120.5\n\
@@ -159,9 +144,15 @@ fn import_show_correct_history() {
         "1101010101200009",
         "--reason",
         "x",
+        "--json",
     ]);
     assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("pengenal"), "{}", stderr(&o));
+    assert_eq!(
+        error_code(&o).as_deref(),
+        Some("field_not_editable"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(before, t.digest());
     // Unknown household.
     let o = t.run(&["household", "show", "1101010101209999"]);
@@ -249,14 +240,18 @@ fn xlsx_files_import_and_number_niks_are_refused() {
     let bad = data.join("bad_persons.xlsx");
     let o = t.run_lang(
         "en",
-        &["import", h.to_str().unwrap(), bad.to_str().unwrap()],
+        &[
+            "--json",
+            "import",
+            h.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ],
     );
     assert_eq!(code(&o), 1);
-    assert!(
-        stderr(&o).contains("stored as a number in Excel"),
-        "{}",
-        stderr(&o)
-    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["error"]["code"], "import_invalid_rows", "{v}");
+    assert_eq!(v["rejections"][0]["code"], "excel_number_id", "{v}");
+    assert_eq!(v["rejections"][0]["column"], "nik", "{v}");
 }
 
 /// Every kind of bad input named by the issue: rejected with file, row, column and reason in
@@ -458,9 +453,14 @@ fn nik_and_region_lookups() {
     let o = t.run_lang("en", &["nik", "3204055708850003", "--sex", "L"]);
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("disagrees"));
-    let o = t.run(&["nik", "3204051708850000"]);
+    let o = t.run(&["--json", "nik", "3204051708850000"]);
     assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("0000"), "{}", stderr(&o));
+    assert_eq!(
+        error_code(&o).as_deref(),
+        Some("nik_serial"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = t.run(&["--json", "region", "3204"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -869,16 +869,30 @@ fn stats_say_why_a_measure_is_undefined() {
     );
     // NaN, text and empty files are errors that name the row; an empty value cell is skipped.
     t.write("nan.csv", "x\n1\nNaN\n");
-    let o = t.run_lang("en", &["stats", "--input", "nan.csv", "--value", "x"]);
+    let o = t.run_lang(
+        "en",
+        &["--json", "stats", "--input", "nan.csv", "--value", "x"],
+    );
     assert_eq!(code(&o), 1);
+    assert_eq!(
+        error_code(&o).as_deref(),
+        Some("value_invalid"),
+        "{}",
+        stdout(&o)
+    );
+    // The message names the file and the line.
     assert!(stderr(&o).contains("nan.csv:3"), "{}", stderr(&o));
     t.write("empty.csv", "x\n");
-    let o = t.run_lang("id", &["stats", "--input", "empty.csv", "--value", "x"]);
+    let o = t.run_lang(
+        "id",
+        &["--json", "stats", "--input", "empty.csv", "--value", "x"],
+    );
     assert_eq!(code(&o), 1);
-    assert!(
-        stderr(&o).contains("tidak ada pengamatan"),
+    assert_eq!(
+        error_code(&o).as_deref(),
+        Some("stats_empty"),
         "{}",
-        stderr(&o)
+        stdout(&o)
     );
     t.write("gap.csv", "x\n1\n\n2\n,\n");
     let o = t.run_lang(
@@ -888,9 +902,17 @@ fn stats_say_why_a_measure_is_undefined() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["n"], 2);
-    let o = t.run_lang("en", &["stats", "--input", "gap.csv", "--value", "y"]);
+    let o = t.run_lang(
+        "en",
+        &["--json", "stats", "--input", "gap.csv", "--value", "y"],
+    );
     assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("no column \"y\""), "{}", stderr(&o));
+    assert_eq!(
+        error_code(&o).as_deref(),
+        Some("column_not_found"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// Finding 11 of issue 10: `setara stats … | head -1` panicked on the broken pipe (exit 101).

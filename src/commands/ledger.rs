@@ -14,11 +14,9 @@
 //! store that never applied an entry may start a new ledger.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use setara_ledger::{Ledger, hex};
-use setara_store::Store;
 use setara_targeting::rupiah;
 
 use crate::context::{Context, show_path};
@@ -196,27 +194,6 @@ pub struct ReverseArgs {
     pub idempotency_key: Option<String>,
 }
 
-/// A ledger error as the user sees it ([`setara_app::ledger::ledger_error`]).
-pub(crate) fn ledger_failure(e: &setara_ledger::Error) -> Failure {
-    setara_app::ledger::ledger_error(e).into()
-}
-
-fn open_existing(ctx: &Context) -> Result<Ledger> {
-    Ok(setara_app::ledger::open_existing(&ctx.app())?)
-}
-
-fn open_store_for_reading(ctx: &Context) -> Result<Box<dyn Store>> {
-    Ok(setara_app::ledger::open_store_for_reading(&ctx.app())?)
-}
-
-pub(crate) fn check_ledger(ctx: &Context, store: &dyn Store) -> Result<Found> {
-    Ok(setara_app::ledger::check_ledger(&ctx.app(), store)?)
-}
-
-fn no_ledger_yet(ctx: &Context) -> Failure {
-    setara_app::ledger::no_ledger_yet(&ctx.app()).into()
-}
-
 /// An error of the command line (exit 2) when the application layer refused a value the
 /// command line chose from a list (`--channel`, `--kind`), else as it is.
 fn usage_if(codes: &[&str], e: setara_app::Error) -> Failure {
@@ -302,8 +279,7 @@ pub fn run(ctx: &Context, c: LedgerCommand) -> Result<()> {
         LedgerCommand::Reverse(a) => reverse(ctx, a),
         LedgerCommand::ReturnFunds(a) => return_funds(ctx, a),
         LedgerCommand::Vkey => {
-            let ledger = open_existing(ctx)?;
-            outln!("{}", ledger.verifier_key());
+            outln!("{}", setara_app::ledger::proof::verifier_key(&ctx.app())?);
             Ok(())
         }
     }
@@ -345,34 +321,9 @@ fn show_appended(ctx: &Context, r: &setara_app::ledger::Appended, done: &str) ->
     Ok(())
 }
 
-fn hexes(hs: &[[u8; 32]]) -> Vec<String> {
-    hs.iter().map(|h| hex::encode(h)).collect()
-}
-
 fn prove(ctx: &Context, a: ProveArgs) -> Result<()> {
-    let ledger = open_existing(ctx)?;
-    let size = match a.size {
-        Some(s) => s,
-        None => ledger
-            .checkpoints()
-            .map_err(|e| ledger_failure(&e))?
-            .last()
-            .map(|c| c.size)
-            .unwrap_or(ledger.len()),
-    };
-    let proof = ledger
-        .inclusion_proof(a.index, size)
-        .map_err(|e| ledger_failure(&e))?;
-    let entry = ledger.entry(a.index).map_err(|e| ledger_failure(&e))?;
-    let leaf = entry.leaf_hash().map_err(|e| ledger_failure(&e))?;
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(&serde_json::json!({
-            "index": a.index, "size": size, "leaf_hash": hex::encode(&leaf),
-            "proof": hexes(&proof),
-        }))
-        .expect("serializes")
-    );
+    let p = setara_app::ledger::proof::prove(&ctx.app(), a.index, a.size)?;
+    outln!("{}", serde_json::to_string_pretty(&p).expect("serializes"));
     Ok(())
 }
 
@@ -404,241 +355,63 @@ fn receipt(ctx: &Context, a: ReceiptArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads a receipt: at most [`setara_ledger::MAX_RECEIPT_BYTES`]; a file that is not a
-/// receipt (garbage, binary, a directory, too large) is invalid input (exit 1), never a system
-/// failure.
-fn read_receipt(path: &Path) -> Result<setara_ledger::Receipt> {
-    use setara_ledger::Error as E;
-    setara_ledger::Receipt::read_file(path).map_err(|e| match &e {
-        E::Io { source, .. }
-            if !matches!(
-                source.kind(),
-                std::io::ErrorKind::NotFound
-                    | std::io::ErrorKind::IsADirectory
-                    | std::io::ErrorKind::InvalidInput
-                    | std::io::ErrorKind::InvalidData
-            ) =>
-        {
-            Failure::io(path, source)
-        }
-        E::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-            Failure::io(path, source)
-        }
-        E::TooLarge { limit, .. } => Failure::invalid(
-            "receipt_too_large",
-            format!(
-                "{}: lebih dari {limit} bita; itu bukan tanda terima",
-                show_path(path)
-            ),
-            format!(
-                "{}: larger than {limit} bytes; that is not a receipt",
-                show_path(path)
-            ),
-        ),
-        _ => Failure::invalid(
-            "receipt_unreadable",
-            format!("{}: bukan tanda terima yang sah ({e})", show_path(path)),
-            format!("{}: not a valid receipt ({e})", show_path(path)),
-        ),
-    })
-}
-
 fn verify_receipt(ctx: &Context, a: VerifyReceiptArgs) -> Result<()> {
-    let receipt = read_receipt(&a.file)?;
-    match setara_ledger::verify_receipt(&receipt, &a.vkey, a.kk.as_deref()) {
-        Ok(v) => {
-            if ctx.json {
-                outln!(
-                    "{}",
-                    serde_json::json!({ "valid": true, "index": v.index, "size": v.tree_size, "amount": v.entry.amount, "kind": v.entry.kind.as_str(), "programme": v.entry.programme, "household_checked": v.household_checked })
-                );
+    let v =
+        setara_app::ledger::proof::verify_receipt(&ctx.app(), &a.file, &a.vkey, a.kk.as_deref())?;
+    if ctx.json {
+        outln!("{}", serde_json::to_string(&v).expect("serializes"));
+    } else {
+        ctx.say(format!(
+            "{} #{} {} {} ({}){}",
+            ctx.t("SAH: entri", "VALID: entry"),
+            v.index,
+            ctx.t(
+                "tercatat di buku besar berukuran",
+                "is in the ledger of size"
+            ),
+            v.size,
+            rupiah(v.amount),
+            if a.kk.is_some() {
+                ctx.t(", untuk KK ini", ", for this KK")
             } else {
-                ctx.say(format!(
-                    "{} #{} {} {} ({}){}",
-                    ctx.t("SAH: entri", "VALID: entry"),
-                    v.index,
-                    ctx.t(
-                        "tercatat di buku besar berukuran",
-                        "is in the ledger of size"
-                    ),
-                    v.tree_size,
-                    rupiah(v.entry.amount),
-                    if a.kk.is_some() {
-                        ctx.t(", untuk KK ini", ", for this KK")
-                    } else {
-                        ""
-                    }
-                ));
+                ""
             }
-            Ok(())
-        }
-        Err(e) => Err(Failure::invalid(
-            match e {
-                setara_ledger::Error::InvalidKey(_) => "vkey_invalid",
-                setara_ledger::Error::InvalidKk => "kk_invalid",
-                _ => "receipt_invalid",
-            },
-            format!("TIDAK SAH: {e}"),
-            format!("INVALID: {e}"),
-        )),
+        ));
     }
-}
-
-/// A saved checkpoint note: at most [`setara_ledger::note::MAX_NOTE_BYTES`] of UTF-8.
-fn read_note(path: &Path) -> Result<String> {
-    let invalid = |en: String, id: String| Failure::invalid("checkpoint_invalid", id, en);
-    let mut f = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
-    let bytes = match setara_ledger::read_limited(&mut f, setara_ledger::note::MAX_NOTE_BYTES) {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            return Err(invalid(
-                format!(
-                    "{}: larger than {} bytes; that is not a checkpoint",
-                    show_path(path),
-                    setara_ledger::note::MAX_NOTE_BYTES
-                ),
-                format!(
-                    "{}: lebih dari {} bita; itu bukan checkpoint",
-                    show_path(path),
-                    setara_ledger::note::MAX_NOTE_BYTES
-                ),
-            ));
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
-            return Err(invalid(
-                format!("{}: a directory, not a checkpoint", show_path(path)),
-                format!("{}: direktori, bukan checkpoint", show_path(path)),
-            ));
-        }
-        Err(e) => return Err(Failure::io(path, &e)),
-    };
-    String::from_utf8(bytes).map_err(|_| {
-        invalid(
-            format!(
-                "{}: not UTF-8 text; that is not a checkpoint",
-                show_path(path)
-            ),
-            format!(
-                "{}: bukan teks UTF-8; itu bukan checkpoint",
-                show_path(path)
-            ),
-        )
-    })
+    Ok(())
 }
 
 fn consistency(ctx: &Context, a: ConsistencyArgs) -> Result<()> {
-    let ledger = open_existing(ctx)?;
-    let checkpoints = ledger.checkpoints().map_err(|e| ledger_failure(&e))?;
-    let latest = checkpoints.last().cloned().ok_or_else(|| {
-        Failure::invalid(
-            "ledger_no_checkpoint",
-            "buku besar belum menerbitkan checkpoint",
-            "the ledger has published no checkpoint",
-        )
-    })?;
-    let saved = match &a.saved {
-        Some(path) => {
-            let note = read_note(path)?;
-            let vkey = a.vkey.clone().unwrap_or_else(|| ledger.verifier_key());
-            let key = setara_ledger::VerifierKey::parse(vkey.trim()).map_err(|e| {
-                Failure::invalid(
-                    "vkey_invalid",
-                    format!("kunci verifikasi tidak sah: {e}"),
-                    format!("the verifier key is not valid: {e}"),
-                )
-            })?;
-            Some(setara_ledger::Checkpoint::open(&note, &key).map_err(|e| {
-                Failure::invalid(
-                    "checkpoint_invalid",
-                    format!("checkpoint tersimpan tidak sah: {e}"),
-                    format!("the saved checkpoint is not valid: {e}"),
-                )
-            })?)
-        }
-        None => None,
-    };
-    let new = match a.to {
-        Some(n) => checkpoints.iter().find(|c| c.size == n).cloned(),
-        None => Some(latest.clone()),
-    };
-    let old = match (&saved, a.from) {
-        (Some(c), _) => Some(c.clone()),
-        (None, Some(m)) => checkpoints.iter().find(|c| c.size == m).cloned(),
-        (None, None) => None,
-    };
-    let from = old.as_ref().map(|c| c.size).or(a.from).unwrap_or(0);
-    let to = new
-        .as_ref()
-        .map(|c| c.size)
-        .or(a.to)
-        .unwrap_or(ledger.len());
-    let proof = ledger
-        .consistency_proof(from, to)
-        .map_err(|e| ledger_failure(&e))?;
-    let verified = match (&old, &new) {
-        (Some(o), Some(n)) => Some(setara_ledger::verify_consistency(o, n, &proof)),
-        _ => None,
-    };
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(&serde_json::json!({
-            "from": from, "to": to, "proof": hexes(&proof),
-            "verified_against_checkpoints": verified.as_ref().map(|v| v.is_ok()),
-        }))
-        .expect("serializes")
-    );
-    match verified {
-        Some(Err(e)) => Err(Failure::invalid(
-            "consistency_failed",
-            format!(
-                "bukti konsistensi GAGAL: buku besar saat ini tidak memuat checkpoint berukuran {from} ({e})"
-            ),
-            format!(
-                "consistency proof FAILED: the log as it is now does not contain the checkpoint of size {from} ({e})"
-            ),
-        )),
-        _ => Ok(()),
+    let c = setara_app::ledger::proof::consistency(
+        &ctx.app(),
+        &setara_app::ledger::proof::ConsistencyRequest {
+            from: a.from,
+            to: a.to,
+            saved: a.saved,
+            vkey: a.vkey,
+        },
+    )?;
+    outln!("{}", serde_json::to_string_pretty(&c).expect("serializes"));
+    match c.error() {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
     }
 }
 
 fn audit(ctx: &Context) -> Result<()> {
-    let dir = ctx.app().data.ledger();
-    let store = open_store_for_reading(ctx)?;
-    if check_ledger(ctx, store.as_ref())? == Found::Nothing {
-        return Err(no_ledger_yet(ctx));
-    }
-    let applied = store.ledger_applied()?;
-    drop(store);
-    let mut report = setara_ledger::audit(&dir).map_err(|e| ledger_failure(&e))?;
-    if report.entries < applied {
-        report.problems.push(format!(
-            "only {} entries can be read but the store has recorded {applied}",
-            report.entries
-        ));
-        report.first_bad_index = Some(
-            report
-                .first_bad_index
-                .map_or(report.entries, |b| b.min(report.entries)),
-        );
-    }
-    let ok = report.first_bad_index.is_none() && report.problems.is_empty();
+    let report = setara_app::ledger::proof::audit(&ctx.app())?;
     let failure = || {
-        let mut f = Failure::invalid(
-            "ledger_audit_failed",
-            "audit menemukan perubahan pada buku besar",
-            "the audit found the ledger altered",
-        );
-        f.json_printed = ctx.json;
-        f
+        report.error().map(|e| {
+            let mut f = Failure::from(e);
+            f.json_printed = ctx.json;
+            f
+        })
     };
     if ctx.json {
-        let mut v = serde_json::json!({
-            "ok": ok, "entries": report.entries, "checkpoints_checked": report.checkpoints_checked,
-            "first_bad_index": report.first_bad_index, "problems": report.problems,
-        });
-        if !ok {
+        let mut v = serde_json::to_value(&report).expect("serializes");
+        if let Some(f) = failure() {
             // The report is the output; its error is inside it, for machine callers.
-            v["error"] = failure().to_json(ctx.lang);
+            v["error"] = f.to_json(ctx.lang);
         }
         outln!("{v}");
     } else {
@@ -658,14 +431,17 @@ fn audit(ctx: &Context) -> Result<()> {
         for p in &report.problems {
             outln!("  {p}");
         }
-        if ok {
+        if report.ok {
             ctx.say(ctx.t(
                 "  Semua checkpoint cocok dengan isi buku besar; dana setiap program berimbang.",
                 "  Every checkpoint matches the stored log; every programme's funds reconcile.",
             ));
         }
     }
-    if ok { Ok(()) } else { Err(failure()) }
+    match failure() {
+        Some(f) => Err(f),
+        None => Ok(()),
+    }
 }
 
 fn money_returned(ctx: &Context, a: ReturnArgs) -> Result<()> {

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use setara_app::programme::Changes;
 use setara_core::Localized;
 use setara_core::text::printable;
 use setara_store::SaveMode;
 use setara_targeting::programme::MAX_PROGRAMME_BYTES;
-use setara_targeting::{Benefit, Partner, Priority, Programme, rupiah};
+use setara_targeting::{Benefit, Priority, Programme, rupiah};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Result};
@@ -150,190 +151,30 @@ fn read_toml(path: &std::path::Path) -> Result<Programme> {
     })
 }
 
-/// Apply the flags to a programme.
-fn apply(p: &mut Programme, f: &Fields) -> Result<()> {
-    if let Some(v) = &f.name {
-        p.name = v.clone();
-    }
-    if let Some(v) = &f.description {
-        p.description = v.clone();
-    }
-    if let Some(v) = &f.owner_code {
-        p.owner.code = v.clone();
-    }
-    if let Some(v) = &f.owner_name {
-        p.owner.name = v.clone();
-    }
-    if let Some(v) = &f.owner_type {
-        p.owner.org_type = v.parse()?;
-    }
-    if let Some(v) = &f.area {
-        p.area = v.clone();
-    }
-    if let Some(v) = f.benefit {
-        p.benefit = Benefit::Cash {
-            rupiah_per_household: v,
-        };
-    }
-    if let Some(v) = &f.in_kind {
-        let parts: Vec<&str> = v.rsplitn(3, ':').collect();
-        let parsed = match parts.as_slice() {
-            [value, units, item] => value
-                .trim()
-                .replace(['.', '_'], "")
-                .parse::<i64>()
-                .ok()
-                .zip(units.trim().parse::<i64>().ok())
-                .map(|(unit_value, units)| Benefit::InKind {
-                    item: item.trim().to_string(),
-                    units,
-                    unit_value,
-                }),
-            _ => None,
-        };
-        p.benefit = parsed.ok_or_else(|| {
-            bad(
-                "programme_in_kind",
-                format!("--in-kind {v:?}: tulis BARANG:JUMLAH:NILAI_PER_UNIT, mis. \"Beras 10 kg:2:140000\""),
-                format!("--in-kind {v:?}: write ITEM:UNITS:UNIT_VALUE, e.g. \"Beras 10 kg:2:140000\""),
-            )
-        })?;
-    }
-    if let Some(v) = f.budget {
-        p.budget_per_cycle = v;
-    }
-    if let Some(v) = f.cycles {
-        p.cycles = v;
-    }
-    if let Some(v) = &f.rule {
-        p.rule = v.clone();
-    }
-    if let Some(path) = &f.rule_file {
-        p.rule = crate::targeting::read_rule_file(path)?;
-    }
-    if let Some(v) = &f.priority {
-        p.priority = v
-            .split(',')
-            .map(|s| {
-                let s = s.trim();
-                [
-                    Priority::Desil,
-                    Priority::Score,
-                    Priority::Vulnerability,
-                    Priority::Members,
-                ]
-                .into_iter()
-                .find(|p| p.code() == s)
-                .ok_or_else(|| {
-                    bad(
-                        "programme_priority",
-                        format!("prioritas {s:?} tidak dikenal; pilihan: desil, score, vulnerability, members"),
-                        format!("unknown priority {s:?}; valid: desil, score, vulnerability, members"),
-                    )
-                })
-            })
-            .collect::<Result<_>>()?;
-    }
-    if f.clear_quotas {
-        p.quotas.clear();
-    }
-    if !f.quotas.is_empty() {
-        p.quotas.clear();
-        for q in &f.quotas {
-            let parsed = q
-                .split_once('=')
-                .and_then(|(r, n)| Some((r.trim().to_string(), n.trim().parse::<u64>().ok()?)));
-            let (region, n) = parsed.ok_or_else(|| {
-                bad(
-                    "programme_quota",
-                    format!("--quota {q:?}: tulis WILAYAH=JUMLAH_KELUARGA, mis. 32.04.05=120"),
-                    format!("--quota {q:?}: write REGION=HOUSEHOLDS, e.g. 32.04.05=120"),
-                )
-            })?;
-            p.quotas.insert(region, n);
-        }
-    }
-    for code in &f.remove_partners {
-        let before = p.partners.len();
-        p.partners.retain(|x| &x.code != code);
-        if p.partners.len() == before {
-            return Err(bad(
-                "programme_partner_not_found",
-                format!("{code} bukan mitra program {}", p.code),
-                format!("{code} is not a partner of programme {}", p.code),
-            ));
-        }
-    }
-    for spec in &f.partners {
-        p.partners.push(parse_partner(spec)?);
-    }
-    for c in &f.canvas {
-        let Some((key, text)) = c.split_once('=') else {
-            return Err(bad(
-                "programme_canvas",
-                format!("--canvas {c:?}: tulis BLOK=TEKS"),
-                format!("--canvas {c:?}: write BLOCK=TEXT"),
-            ));
-        };
-        let canvas = &mut p.canvas;
-        let slot = match key.trim() {
-            "customer_segments" => &mut canvas.customer_segments,
-            "value_propositions" => &mut canvas.value_propositions,
-            "channels" => &mut canvas.channels,
-            "customer_relationships" => &mut canvas.customer_relationships,
-            "revenue_streams" => &mut canvas.revenue_streams,
-            "key_resources" => &mut canvas.key_resources,
-            "key_activities" => &mut canvas.key_activities,
-            "key_partners" => &mut canvas.key_partners,
-            "cost_structure" => &mut canvas.cost_structure,
-            other => {
-                let valid = canvas.blocks().map(|(k, ..)| k).join(", ");
-                return Err(bad(
-                    "programme_canvas",
-                    format!("blok kanvas {other:?} tidak dikenal; pilihan: {valid}"),
-                    format!("unknown canvas block {other:?}; valid: {valid}"),
-                ));
-            }
-        };
-        *slot = text.trim().to_string();
-    }
-    Ok(())
-}
-
-fn parse_partner(spec: &str) -> Result<Partner> {
-    let parts: Vec<&str> = spec.splitn(5, ':').collect();
-    let err = || {
-        bad(
-            "programme_partner",
-            format!(
-                "--partner {spec:?}: tulis KODE:JENIS:PERAN[:KONTRIBUSI]:NAMA, mis. unpad:campus:evaluator:Universitas Padjadjaran"
-            ),
-            format!(
-                "--partner {spec:?}: write CODE:TYPE:ROLE[:CONTRIBUTION]:NAME, e.g. unpad:campus:evaluator:Universitas Padjadjaran"
-            ),
-        )
+/// The flags as the application layer's changes (a rule file read into the rule).
+fn changes(f: &Fields) -> Result<Changes> {
+    let rule = match &f.rule_file {
+        Some(path) => Some(crate::targeting::read_rule_file(path)?),
+        None => f.rule.clone(),
     };
-    let (code, org_type, role, contribution, name) = match parts.as_slice() {
-        [c, t, r, n] => (*c, *t, *r, None, *n),
-        [c, t, r, money, n] => {
-            let m = money.trim().replace(['.', '_'], "");
-            match m.parse::<i64>() {
-                Ok(v) => (*c, *t, *r, Some(v), *n),
-                // A name with a colon in it.
-                Err(_) => (*c, *t, *r, None, &spec[c.len() + t.len() + r.len() + 3..]),
-            }
-        }
-        _ => return Err(err()),
-    };
-    if code.trim().is_empty() || name.trim().is_empty() {
-        return Err(err());
-    }
-    Ok(Partner {
-        code: code.trim().to_string(),
-        name: name.trim().to_string(),
-        org_type: org_type.parse()?,
-        role: role.parse()?,
-        contribution_per_cycle: contribution,
+    Ok(Changes {
+        name: f.name.clone(),
+        description: f.description.clone(),
+        owner_code: f.owner_code.clone(),
+        owner_name: f.owner_name.clone(),
+        owner_type: f.owner_type.clone(),
+        area: f.area.clone(),
+        benefit: f.benefit,
+        in_kind: f.in_kind.clone(),
+        budget: f.budget,
+        cycles: f.cycles,
+        rule,
+        priority: f.priority.clone(),
+        quotas: f.quotas.clone(),
+        clear_quotas: f.clear_quotas,
+        partners: f.partners.clone(),
+        remove_partners: f.remove_partners.clone(),
+        canvas: f.canvas.clone(),
     })
 }
 
@@ -430,7 +271,7 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
             ));
         }
     };
-    apply(&mut p, &a.fields)?;
+    setara_app::programme::apply(&mut p, &changes(&a.fields)?)?;
     let setara_app::programme::Saved { saved, warnings } =
         save(ctx, &p, &a.reason, SaveMode::Create)?;
     if ctx.json {
@@ -484,7 +325,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         }
         None => current.programme.clone(),
     };
-    apply(&mut p, &a.fields)?;
+    setara_app::programme::apply(&mut p, &changes(&a.fields)?)?;
     let setara_app::programme::Saved { saved, warnings } =
         save(ctx, &p, &a.reason, SaveMode::Update)?;
     if ctx.json {

@@ -83,4 +83,18 @@ impl Caller {
             )),
         }
     }
+
+    /// Refuses callers other than an administrator over everything (`forbidden_role`): the
+    /// whole data directory at once (backup, restore) is the installation's business.
+    pub fn require_administrator(&self, what: &str) -> Result<(), Error> {
+        match (self.role, self.scope) {
+            (Role::Administrator, None) => Ok(()),
+            _ => Err(Error::new(
+                ErrorKind::Forbidden,
+                "forbidden_role",
+                format!("{what} memerlukan peran administrator atas seluruh data"),
+                format!("{what} needs the administrator role over all data"),
+            )),
+        }
+    }
 }

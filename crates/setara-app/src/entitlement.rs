@@ -15,7 +15,7 @@ pub fn list(
     _caller: &Caller,
     filter: &EntitlementFilter,
 ) -> Result<Vec<EntitlementView>> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     Ok(store.entitlements(filter)?)
 }
 
@@ -30,7 +30,7 @@ pub struct Shown {
 /// One entitlement for a person: the read is recorded in the access log (its household's KK)
 /// in the same store transaction.
 pub fn show(app: &App, caller: &Caller, id: i64) -> Result<Shown> {
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let (entitlement, events) = store
         .read_entitlement(
             id,
@@ -98,7 +98,7 @@ pub fn transition(app: &App, caller: &Caller, req: &TransitionRequest) -> Result
         setara_core::text::check_line("reason", &req.reason, setara_core::text::MAX_NOTE_CHARS)?
             .to_string()
     };
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let (ids, touches_paid) = match &req.which {
         Which::InState {
             programme,

@@ -179,6 +179,21 @@ impl From<setara_targeting::Error> for Error {
     }
 }
 
+/// A snapshot's error: the data's problem when the snapshot cannot hold a household, a missing
+/// snapshot when none was written, otherwise a failure of its files.
+impl From<setara_snapshot::Error> for Error {
+    fn from(e: setara_snapshot::Error) -> Error {
+        let kind = if e.is_about_the_data() {
+            ErrorKind::Invalid
+        } else if matches!(e, setara_snapshot::Error::NoLatest { .. }) {
+            ErrorKind::NotFound
+        } else {
+            ErrorKind::Internal
+        };
+        Error::from_localized(kind, &e)
+    }
+}
+
 /// Text that is not one printable line, or too long.
 impl From<setara_core::text::TextError> for Error {
     fn from(e: setara_core::text::TextError) -> Error {

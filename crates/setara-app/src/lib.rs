@@ -13,6 +13,7 @@
 //! error model ([`Error`], [`ErrorKind`]), the caller, the clock and the ledger's operations
 //! ([`ledger`]). The other areas still live in the `setara` binary's `src/commands/`.
 
+pub mod backup;
 pub mod caller;
 pub mod clock;
 pub mod data_dir;
@@ -23,6 +24,7 @@ pub mod generate;
 pub mod input;
 pub mod ledger;
 pub mod memory;
+pub mod nik;
 pub mod output;
 pub mod programme;
 pub mod progress;
@@ -30,6 +32,7 @@ pub mod ranking;
 pub mod registry;
 pub mod review;
 pub mod rules;
+pub mod stores;
 
 use std::sync::Arc;
 
@@ -39,25 +42,65 @@ pub use data_dir::DataDir;
 pub use error::{Error, ErrorKind, Result};
 pub use progress::{NoProgress, Progress};
 
-/// What every operation works on: the data directory and the clock.
+/// What every operation works on: the data directory, the clock, the store's connections
+/// ([`stores`]: a pool of readers and one writer) and the current ranking, loaded once. Clones
+/// share all of it, so one `App` serves many concurrent callers.
 #[derive(Clone)]
 pub struct App {
     pub data: DataDir,
     pub clock: Arc<dyn Clock>,
+    stores: Arc<stores::Stores>,
+    ranking: Arc<std::sync::Mutex<Option<Arc<ranking::Ranked>>>>,
 }
 
 impl App {
     /// The data directory `data`, with the system clock.
     pub fn new(data: DataDir) -> App {
-        App {
-            data,
-            clock: Arc::new(SystemClock),
-        }
+        App::with_clock(data, Arc::new(SystemClock))
     }
 
     /// The same, with another clock (tests fix the time).
     pub fn with_clock(data: DataDir, clock: Arc<dyn Clock>) -> App {
-        App { data, clock }
+        App {
+            data,
+            clock,
+            stores: Arc::default(),
+            ranking: Arc::default(),
+        }
+    }
+
+    /// A connection of the store for reading, from the pool (opened, and the store created on
+    /// first use, when none is idle); back in the pool when dropped.
+    pub fn reader(&self) -> Result<stores::Reading<'_>> {
+        self.stores.reader(&self.data)
+    }
+
+    /// The store's one connection for writing; other writers of this process wait until it is
+    /// dropped.
+    pub fn writer(&self) -> Result<stores::Writing<'_>> {
+        self.stores.writer(&self.data)
+    }
+
+    /// Connections idle in the readers' pool.
+    pub fn idle_readers(&self) -> usize {
+        self.stores.idle_readers()
+    }
+
+    /// The latest ranking ([`ranking::load_ranking`]), loaded once and kept while it is the
+    /// latest: a new `rank` run, or a new snapshot (which changes `stale`), loads it again.
+    pub fn current_ranking(&self) -> Result<Arc<ranking::Ranked>> {
+        let store = self.reader()?;
+        let latest = store.rankings()?.into_iter().next();
+        let mut cached = self.ranking.lock().unwrap_or_else(|p| p.into_inner());
+        if let (Some(c), Some(l)) = (cached.as_ref(), latest.as_ref())
+            && c.info == *l
+            && c.stale == ranking::is_stale(self, l)
+        {
+            return Ok(c.clone());
+        }
+        let fresh = Arc::new(ranking::load_ranking(self, &*store)?);
+        *cached = Some(fresh.clone());
+        Ok(fresh)
     }
 
     /// Seconds since the Unix epoch, from the app's clock.

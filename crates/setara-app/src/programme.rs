@@ -9,7 +9,10 @@ use setara_store::{
 };
 use setara_targeting::Programme;
 
-use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use setara_targeting::{Benefit, Partner, Priority};
+
+use crate::error::{Error, Result};
 use crate::{App, Caller};
 
 /// The reason recorded with a version: one line of text.
@@ -51,7 +54,7 @@ pub fn save(
 ) -> Result<Saved> {
     caller.require_registry_change()?;
     check_reason(reason)?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let warnings = check(store.as_ref(), p)?;
     let saved = store.save_programme(p, &caller.actor, reason, mode)?;
     Ok(Saved { saved, warnings })
@@ -59,7 +62,7 @@ pub fn save(
 
 /// The current version of a programme (`programme_not_found` otherwise).
 pub fn get(app: &App, _caller: &Caller, code: &str) -> Result<StoredProgramme> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     Ok(store
         .programme(code)?
         .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(code.to_string()))?)
@@ -77,7 +80,7 @@ pub struct Shown {
 
 /// A programme, its selections and (with `with_history`) its versions.
 pub fn show(app: &App, _caller: &Caller, code: &str, with_history: bool) -> Result<Shown> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     let current = store
         .programme(code)?
         .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(code.to_string()))?;
@@ -96,6 +99,225 @@ pub fn show(app: &App, _caller: &Caller, code: &str, with_history: bool) -> Resu
 
 /// Every programme.
 pub fn list(app: &App, _caller: &Caller) -> Result<Vec<StoredProgramme>> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     Ok(store.programmes()?)
+}
+
+/// Changes to a programme's fields, as the command line's flags and the server's requests give
+/// them (text as typed; checked here and when the programme is saved).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Changes {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub owner_code: Option<String>,
+    pub owner_name: Option<String>,
+    /// government, csr, social_enterprise, campus, ngo or community.
+    pub owner_type: Option<String>,
+    /// The region subtree served, e.g. `32.04`.
+    pub area: Option<String>,
+    /// A cash benefit: rupiah per household per cycle.
+    pub benefit: Option<i64>,
+    /// An in-kind benefit, `ITEM:UNITS:UNIT_VALUE`.
+    pub in_kind: Option<String>,
+    pub budget: Option<i64>,
+    pub cycles: Option<u32>,
+    /// The eligibility rule (docs/rules.md).
+    pub rule: Option<String>,
+    /// Priority order, comma-separated: desil, score, vulnerability, members.
+    pub priority: Option<String>,
+    /// `REGION=HOUSEHOLDS`; when any is given they replace the quotas.
+    pub quotas: Vec<String>,
+    pub clear_quotas: bool,
+    /// `CODE:TYPE:ROLE[:CONTRIBUTION_PER_CYCLE]:NAME`, added.
+    pub partners: Vec<String>,
+    /// Partner codes removed.
+    pub remove_partners: Vec<String>,
+    /// `BLOCK=TEXT` of the Business Model Canvas.
+    pub canvas: Vec<String>,
+}
+
+/// Apply changes to a programme (in the order of the fields of [`Changes`]); the result is
+/// checked when it is saved.
+pub fn apply(p: &mut Programme, f: &Changes) -> Result<()> {
+    if let Some(v) = &f.name {
+        p.name = v.clone();
+    }
+    if let Some(v) = &f.description {
+        p.description = v.clone();
+    }
+    if let Some(v) = &f.owner_code {
+        p.owner.code = v.clone();
+    }
+    if let Some(v) = &f.owner_name {
+        p.owner.name = v.clone();
+    }
+    if let Some(v) = &f.owner_type {
+        p.owner.org_type = v.parse()?;
+    }
+    if let Some(v) = &f.area {
+        p.area = v.clone();
+    }
+    if let Some(v) = f.benefit {
+        p.benefit = Benefit::Cash {
+            rupiah_per_household: v,
+        };
+    }
+    if let Some(v) = &f.in_kind {
+        let parts: Vec<&str> = v.rsplitn(3, ':').collect();
+        let parsed = match parts.as_slice() {
+            [value, units, item] => value
+                .trim()
+                .replace(['.', '_'], "")
+                .parse::<i64>()
+                .ok()
+                .zip(units.trim().parse::<i64>().ok())
+                .map(|(unit_value, units)| Benefit::InKind {
+                    item: item.trim().to_string(),
+                    units,
+                    unit_value,
+                }),
+            _ => None,
+        };
+        p.benefit = parsed.ok_or_else(|| {
+            Error::invalid(
+                "programme_in_kind",
+                format!("--in-kind {v:?}: tulis BARANG:JUMLAH:NILAI_PER_UNIT, mis. \"Beras 10 kg:2:140000\""),
+                format!("--in-kind {v:?}: write ITEM:UNITS:UNIT_VALUE, e.g. \"Beras 10 kg:2:140000\""),
+            )
+        })?;
+    }
+    if let Some(v) = f.budget {
+        p.budget_per_cycle = v;
+    }
+    if let Some(v) = f.cycles {
+        p.cycles = v;
+    }
+    if let Some(v) = &f.rule {
+        p.rule = v.clone();
+    }
+    if let Some(v) = &f.priority {
+        p.priority = v
+            .split(',')
+            .map(|s| {
+                let s = s.trim();
+                [
+                    Priority::Desil,
+                    Priority::Score,
+                    Priority::Vulnerability,
+                    Priority::Members,
+                ]
+                .into_iter()
+                .find(|p| p.code() == s)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "programme_priority",
+                        format!("prioritas {s:?} tidak dikenal; pilihan: desil, score, vulnerability, members"),
+                        format!("unknown priority {s:?}; valid: desil, score, vulnerability, members"),
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
+    }
+    if f.clear_quotas {
+        p.quotas.clear();
+    }
+    if !f.quotas.is_empty() {
+        p.quotas.clear();
+        for q in &f.quotas {
+            let parsed = q
+                .split_once('=')
+                .and_then(|(r, n)| Some((r.trim().to_string(), n.trim().parse::<u64>().ok()?)));
+            let (region, n) = parsed.ok_or_else(|| {
+                Error::invalid(
+                    "programme_quota",
+                    format!("--quota {q:?}: tulis WILAYAH=JUMLAH_KELUARGA, mis. 32.04.05=120"),
+                    format!("--quota {q:?}: write REGION=HOUSEHOLDS, e.g. 32.04.05=120"),
+                )
+            })?;
+            p.quotas.insert(region, n);
+        }
+    }
+    for code in &f.remove_partners {
+        let before = p.partners.len();
+        p.partners.retain(|x| &x.code != code);
+        if p.partners.len() == before {
+            return Err(Error::invalid(
+                "programme_partner_not_found",
+                format!("{code} bukan mitra program {}", p.code),
+                format!("{code} is not a partner of programme {}", p.code),
+            ));
+        }
+    }
+    for spec in &f.partners {
+        p.partners.push(parse_partner(spec)?);
+    }
+    for c in &f.canvas {
+        let Some((key, text)) = c.split_once('=') else {
+            return Err(Error::invalid(
+                "programme_canvas",
+                format!("--canvas {c:?}: tulis BLOK=TEKS"),
+                format!("--canvas {c:?}: write BLOCK=TEXT"),
+            ));
+        };
+        let canvas = &mut p.canvas;
+        let slot = match key.trim() {
+            "customer_segments" => &mut canvas.customer_segments,
+            "value_propositions" => &mut canvas.value_propositions,
+            "channels" => &mut canvas.channels,
+            "customer_relationships" => &mut canvas.customer_relationships,
+            "revenue_streams" => &mut canvas.revenue_streams,
+            "key_resources" => &mut canvas.key_resources,
+            "key_activities" => &mut canvas.key_activities,
+            "key_partners" => &mut canvas.key_partners,
+            "cost_structure" => &mut canvas.cost_structure,
+            other => {
+                let valid = canvas.blocks().map(|(k, ..)| k).join(", ");
+                return Err(Error::invalid(
+                    "programme_canvas",
+                    format!("blok kanvas {other:?} tidak dikenal; pilihan: {valid}"),
+                    format!("unknown canvas block {other:?}; valid: {valid}"),
+                ));
+            }
+        };
+        *slot = text.trim().to_string();
+    }
+    Ok(())
+}
+
+fn parse_partner(spec: &str) -> Result<Partner> {
+    let parts: Vec<&str> = spec.splitn(5, ':').collect();
+    let err = || {
+        Error::invalid(
+            "programme_partner",
+            format!(
+                "--partner {spec:?}: tulis KODE:JENIS:PERAN[:KONTRIBUSI]:NAMA, mis. unpad:campus:evaluator:Universitas Padjadjaran"
+            ),
+            format!(
+                "--partner {spec:?}: write CODE:TYPE:ROLE[:CONTRIBUTION]:NAME, e.g. unpad:campus:evaluator:Universitas Padjadjaran"
+            ),
+        )
+    };
+    let (code, org_type, role, contribution, name) = match parts.as_slice() {
+        [c, t, r, n] => (*c, *t, *r, None, *n),
+        [c, t, r, money, n] => {
+            let m = money.trim().replace(['.', '_'], "");
+            match m.parse::<i64>() {
+                Ok(v) => (*c, *t, *r, Some(v), *n),
+                // A name with a colon in it.
+                Err(_) => (*c, *t, *r, None, &spec[c.len() + t.len() + r.len() + 3..]),
+            }
+        }
+        _ => return Err(err()),
+    };
+    if code.trim().is_empty() || name.trim().is_empty() {
+        return Err(err());
+    }
+    Ok(Partner {
+        code: code.trim().to_string(),
+        name: name.trim().to_string(),
+        org_type: org_type.parse()?,
+        role: role.parse()?,
+        contribution_per_cycle: contribution,
+    })
 }

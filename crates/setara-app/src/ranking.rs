@@ -58,12 +58,16 @@ pub fn load_ranking(app: &App, store: &dyn Store) -> Result<Ranked> {
         snapshot.household_count(),
     )
     .map_err(|e| ranking_error(app, e))?;
-    let stale = setara_snapshot::latest_hash(&app.data.snapshots())
-        .is_ok_and(|latest| latest != info.snapshot);
+    let stale = is_stale(app, &info);
     Ok(Ranked {
         info,
         snapshot,
         columns,
         stale,
     })
+}
+
+/// Whether the registry has a newer snapshot than the one `info` ranked.
+pub fn is_stale(app: &App, info: &RankingInfo) -> bool {
+    setara_snapshot::latest_hash(&app.data.snapshots()).is_ok_and(|latest| latest != info.snapshot)
 }

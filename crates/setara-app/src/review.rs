@@ -9,13 +9,13 @@ use crate::{App, Caller};
 
 /// Pairs in `status` (`pending`, `same`, `different`), at most `limit`.
 pub fn list(app: &App, _caller: &Caller, status: &str, limit: usize) -> Result<Vec<PairView>> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     Ok(store.pairs(Some(status), limit)?)
 }
 
 /// One pair with both records.
 pub fn show(app: &App, caller: &Caller, id: i64) -> Result<PairView> {
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     Ok(store
         .read_pair(
             id,
@@ -48,13 +48,13 @@ pub fn decide(
 ) -> Result<Option<i64>> {
     caller.require_registry_change()?;
     let why = reason(why)?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     Ok(store.decide(pair, decision, why, &caller.actor)?)
 }
 
 /// Every merge, newest last.
 pub fn merges(app: &App, _caller: &Caller) -> Result<Vec<MergeView>> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     Ok(store.merges()?)
 }
 
@@ -62,6 +62,6 @@ pub fn merges(app: &App, _caller: &Caller) -> Result<Vec<MergeView>> {
 pub fn unmerge(app: &App, caller: &Caller, merge: i64, why: &str) -> Result<()> {
     caller.require_registry_change()?;
     let why = reason(why)?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     Ok(store.unmerge(merge, why, &caller.actor)?)
 }

@@ -87,3 +87,101 @@ impl Error {
         move |source| Error::Arrow { path, op, source }
     }
 }
+
+impl Error {
+    /// Whether the error is about the data given to the snapshot (a household it cannot
+    /// hold) rather than about its files.
+    pub fn is_about_the_data(&self) -> bool {
+        matches!(
+            self,
+            Error::ForeignMember { .. }
+                | Error::DuplicateNik { .. }
+                | Error::DuplicateKk { .. }
+                | Error::TooLarge { .. }
+        )
+    }
+}
+
+impl setara_core::Localized for Error {
+    fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "snapshot_io",
+            Error::Arrow { .. } => "snapshot_arrow",
+            Error::NotArrowFile { .. } => "snapshot_not_arrow",
+            Error::Schema { .. } => "snapshot_schema",
+            Error::Manifest { .. } => "snapshot_manifest_invalid",
+            Error::Inconsistent { .. } => "snapshot_inconsistent",
+            Error::HashMismatch { .. } => "snapshot_hash_mismatch",
+            Error::NoLatest { .. } => "snapshot_none",
+            Error::BadLatest { .. } => "snapshot_latest_invalid",
+            Error::ForeignMember { .. } => "snapshot_member_foreign",
+            Error::DuplicateNik { .. } => "snapshot_nik_duplicate",
+            Error::DuplicateKk { .. } => "snapshot_kk_duplicate",
+            Error::TooLarge { .. } => "snapshot_too_large",
+        }
+    }
+
+    /// `snapshot: ` and the message (the English one is the error's `Display`).
+    fn message(&self, lang: setara_core::Lang) -> String {
+        if lang == setara_core::Lang::En {
+            return format!("snapshot: {self}");
+        }
+        let id = match self {
+            Error::Io { path, op, source } => {
+                format!("{}: tidak dapat {op}: {source}", path.display())
+            }
+            Error::Arrow { path, op, source } => {
+                format!("{}: galat Arrow IPC saat {op}: {source}", path.display())
+            }
+            Error::NotArrowFile { path, reason } => {
+                format!(
+                    "{}: bukan berkas snapshot Arrow IPC yang sah: {reason}",
+                    path.display()
+                )
+            }
+            Error::Schema { path, reason } => format!(
+                "{}: skema tidak cocok dengan skema snapshot versi {}: {reason}",
+                path.display(),
+                crate::SCHEMA_VERSION
+            ),
+            Error::Manifest { path, reason } => {
+                format!("{}: manifes snapshot tidak sah: {reason}", path.display())
+            }
+            Error::Inconsistent { path, reason } => {
+                format!("{}: snapshot tidak konsisten: {reason}", path.display())
+            }
+            Error::HashMismatch {
+                path,
+                expected_from,
+                expected,
+                actual,
+            } => format!(
+                "{}: SHA-256-nya {actual}, padahal {expected_from} menyebut {expected}: snapshot diubah atau rusak",
+                path.display()
+            ),
+            Error::NoLatest { path } => format!(
+                "{}: belum ada snapshot yang ditulis di sini (tidak ada berkas LATEST)",
+                path.display()
+            ),
+            Error::BadLatest { path, content } => format!(
+                "{}: tidak berisi hash snapshot (64 digit heksadesimal), melainkan {content:?}",
+                path.display()
+            ),
+            Error::ForeignMember {
+                nik,
+                person_kk,
+                household_kk,
+            } => format!(
+                "penduduk {nik} ber-KK {person_kk} tetapi diberikan sebagai anggota keluarga {household_kk}"
+            ),
+            Error::DuplicateNik { kk, nik } => {
+                format!("keluarga {kk} mencantumkan NIK {nik} lebih dari sekali")
+            }
+            Error::DuplicateKk { kk } => {
+                format!("keluarga {kk} ditambahkan ke snapshot lebih dari sekali")
+            }
+            Error::TooLarge { what } => format!("terlalu besar untuk snapshot: {what}"),
+        };
+        format!("snapshot: {id}")
+    }
+}

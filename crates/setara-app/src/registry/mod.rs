@@ -40,15 +40,6 @@ pub fn scoped_region(
     }
 }
 
-/// A snapshot that cannot be read or written (`snapshot`).
-pub(crate) fn snapshot_error(e: setara_snapshot::Error) -> Error {
-    Error::internal(
-        "snapshot",
-        format!("snapshot: {e}"),
-        format!("snapshot: {e}"),
-    )
-}
-
 /// One household as an officer sees it.
 #[derive(Debug)]
 pub struct HouseholdView {
@@ -71,7 +62,7 @@ pub fn show_household(
     with_history: bool,
     action: &str,
 ) -> Result<HouseholdView> {
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let record = store
         .read_household(
             kk,
@@ -115,7 +106,7 @@ pub fn correct(app: &App, caller: &Caller, req: &CorrectRequest) -> Result<Chang
     caller.require_registry_change()?;
     let reason =
         setara_core::text::check_line("reason", &req.reason, setara_core::text::MAX_NOTE_CHARS)?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     if caller.scope.is_some() {
         let region = store
             .household_region(req.kk)?
@@ -182,12 +173,12 @@ pub fn take_snapshot(
             // message names its KK.
             Some(f) => Error::invalid(
                 "snapshot_household_invalid",
-                format!("snapshot: {f}"),
-                format!("snapshot: {f}"),
+                setara_core::Localized::message(&f, setara_core::Lang::Id),
+                setara_core::Localized::message(&f, setara_core::Lang::En),
             ),
             None => e.into(),
         });
     }
     progress.finish();
-    builder.write(&app.data.snapshots()).map_err(snapshot_error)
+    Ok(builder.write(&app.data.snapshots())?)
 }

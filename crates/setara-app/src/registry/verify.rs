@@ -100,10 +100,10 @@ pub fn verify(
     if let Some(path) = &req.csv {
         crate::output::check_target(&app.data, path, req.force, &[])?;
     }
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     // The rules run on a snapshot of the registry as it is now.
     let info = super::take_snapshot(app, store.as_ref(), progress)?;
-    let snap = Snapshot::open(&info.dir).map_err(super::snapshot_error)?;
+    let snap = Snapshot::open(&info.dir)?;
     let today = chrono::DateTime::from_timestamp(app.now(), 0)
         .unwrap_or_default()
         .date_naive();

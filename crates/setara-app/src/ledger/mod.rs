@@ -21,6 +21,8 @@
 //! and the store's update (its entries are then found in the ledger and completed, not
 //! appended again). The same key with another request is refused (`idempotency_key_reused`).
 
+pub mod proof;
+
 use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
@@ -320,7 +322,7 @@ pub fn check_party(field: &'static str, s: &str) -> Result<String> {
 pub fn check_reason(s: &str) -> Result<String> {
     if s.trim().is_empty() {
         return Err(Error::invalid(
-            "reason_required",
+            "ledger_reason_required",
             "alasan wajib diisi",
             "a reason is required",
         ));
@@ -497,7 +499,7 @@ pub fn open_writer(app: &App, store: &mut dyn Store, actor: &Actor) -> Result<Le
 /// After a restore: the store applies the ledger entries appended while the backup was taken
 /// (the same repair as after an interrupted operation). Returns how many entitlements changed.
 pub fn repair_after_restore(app: &App, caller: &Caller) -> Result<u64> {
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     if check_ledger(app, store.as_ref())? == Found::Nothing {
         return Ok(0);
     }
@@ -525,12 +527,23 @@ pub fn no_ledger_yet(app: &App) -> Error {
 
 /// The store, without creating one where the data directory holds neither a store nor a
 /// ledger (an operation that only reads has nothing to read then).
-pub fn open_store_for_reading(app: &App) -> Result<Box<dyn Store>> {
+pub fn open_store_for_reading(app: &App) -> Result<crate::stores::Reading<'_>> {
+    require_something(app)?;
+    app.reader()
+}
+
+/// The same for an operation that writes (a checkpoint, a reversal): the store's writer.
+fn open_store_for_writing(app: &App) -> Result<crate::stores::Writing<'_>> {
+    require_something(app)?;
+    app.writer()
+}
+
+fn require_something(app: &App) -> Result<()> {
     if !app.data.store_elsewhere() && !app.data.store_path().exists() && !app.data.ledger().exists()
     {
         return Err(no_ledger_yet(app));
     }
-    app.data.open_store()
+    Ok(())
 }
 
 /// Open the log for reading, checked against the store.
@@ -792,7 +805,7 @@ fn append_programme_money(
     keyed: Option<Keyed>,
 ) -> Result<Appended> {
     caller.require_money()?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     require_programme(store.as_ref(), &entry.programme)?;
     let mut ledger = open_writer(app, store.as_mut(), &caller.actor)?;
     let range = match keyed
@@ -835,7 +848,7 @@ fn append_programme_money(
 
 /// A signed checkpoint of the log as it is now.
 pub fn checkpoint(app: &App, caller: &Caller) -> Result<Checkpointed> {
-    let mut store = open_store_for_reading(app)?;
+    let mut store = open_store_for_writing(app)?;
     if check_ledger(app, store.as_ref())? == Found::Nothing {
         return Err(no_ledger_yet(app));
     }
@@ -872,7 +885,7 @@ fn approved_of(
 pub fn disburse(app: &App, caller: &Caller, req: &DisburseRequest) -> Result<Disbursed> {
     caller.require_money()?;
     let channel = check_channel(&req.channel)?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     require_programme(store.as_ref(), &req.programme)?;
     let mut ledger = open_writer(app, store.as_mut(), &caller.actor)?;
     let keyed = Keyed::new(req.idempotency_key.as_deref(), "disburse", req)?;
@@ -1049,7 +1062,7 @@ fn pay(
 /// the entitlement is approved again.
 pub fn money_returned(app: &App, caller: &Caller, req: &MoneyReturnedRequest) -> Result<Reversed> {
     check_reason(&req.reason)?;
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     check_ledger(app, store.as_ref())?;
     let (e, _) = store.entitlement(req.entitlement)?.ok_or(
         setara_store::StoreError::EntitlementNotFound(req.entitlement),
@@ -1110,7 +1123,7 @@ fn reverse_entry(
 ) -> Result<Reversed> {
     caller.require_money()?;
     let reason = check_reason(reason)?;
-    let mut store = open_store_for_reading(app)?;
+    let mut store = open_store_for_writing(app)?;
     if check_ledger(app, store.as_ref())? == Found::Nothing {
         return Err(no_ledger_yet(app));
     }

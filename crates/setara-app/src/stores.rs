@@ -1,0 +1,119 @@
+//! The store shared by many concurrent callers: a pool of connections for reading and one
+//! connection for writing.
+//!
+//! SQLite in WAL mode lets readers run beside one writer; two writers would wait on each other
+//! inside SQLite (up to its busy timeout) and may fail with "database is locked". The server
+//! serves many requests at once, so writes are serialised here, in the process, behind one
+//! connection, and reads take a connection from a pool (opened on demand, at most
+//! [`MAX_IDLE_READERS`] kept). The command line makes one call per process and sees no
+//! difference.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, MutexGuard};
+
+use setara_store::Store;
+
+use crate::data_dir::DataDir;
+use crate::error::Result;
+
+/// Connections kept open for reading when nobody uses them.
+pub const MAX_IDLE_READERS: usize = 8;
+
+/// The pool of readers and the writer of one data directory.
+#[derive(Default)]
+pub(crate) struct Stores {
+    readers: Mutex<Vec<Box<dyn Store>>>,
+    writer: Mutex<Option<Box<dyn Store>>>,
+}
+
+impl Stores {
+    pub(crate) fn reader<'a>(&'a self, data: &DataDir) -> Result<Reading<'a>> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let store = match pooled {
+            Some(s) => s,
+            None => data.open_store()?,
+        };
+        Ok(Reading {
+            pool: self,
+            store: Some(store),
+        })
+    }
+
+    pub(crate) fn writer<'a>(&'a self, data: &DataDir) -> Result<Writing<'a>> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(data.open_store()?);
+        }
+        Ok(Writing { guard })
+    }
+
+    pub(crate) fn idle_readers(&self) -> usize {
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+/// A connection for reading, back in the pool when dropped.
+pub struct Reading<'a> {
+    pool: &'a Stores,
+    store: Option<Box<dyn Store>>,
+}
+
+impl Deref for Reading<'_> {
+    type Target = dyn Store;
+    fn deref(&self) -> &(dyn Store + 'static) {
+        self.store.as_deref().expect("present until dropped")
+    }
+}
+
+impl DerefMut for Reading<'_> {
+    fn deref_mut(&mut self) -> &mut (dyn Store + 'static) {
+        self.store.as_deref_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        if let Some(s) = self.store.take() {
+            let mut idle = self.pool.readers.lock().unwrap_or_else(|p| p.into_inner());
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(s);
+            }
+        }
+    }
+}
+
+/// The one connection for writing, held until dropped: other writers of this process wait.
+pub struct Writing<'a> {
+    guard: MutexGuard<'a, Option<Box<dyn Store>>>,
+}
+
+impl Deref for Writing<'_> {
+    type Target = dyn Store;
+    fn deref(&self) -> &(dyn Store + 'static) {
+        self.guard.as_deref().expect("opened when taken")
+    }
+}
+
+impl DerefMut for Writing<'_> {
+    fn deref_mut(&mut self) -> &mut (dyn Store + 'static) {
+        self.guard.as_deref_mut().expect("opened when taken")
+    }
+}
+
+// `store.as_ref()` / `store.as_mut()`, as on the `Box<dyn Store>` the functions below take.
+macro_rules! as_store {
+    ($t:ident) => {
+        impl AsRef<dyn Store> for $t<'_> {
+            fn as_ref(&self) -> &(dyn Store + 'static) {
+                &**self
+            }
+        }
+        impl AsMut<dyn Store> for $t<'_> {
+            fn as_mut(&mut self) -> &mut (dyn Store + 'static) {
+                &mut **self
+            }
+        }
+    };
+}
+as_store!(Reading);
+as_store!(Writing);
