@@ -48,7 +48,7 @@ fn make(dir: &Path, households: u64) {
 
 fn run(dir: &Path) {
     let snap = Snapshot::open_latest(dir).expect("snapshot");
-    let on = setara::targeting::reference_date(&snap);
+    let on = reference_date(&snap);
     let n = snap.household_count();
 
     let t = Instant::now();
@@ -191,7 +191,7 @@ fn export(dir: &Path, out: &Path) {
     let t0 = Instant::now();
     std::fs::create_dir_all(out).expect("output directory");
     let snap = Snapshot::open_latest(dir).expect("snapshot");
-    let on = setara::targeting::reference_date(&snap);
+    let on = reference_date(&snap);
     let n = snap.household_count();
 
     // Our ranking, exactly as `run` computes it.
@@ -318,4 +318,11 @@ fn main() {
             std::process::exit(2);
         }
     }
+}
+
+/// The date a snapshot describes (as `setara_app::ranking::reference_date`).
+fn reference_date(snap: &Snapshot) -> NaiveDate {
+    chrono::DateTime::parse_from_rfc3339(&snap.manifest().created)
+        .map(|t| t.date_naive())
+        .expect("a snapshot's creation time")
 }

@@ -66,6 +66,22 @@ run_all() {
     step stats
     step stats --by regency --region 32 --measure gini --json
     LANG_OF_STEP=id step stats --by regency --region 32
+    # Statistics: pictures and CSV files (compared below), other levels and measures,
+    # multidimensional poverty, a file given with --input, and refusals.
+    step stats --se --measure gini,fgt0,theil_t,mean --csv stats-prov.csv --excel --lorenz stats-lorenz.svg --map stats-map.svg
+    step stats --by district --region 32.01 --measure median,palma,watts,fgt1 --gini-convey
+    step stats --mpi
+    step stats --mpi --by regency --region 32 --json
+    LANG_OF_STEP=id step stats --mpi --by regency --region 32 --csv stats-mpi.csv
+    local hh="$data/input/households.csv"
+    step stats --input "$hh" --value consumption_per_capita --weight survey_weight --group floor --se --poverty-line 600000 --csv stats-file.csv --lorenz stats-file-lorenz.svg
+    LANG_OF_STEP=id step stats --input "$hh" --value consumption_per_capita --relative-line 0.6 --bootstrap 20 --seed 3 --positive-only
+    step stats --input "$hh" --value nope
+    step stats --input "$hh" --value consumption_per_capita --poverty-line 0
+    step stats --bps-period 1999-01
+    step stats --measure happiness
+    step stats --by regency --map stats-x.svg
+    step stats --mpi --lorenz stats-y.svg
     LANG_OF_STEP=id step ledger audit
     LANG_OF_STEP=id step ledger fund --programme NOPE --kind budget --amount 5
     step entitlement show 1
@@ -74,6 +90,24 @@ run_all() {
     step snapshot
     step target --programme PKH-JABAR --preview
     LANG_OF_STEP=id step explain --programme PKH-JABAR --household "$kk"
+    # Ranking and targeting beyond the spine: compare, export, reach, a household's desil
+    # history, overlap of one province, and explanations of other households.
+    step target --programme PKH-JABAR --compare "desil <= 3"
+    LANG_OF_STEP=id step target --programme PKH-JABAR --compare "desil <= 2" --very-poor 0.4
+    step target --programme PKH-JABAR --compare "desil <= 3" --very-poor 2
+    step target --programme PKH-JABAR --export beneficiaries.csv --excel
+    step target --programme PKH-JABAR --export beneficiaries.csv
+    step reach --programme PKH-JABAR
+    LANG_OF_STEP=id step reach --programme PKH-JABAR --by province
+    step rank --household "$kk"
+    step overlap --by regency --region 32
+    local other
+    for line in 3 40 400; do
+        other=$(sed -n ${line}p "$data/input/households.csv" | cut -d, -f1)
+        step explain --programme PKH-JABAR --household "$other"
+    done
+    step explain --programme NOPE --household "$kk"
+    step target --programme PKH-JABAR --select --cycle 9
     # The ledger's proofs, receipts checked offline, a programme edited by flags, backup and
     # restore.
     step ledger vkey
@@ -139,6 +173,15 @@ for f in "$work"/before/*.cmd; do
             status=1
         fi
     done
+done
+# Files the steps wrote (CSV tables, SVG pictures).
+for f in "$work"/before/stats-* "$work"/before/*.csv; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f")
+    if ! cmp -s "$f" "$work/after/$name"; then
+        echo "== file $name differs"
+        status=1
+    fi
 done
 steps=$(ls "$work"/before/*.cmd | wc -l)
 if [ $status -eq 0 ]; then

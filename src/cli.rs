@@ -253,7 +253,15 @@ fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode
         .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
     if !matches!(
         command,
-        Command::Household(_) | Command::Verify(_) | Command::Dedup(_)
+        Command::Household(_)
+            | Command::Stats(_)
+            | Command::Verify(_)
+            | Command::Dedup(_)
+            | Command::Rank(_)
+            | Command::Target(_)
+            | Command::Explain(_)
+            | Command::Overlap(_)
+            | Command::Reach(_)
     ) {
         return Err(Failure::new(
             Kind::Usage,

@@ -1,10 +1,17 @@
 //! Ranking and targeting end to end on a demo registry: rank, three programmes of different
 //! owner types, preview, select and freeze, explain, overlap, reach, export; the accuracy report
 //! checked against the synthetic ground truth computed here by hand; and the clear errors.
+//!
+//! The ranked 20,000-household demo is built once per run of this file and copied for each
+//! test. The flow and the printed errors and warnings are checked through the binary; the
+//! accuracy report in process, through `setara-app`.
+
+mod common;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use setara_snapshot::Snapshot;
 
@@ -49,29 +56,39 @@ impl Demo {
         assert_eq!(o.status.code(), Some(1), "{args:?} should fail with 1");
         String::from_utf8_lossy(&o.stderr).into_owned()
     }
+
+    /// The application layer on this demo's data directory.
+    fn app(&self) -> setara_app::App {
+        setara_app::App::new(setara_app::DataDir::new(self.data_dir()))
+    }
 }
 
 fn example(name: &str) -> String {
     format!("{}/examples/programmes/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn demo(households: &str) -> Demo {
-    let d = Demo {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    let o = d.run("en", &["demo", "--households", households, "--quiet"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    d
+/// A 20,000-household demo, ranked (`setara rank --json` alongside): built once per run of
+/// this file, copied for each test.
+fn ranked() -> (Demo, serde_json::Value) {
+    static BUILT: OnceLock<(tempfile::TempDir, serde_json::Value)> = OnceLock::new();
+    let (dir, rank) = common::copied(&BUILT, || {
+        let d = Demo {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let o = d.run("en", &["demo", "--households", "20000", "--quiet"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // Before a ranking there is nothing to target with.
+        let e = d.fails("en", &["target", "--programme", "X", "--preview"]);
+        assert!(e.contains("programme X does not exist"), "{e}");
+        let rank = d.json(&["rank"]);
+        (d.dir, rank)
+    });
+    (Demo { dir }, rank)
 }
 
 #[test]
 fn rank_define_select_explain_overlap_reach_export() {
-    let d = demo("20000");
-    // Before a ranking there is nothing to target with.
-    let e = d.fails("en", &["target", "--programme", "X", "--preview"]);
-    assert!(e.contains("programme X does not exist"), "{e}");
-
-    let rank = d.json(&["rank"]);
+    let (d, rank) = ranked();
     assert_eq!(rank["households"], 20000);
     let stats = &rank["model"]["stats"];
     let r2 = stats["r_squared"].as_f64().unwrap();
@@ -278,22 +295,33 @@ fn rank_define_select_explain_overlap_reach_export() {
 /// snapshot and the ranking file: a different path to the same numbers.
 #[test]
 fn the_accuracy_report_matches_the_ground_truth() {
-    let d = demo("20000");
-    d.json(&["rank"]);
+    let (d, _) = ranked();
     let o = d.run(
         "en",
         &["programme", "create", "--file", &example("pkh-jabar.toml")],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let cmp = d.json(&[
-        "target",
-        "--programme",
-        "PKH-JABAR",
-        "--compare",
-        "desil <= 3",
-    ]);
-    let alt = &cmp["alternatives"][1];
-    assert_eq!(alt["rule"], "desil <= 3");
+    let cmp = setara_app::targeting::compare(
+        &d.app(),
+        &setara_app::Caller::administrator(
+            setara_store::Actor("petugas-uji".into()),
+            setara_core::Lang::En,
+        ),
+        &setara_app::targeting::CompareRequest {
+            programme: "PKH-JABAR".into(),
+            alternatives: vec!["desil <= 3".into()],
+            truth: None,
+            bps_period: "2024-03".into(),
+            very_poor: 0.5,
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        cmp.truth,
+        setara_app::targeting::TruthSource::File { .. }
+    ));
+    let alt = &cmp.rules[1];
+    assert_eq!(alt.rule, "desil <= 3");
 
     // Truth: true consumption per capita of every household.
     let truth_path = d.data_dir().join("input/truth/households.csv");
@@ -312,9 +340,11 @@ fn the_accuracy_report_matches_the_ground_truth() {
     let store = setara_store::open(d.data_dir().join("setara.sqlite").to_str().unwrap()).unwrap();
     let run = store.rankings().unwrap().remove(0);
     let snap = Snapshot::open(d.data_dir().join("snapshots").join(&run.snapshot)).unwrap();
-    let cols =
-        setara::targeting::read_ranking(&d.data_dir().join(&run.file), snap.household_count())
-            .unwrap();
+    let cols = setara_snapshot::ranking::read_ranking(
+        &d.data_dir().join(&run.file),
+        snap.household_count(),
+    )
+    .unwrap();
     let line = setara_core::Bps::shipped()
         .province(setara_core::RegionCode::parse("32").unwrap(), "2024-03")
         .unwrap()
@@ -348,30 +378,23 @@ fn the_accuracy_report_matches_the_ground_truth() {
         poor > 20,
         "too few poor households in the test registry: {poor}"
     );
-    let acc = &alt["accuracy"];
-    let rate = |k: &str| acc[k]["rate"].as_f64().unwrap();
-    assert_eq!(alt["households_with_truth"].as_u64().unwrap(), n);
-    assert_eq!(acc["error_all"]["errors"].as_u64().unwrap(), wrong);
-    assert!((rate("error_all") - wrong as f64 / n as f64).abs() < 1e-12);
-    assert!((rate("inclusion_non_poor") - nonpoor_in as f64 / nonpoor as f64).abs() < 1e-12);
-    assert!((rate("exclusion_poor") - poor_out as f64 / poor as f64).abs() < 1e-12);
-    assert_eq!(
-        acc["exclusion_very_poor"]["households"].as_u64().unwrap(),
-        very_poor
-    );
-    assert_eq!(
-        acc["exclusion_very_poor"]["errors"].as_u64().unwrap(),
-        very_poor_out
-    );
+    let acc = &alt.accuracy;
+    let rate = |r: &setara_targeting::Rate| r.rate.unwrap();
+    assert_eq!(alt.households_with_truth, n);
+    assert_eq!(acc.error_all.errors, wrong);
+    assert!((rate(&acc.error_all) - wrong as f64 / n as f64).abs() < 1e-12);
+    assert!((rate(&acc.inclusion_non_poor) - nonpoor_in as f64 / nonpoor as f64).abs() < 1e-12);
+    assert!((rate(&acc.exclusion_poor) - poor_out as f64 / poor as f64).abs() < 1e-12);
+    assert_eq!(acc.exclusion_very_poor.households, very_poor);
+    assert_eq!(acc.exclusion_very_poor.errors, very_poor_out);
     // The PMT targets better than chance: fewer poor are left out by desil ≤ 3 than the
     // share of non-poor it takes in would suggest.
-    assert!(rate("exclusion_poor") < 1.0 - rate("inclusion_non_poor"));
+    assert!(rate(&acc.exclusion_poor) < 1.0 - rate(&acc.inclusion_non_poor));
 }
 
 #[test]
 fn bad_rules_budgets_and_impossible_rules_get_clear_errors() {
-    let d = demo("20000");
-    d.json(&["rank"]);
+    let (d, _) = ranked();
     let base = [
         "programme",
         "create",
@@ -454,8 +477,7 @@ fn bad_rules_budgets_and_impossible_rules_get_clear_errors() {
 /// rule's comment cannot pass for another line of `programme show`.
 #[test]
 fn warnings_are_printed_and_hostile_programmes_are_invalid_input() {
-    let d = demo("8000");
-    d.json(&["rank"]);
+    let (d, _) = ranked();
     let bin = d.dir.path().join("biner.toml");
     std::fs::write(&bin, [0x7f, b'E', b'L', b'F', 0xff, 0x00, 0x12, b'\n']).unwrap();
     let e = d.fails(

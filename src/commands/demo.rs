@@ -6,9 +6,9 @@ use std::time::Instant;
 use clap::Args;
 use setara_snapshot::Snapshot;
 
-use super::stats::{RegionQuery, print_region_table, region_table};
 use crate::context::{Context, show_path};
 use crate::failure::Result;
+use crate::render::stats::print_region_table;
 use crate::synth_args::SynthOptions;
 
 /// BPS period the synthetic population is calibrated to and compared with.
@@ -94,16 +94,15 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
     let t = Instant::now();
     let snap = Snapshot::open(&info.dir)?;
     let keys: Vec<String> = ["mean", "fgt0", "gini"].map(String::from).to_vec();
-    let query = RegionQuery {
+    let query = setara_app::stats::RegionTableRequest {
         level: setara_core::Level::Province,
-        within: None,
-        keys: &keys,
-        se: true,
-        period: PERIOD,
+        region: None,
+        measures: keys.clone(),
+        period: PERIOD.into(),
         lorenz: false,
-        gini_convention: setara_stats::GiniConvention::FrequencyWeights,
+        gini_convey: false,
     };
-    let rows = region_table(&snap, &query, ctx.lang)?.rows;
+    let rows = setara_app::stats::region_table(&ctx.app(), &ctx.caller(), &snap, &query)?.rows;
     timings.push(("stats", t.elapsed().as_secs_f64()));
     let seconds = total.elapsed().as_secs_f64();
 

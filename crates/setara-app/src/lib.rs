@@ -20,19 +20,24 @@ pub mod data_dir;
 pub mod demo;
 pub mod entitlement;
 pub mod error;
+pub mod explain;
 pub mod generate;
 pub mod input;
 pub mod ledger;
 pub mod memory;
 pub mod nik;
 pub mod output;
+pub mod overlap;
 pub mod programme;
 pub mod progress;
 pub mod ranking;
 pub mod registry;
 pub mod review;
 pub mod rules;
+pub mod stats;
 pub mod stores;
+pub mod system;
+pub mod targeting;
 
 use std::sync::Arc;
 
@@ -94,7 +99,7 @@ impl App {
         let mut cached = self.ranking.lock().unwrap_or_else(|p| p.into_inner());
         if let (Some(c), Some(l)) = (cached.as_ref(), latest.as_ref())
             && c.info == *l
-            && c.stale == ranking::is_stale(self, l)
+            && c.stale == ranking::snapshot_newer_than(self, l)
         {
             return Ok(c.clone());
         }

@@ -100,6 +100,7 @@
 mod accumulate;
 mod bootstrap;
 mod decomposition;
+pub mod disclosure;
 mod entropy;
 mod error;
 mod estimate;

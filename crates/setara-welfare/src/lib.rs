@@ -35,6 +35,7 @@
 
 pub mod design;
 pub mod desil;
+pub mod mpi;
 pub mod pmt;
 
 pub use design::{Design, feature_names};

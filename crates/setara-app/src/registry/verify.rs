@@ -103,7 +103,7 @@ pub fn verify(
     let mut store = app.writer()?;
     // The rules run on a snapshot of the registry as it is now.
     let info = super::take_snapshot(app, store.as_ref(), progress)?;
-    let snap = Snapshot::open(&info.dir)?;
+    let snap = Snapshot::open(&info.dir).map_err(Error::from)?;
     let today = chrono::DateTime::from_timestamp(app.now(), 0)
         .unwrap_or_default()
         .date_naive();

@@ -18,8 +18,9 @@ use setara_registry::value::parse_decimal;
 use setara_registry::{RawRecord, Source};
 use setara_stats::{MAX_ABS_VALUE, MAX_WEIGHT, MIN_WEIGHT};
 
-use crate::context::show_path;
-use crate::failure::{Failure, Kind};
+use crate::data_dir::DataDir;
+use crate::error::{Error, ErrorKind};
+use crate::system::{available_memory, show_bytes};
 
 /// Most distinct groups in a `--group` column (10,000).
 ///
@@ -50,6 +51,8 @@ pub struct Columns {
     pub skipped_empty: u64,
     /// Rows skipped because their weight is zero (such a row stands for no one).
     pub skipped_zero_weight: u64,
+    /// The file as messages show it.
+    pub shown: String,
 }
 
 impl Columns {
@@ -76,9 +79,9 @@ impl Columns {
     }
 
     /// "line 17 of survey.csv": how the row at `index` is named in messages.
-    pub fn line_name(&self, path: &Path, index: usize, lang: Lang) -> String {
+    pub fn line_name(&self, index: usize, lang: Lang) -> String {
         match self.lines.get(index) {
-            Some(line) => format!("{}:{line}", show_path(path)),
+            Some(line) => format!("{}:{line}", self.shown),
             None => lang
                 .pick("baris yang tidak diketahui", "an unknown row")
                 .to_string(),
@@ -88,50 +91,53 @@ impl Columns {
 
 /// Read `value` (and `weight`, `group`) columns by header name (case and spacing ignored).
 pub fn read_columns(
+    data: &DataDir,
     path: &Path,
     value: &str,
     weight: Option<&str>,
     group: Option<&str>,
-) -> Result<Columns, Failure> {
-    let file = std::fs::File::open(path).map_err(|e| Failure::io(path, &e))?;
+) -> Result<Columns, Error> {
+    let show_path = |p: &Path| data.show(p);
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(Failure::invalid(
+        return Err(Error::invalid(
             "input_is_directory",
             format!("{} adalah direktori, bukan berkas", show_path(path)),
             format!("{} is a directory, not a file", show_path(path)),
         ));
     }
     let mut source = Source::open(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
-        .map_err(|e| file_failure(path, &e))?;
+        .map_err(|e| file_failure(data, path, &e))?;
     let mut rec = RawRecord::default();
     if !source
         .next_into(&mut rec)
-        .map_err(|e| file_failure(path, &e))?
+        .map_err(|e| file_failure(data, path, &e))?
     {
-        return Err(Failure::invalid(
+        return Err(Error::invalid(
             "file_empty",
             format!("{}: berkas kosong", show_path(path)),
             format!("{}: the file is empty", show_path(path)),
         ));
     }
-    let header = Header::new(path, &rec)?;
+    let header = Header::new(data, path, &rec)?;
     let vi = header.find(value)?;
     let wi = weight.map(|w| header.find(w)).transpose()?;
     let gi = group.map(|g| header.find(g)).transpose()?;
     let columns = header.names.len();
     let mut out = Columns {
+        shown: show_path(path),
         weights: wi.map(|_| Vec::new()),
         groups: gi.map(|_| Vec::new()),
         ..Columns::default()
     };
     let mut group_index: HashMap<String, u32> = HashMap::new();
     let mut next_memory_check = 1usize << 20;
-    let cell = |rec: &RawRecord, i: usize, name: &str| -> Result<Option<f64>, Failure> {
+    let cell = |rec: &RawRecord, i: usize, name: &str| -> Result<Option<f64>, Error> {
         let text = rec.fields.get(i).map(|s| s.trim()).unwrap_or("");
         if text.is_empty() {
             return Ok(None);
         }
-        let fail = |id: &str, en: &str| cell_failure(path, rec.row, name, text, id, en);
+        let fail = |id: &str, en: &str| cell_failure(data, path, rec.row, name, text, id, en);
         if rec.not_utf8 == Some(i) {
             return Err(fail("teks bukan UTF-8", "text is not UTF-8"));
         }
@@ -146,10 +152,10 @@ pub fn read_columns(
     };
     while source
         .next_into(&mut rec)
-        .map_err(|e| file_failure(path, &e))?
+        .map_err(|e| file_failure(data, path, &e))?
     {
         if rec.fields.len() != columns {
-            return Err(Failure::invalid(
+            return Err(Error::invalid(
                 "row_field_count",
                 format!(
                     "{}:{}: baris ini memiliki {} kolom, baris judul {}; pemisah atau tanda kutip yang salah menggeser nilai ke kolom lain",
@@ -171,7 +177,7 @@ pub fn read_columns(
             && [Some(vi), wi, gi].contains(&Some(i))
         {
             let max = setara_registry::limits::MAX_FIELD_BYTES;
-            return Err(Failure::invalid(
+            return Err(Error::invalid(
                 "field_too_long",
                 format!(
                     "{}:{} kolom {}: nilai lebih panjang dari {max} bita",
@@ -198,7 +204,7 @@ pub fn read_columns(
         };
         if v.abs() > MAX_ABS_VALUE {
             let text = rec.fields[vi].trim();
-            return Err(Failure::invalid(
+            return Err(Error::invalid(
                 "stats_value_too_large",
                 format!(
                     "{}:{} kolom {value} {text:?}: nilai harus berada dalam ±1e30 (di luar itu jumlah dan kuadrat yang dihitung melampaui jangkauan bilangan titik-mengambang 64-bit; ubah skalanya, mis. ke ribuan)",
@@ -232,7 +238,7 @@ pub fn read_columns(
                         "a weight must be 0 (the row is skipped) or between 1e-30 and 1e30",
                     )
                 };
-                return Err(Failure::invalid(
+                return Err(Error::invalid(
                     code,
                     format!(
                         "{}:{} kolom {name} {text:?}: {id}",
@@ -254,7 +260,7 @@ pub fn read_columns(
                 None => {
                     if group_index.len() >= MAX_GROUPS {
                         let g = group.unwrap_or_default();
-                        return Err(Failure::invalid(
+                        return Err(Error::invalid(
                             "stats_too_many_groups",
                             format!(
                                 "{}:{} kolom {g}: lebih dari {MAX_GROUPS} kelompok berbeda; apakah ini kolom wilayah atau kategori, bukan nomor identitas?",
@@ -282,7 +288,7 @@ pub fn read_columns(
             ws.push(w);
         }
         if out.values.len() >= next_memory_check {
-            check_memory(path, rec.row, out.values.len())?;
+            check_memory(data, path, rec.row, out.values.len())?;
             next_memory_check *= 2;
         }
     }
@@ -290,7 +296,7 @@ pub fn read_columns(
         && out.skipped_zero_weight > 0
         && let Some(name) = weight
     {
-        return Err(Failure::invalid(
+        return Err(Error::invalid(
             "stats_no_weight",
             format!(
                 "{}: setiap bobot di kolom {name} adalah nol: tidak ada baris yang mewakili siapa pun",
@@ -308,12 +314,13 @@ pub fn read_columns(
 /// Refuse to go on reading when twice the rows read so far would not fit the memory this
 /// process may use: a file of hundreds of millions of rows ends with a clear error at the
 /// line reached, not with the process killed for want of memory.
-fn check_memory(path: &Path, line: u64, rows: usize) -> Result<(), Failure> {
+fn check_memory(data: &DataDir, path: &Path, line: u64, rows: usize) -> Result<(), Error> {
     let need = (rows as u64).saturating_mul(2 * MEMORY_BYTES_PER_ROW);
-    match crate::commands::generate::available_memory() {
+    let show_path = |p: &Path| data.show(p);
+    match available_memory() {
         Some(have) if need > have => {
-            let show = crate::commands::generate::show_bytes;
-            Err(Failure::invalid(
+            let show = show_bytes;
+            Err(Error::invalid(
                 "size_exceeds_memory",
                 format!(
                     "{}:{line}: {rows} baris terbaca dan masih ada lagi; mengukurnya memerlukan lebih dari {} memori, yang tersedia {}",
@@ -335,14 +342,16 @@ fn check_memory(path: &Path, line: u64, rows: usize) -> Result<(), Failure> {
 
 /// The header row: column names, each found by name once.
 struct Header<'a> {
+    data: &'a DataDir,
     path: &'a Path,
     names: Vec<String>,
 }
 
 impl<'a> Header<'a> {
-    fn new(path: &'a Path, rec: &RawRecord) -> Result<Header<'a>, Failure> {
+    fn new(data: &'a DataDir, path: &'a Path, rec: &RawRecord) -> Result<Header<'a>, Error> {
+        let show_path = |p: &Path| data.show(p);
         if let Some(i) = rec.not_utf8.or(rec.too_long) {
-            return Err(Failure::invalid(
+            return Err(Error::invalid(
                 "header_invalid",
                 format!(
                     "{}:{} kolom {}: nama kolom bukan UTF-8 atau terlalu panjang",
@@ -359,6 +368,7 @@ impl<'a> Header<'a> {
             ));
         }
         Ok(Header {
+            data,
             path,
             names: rec.fields.clone(),
         })
@@ -369,12 +379,12 @@ impl<'a> Header<'a> {
     }
 
     /// The column called `name`: exactly one must be.
-    fn find(&self, name: &str) -> Result<usize, Failure> {
+    fn find(&self, name: &str) -> Result<usize, Error> {
         let k = Self::key(name);
         let found: Vec<usize> = (0..self.names.len())
             .filter(|&i| Self::key(&self.names[i]) == k)
             .collect();
-        let path = show_path(self.path);
+        let path = self.data.show(self.path);
         match found[..] {
             [i] => Ok(i),
             [] => {
@@ -389,13 +399,13 @@ impl<'a> Header<'a> {
                 } else {
                     ("", "")
                 };
-                Err(Failure::invalid(
+                Err(Error::invalid(
                     "column_not_found",
                     format!("{path}: tidak ada kolom {name:?} (kolom yang ada: {have}){hint_id}"),
                     format!("{path}: no column {name:?} (columns: {have}){hint_en}"),
                 ))
             }
-            [a, b, ..] => Err(Failure::invalid(
+            [a, b, ..] => Err(Error::invalid(
                 "column_ambiguous",
                 format!(
                     "{path}: kolom {name:?} ada lebih dari sekali (kolom {} dan {}); beri nama yang berbeda",
@@ -412,7 +422,8 @@ impl<'a> Header<'a> {
     }
 }
 
-fn file_failure(path: &Path, e: &setara_registry::FileError) -> Failure {
+fn file_failure(data: &DataDir, path: &Path, e: &setara_registry::FileError) -> Error {
+    let show_path = |p: &Path| data.show(p);
     // A read that fails for the system's reasons (a disk error) is exit 3; everything the
     // file holds is the file's fault, exit 1.
     let kind = match e {
@@ -422,11 +433,11 @@ fn file_failure(path: &Path, e: &setara_registry::FileError) -> Failure {
                 std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
             ) =>
         {
-            Kind::Failed
+            ErrorKind::Internal
         }
-        _ => Kind::Invalid,
+        _ => ErrorKind::Invalid,
     };
-    Failure::new(
+    Error::new(
         kind,
         e.code(),
         format!("{}: {}", show_path(path), e.message(Lang::Id)),
@@ -434,9 +445,18 @@ fn file_failure(path: &Path, e: &setara_registry::FileError) -> Failure {
     )
 }
 
-fn cell_failure(path: &Path, row: u64, column: &str, text: &str, id: &str, en: &str) -> Failure {
+fn cell_failure(
+    data: &DataDir,
+    path: &Path,
+    row: u64,
+    column: &str,
+    text: &str,
+    id: &str,
+    en: &str,
+) -> Error {
+    let show_path = |p: &Path| data.show(p);
     let text: String = text.chars().take(64).collect();
-    Failure::invalid(
+    Error::invalid(
         "value_invalid",
         format!("{}:{row} kolom {column} {text:?}: {id}", show_path(path)),
         format!("{}:{row} column {column} {text:?}: {en}", show_path(path)),

@@ -5,6 +5,8 @@
 use setara_core::Lang;
 use setara_stats::StatsError;
 
+use crate::error::Error;
+
 /// Names the row at an index of the slices given to setara-stats, in a language: "line 17 of
 /// survey.csv", "household (KK) 3204…". Gets the index and the offending value (a value, or
 /// a weight for the weight errors), so that a caller whose indices are not its own (a group's
@@ -33,6 +35,15 @@ pub fn stats_code(e: &StatsError) -> &'static str {
         StatsError::BootstrapReplicate { source, .. } => stats_code(source),
         _ => "stats_invalid_input",
     }
+}
+
+/// A statistics error that stops an operation, its rows named by `row`.
+pub fn stats_error(e: &StatsError, row: RowName<'_>) -> Error {
+    Error::invalid(
+        stats_code(e),
+        stats_error_at(e, Lang::Id, row),
+        stats_error_at(e, Lang::En, row),
+    )
 }
 
 /// The message of a statistics error in `lang`, naming rows with `row`.

@@ -1,4 +1,6 @@
-//! The default multidimensional-poverty indicator set on the registry (`setara stats --mpi`).
+//! The default multidimensional-poverty indicator set on the registry (`setara stats --mpi`):
+//! which of ten deprivations each household of a snapshot has. Pure computation over a
+//! [`Snapshot`]; the Alkire-Foster measures themselves are `setara_stats::AlkireFoster`.
 //!
 //! Ten household deprivations in three dimensions, after the global MPI of OPHI/UNDP, adapted to
 //! what the registry records (it has no anthropometrics or child deaths, so the two health
@@ -24,7 +26,10 @@
 //! score is at least 6/18 (k = 1/3).
 
 use chrono::NaiveDate;
-use setara_core::*;
+use setara_core::{
+    Asset, Assets, CookingFuel, Disability, Education, Electricity, Floor, HealthInsurance, Roof,
+    SchoolAttendance, Toilet, Wall, WaterSource, age_on,
+};
 use setara_snapshot::{Column, Snapshot};
 
 /// One indicator of the default set.
