@@ -77,7 +77,7 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
         "Writing the columnar snapshot",
     );
     let t = Instant::now();
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     let info = setara_app::registry::take_snapshot(
         &app,
         store.as_ref(),

@@ -102,7 +102,7 @@ pub fn import_generated(
     input: &Path,
     progress: &mut dyn Progress,
 ) -> Result<ImportReport> {
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let req = ImportFiles {
         households: input.join("households.csv"),
         persons: input.join("persons.csv"),

@@ -103,7 +103,7 @@ fn an_import_commits_and_a_scoped_or_auditor_import_is_refused() {
     let e = import::import(&app, &auditor, &request(&h, &p), &mut Silent).unwrap_err();
     assert_eq!(e.code, "forbidden_role");
     // Nothing was imported by the refused calls.
-    let store = app.data.open_store().unwrap();
+    let store = app.reader().unwrap();
     assert_eq!(store.counts().unwrap().households, 0);
     drop(store);
     let r = import::import(&app, &admin(), &request(&h, &p), &mut Silent).unwrap();

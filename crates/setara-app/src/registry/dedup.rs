@@ -690,7 +690,7 @@ pub fn dedup_persons(
     config
         .validate(&COLUMNS)
         .map_err(|e| linkage_failure(shown, ErrorKind::Invalid, e, Some(config_file)))?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let persons = store.linkage_persons(scope)?;
     let mut table =
         Table::new(COLUMNS).map_err(|e| linkage_failure(shown, ErrorKind::Internal, e, None))?;

@@ -810,7 +810,7 @@ pub fn import(
         actor: caller.actor.clone(),
         today: now.date_naive(),
     };
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let started = std::time::Instant::now();
     let report = import_files(store.as_mut(), &files, &mut watched)?;
     let seconds = started.elapsed().as_secs_f64();

@@ -100,7 +100,7 @@ pub fn verify(
     if let Some(path) = &req.csv {
         crate::output::check_target(&app.data, path, req.force, &[])?;
     }
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     // The rules run on a snapshot of the registry as it is now.
     let info = super::take_snapshot(app, store.as_ref(), progress)?;
     let snap = Snapshot::open(&info.dir).map_err(Error::from)?;
