@@ -266,8 +266,8 @@ fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode
         return Err(Failure::new(
             Kind::Usage,
             "scope_unsupported",
-            "--scope belum didukung oleh perintah ini; hanya `household show`, `household correct`, `verify` dan `dedup` yang membatasi diri pada wilayah",
-            "--scope is not supported by this command yet; only `household show`, `household correct`, `verify` and `dedup` limit themselves to a region",
+            "--scope belum didukung oleh perintah ini; yang membatasi diri pada wilayah: household show/correct, stats, verify, dedup, rank --household, target, explain, overlap, reach",
+            "--scope is not supported by this command yet; those that limit themselves to a region: household show/correct, stats, verify, dedup, rank --household, target, explain, overlap, reach",
         ));
     }
     Ok(region)

@@ -33,6 +33,12 @@ pub struct NikCheck {
     pub problems: Vec<Problem>,
 }
 
+impl Problem {
+    fn new(code: &'static str, id: String, en: String) -> Problem {
+        Problem { code, id, en }
+    }
+}
+
 impl NikCheck {
     /// The error to report: the first problem (`nik_district_unknown`,
     /// `nik_date_not_calendar`, `nik_birth_date_mismatch`, `nik_sex_mismatch`).
@@ -65,31 +71,30 @@ pub fn check_nik(
         .collect();
     let birth = nik.birth_date(today);
     let mut problems = Vec::new();
-    let mut problem = |code, id, en| problems.push(Problem { code, id, en });
     if path.is_empty() {
-        problem(
+        problems.push(Problem::new(
             "nik_district_unknown",
             format!("kecamatan {district} tidak ada dalam Kepmendagri 2025"),
             format!("district {district} is not in the Kepmendagri 2025 table"),
-        );
+        ));
     }
     if birth.is_none() {
         let (d, m) = (nik.birth_day(), nik.birth_month());
-        problem(
+        problems.push(Problem::new(
             "nik_date_not_calendar",
             format!("tanggal {d:02}-{m:02} bukan tanggal kalender"),
             format!("{d:02}-{m:02} is not a calendar date"),
-        );
+        ));
     }
     if let Some(d) = birth_date {
         let d = setara_registry::value::parse_date(d)
             .map_err(|r| Error::from_localized(crate::ErrorKind::Invalid, &r))?;
         if !nik.agrees_with_birth_date(d) {
-            problem(
+            problems.push(Problem::new(
                 "nik_birth_date_mismatch",
                 format!("tanggal lahir tercatat {d} tidak sesuai dengan NIK"),
                 format!("recorded birth date {d} disagrees with the NIK"),
-            );
+            ));
         }
     }
     if let Some(s) = sex {
@@ -101,7 +106,7 @@ pub fn check_nik(
             )
         })?;
         if s != nik.sex() {
-            problem(
+            problems.push(Problem::new(
                 "nik_sex_mismatch",
                 format!(
                     "jenis kelamin tercatat {} tidak sesuai dengan NIK ({})",
@@ -113,7 +118,7 @@ pub fn check_nik(
                     s.label(Lang::En),
                     nik.sex().label(Lang::En)
                 ),
-            );
+            ));
         }
     }
     Ok(NikCheck {

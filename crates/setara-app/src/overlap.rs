@@ -14,24 +14,9 @@ use crate::ranking::{kk_rows, load_ranking};
 use crate::targeting::{frozen_cycle, load_programme, region_name};
 use crate::{App, Caller};
 
-/// Cells resting on fewer households are suppressed in published tables.
-pub const MIN_CELL: u64 = 10;
-
-/// Primary suppression of small cells, then secondary: when exactly one cell of a column is
-/// suppressed, the next smallest is suppressed too so the total cannot give it away.
-pub fn suppress(counts: &[u64]) -> Vec<bool> {
-    let mut s: Vec<bool> = counts.iter().map(|&c| c > 0 && c < MIN_CELL).collect();
-    if s.iter().filter(|&&x| x).count() == 1
-        && let Some((i, _)) = counts
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| !s[*i] && **c > 0)
-            .min_by_key(|(_, c)| **c)
-    {
-        s[i] = true;
-    }
-    s
-}
+/// Small-cell suppression of every published table: one rule, one minimum cell
+/// ([`setara_stats::disclosure`]).
+pub use setara_stats::disclosure::{MIN_CELL, suppress};
 
 /// A count as published: `None` when suppressed.
 fn cell(households: u64, suppressed: bool) -> Option<u64> {
@@ -357,16 +342,4 @@ pub fn reach(app: &App, caller: &Caller, req: &ReachRequest) -> Result<Reach> {
             .collect(),
         content_hash: info.content_hash,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::suppress;
-
-    #[test]
-    fn small_cells_and_one_more_are_suppressed() {
-        assert_eq!(suppress(&[100, 5, 50, 20]), [false, true, false, true]);
-        assert_eq!(suppress(&[100, 5, 3, 20]), [false, true, true, false]);
-        assert_eq!(suppress(&[100, 0, 30]), [false, false, false]);
-    }
 }
