@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use setara_app::model::Actor;
 use setara_core::Lang;
-use setara_store::Actor;
 
 use crate::commands;
 use crate::context::{Context, default_actor};

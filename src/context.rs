@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use setara_app::model::{Actor, Store};
 use setara_core::Lang;
-use setara_store::{Actor, Store};
 
 use crate::failure::Result;
 

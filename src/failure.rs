@@ -97,20 +97,20 @@ impl From<setara_app::Error> for Failure {
     }
 }
 
-impl From<setara_store::StoreError> for Failure {
-    fn from(e: setara_store::StoreError) -> Failure {
+impl From<setara_app::model::StoreError> for Failure {
+    fn from(e: setara_app::model::StoreError) -> Failure {
         setara_app::Error::from(e).into()
     }
 }
 
-impl From<setara_snapshot::Error> for Failure {
-    fn from(e: setara_snapshot::Error) -> Failure {
+impl From<setara_app::model::SnapshotError> for Failure {
+    fn from(e: setara_app::model::SnapshotError) -> Failure {
         setara_app::Error::from(e).into()
     }
 }
 
-impl From<setara_targeting::Error> for Failure {
-    fn from(e: setara_targeting::Error) -> Failure {
+impl From<setara_app::model::ProgrammeError> for Failure {
+    fn from(e: setara_app::model::ProgrammeError) -> Failure {
         Failure::from_localized(Kind::Invalid, &e)
     }
 }

@@ -1,7 +1,7 @@
 //! The generator's options on the command line, shared by `generate` and `demo`.
 
 use clap::Args;
-use setara_synth::{Config, ProblemRates};
+use setara_app::model::{ProblemRates, SynthConfig as Config};
 
 /// Options of the generator shared by `generate` and `demo`.
 #[derive(Debug, Args)]

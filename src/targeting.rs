@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use setara_rules::{MAX_RULE_BYTES, Warning};
+use setara_app::model::{MAX_RULE_BYTES, RuleWarning as Warning};
 
 use crate::context::Context;
 use crate::failure::Result;

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use setara_app::model::Dialect;
 use setara_app::registry::dedup::{
     DedupFileRequest, DedupPersonsRequest, FileLinkResult, LinkOutputs, LinkRequest,
     LinkageFailure, LinkageSummary,
 };
 use setara_core::Regions;
-use setara_registry::writer::Dialect;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};

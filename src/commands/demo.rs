@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use clap::Args;
-use setara_snapshot::Snapshot;
+use setara_app::model::Snapshot;
 
 use crate::context::{Context, show_path};
 use crate::failure::Result;
@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, a: DemoArgs) -> Result<()> {
         &app.data,
         &config,
         &input,
-        setara_registry::writer::Dialect::Plain,
+        setara_app::model::Dialect::Plain,
         false,
         &mut ctx.bar(ctx.t("membuat data", "generating")),
     )?;

@@ -2,11 +2,11 @@
 //! entitlement, every step recorded with who, when and why.
 
 use clap::{Args, Subcommand};
+use setara_app::model::EntitlementFilter;
+use setara_app::model::State;
 use setara_core::Kk;
+use setara_core::number::rupiah;
 use setara_core::text::printable;
-use setara_store::EntitlementFilter;
-use setara_targeting::entitlement::State;
-use setara_targeting::rupiah;
 
 use crate::context::Context;
 use crate::failure::{Failure, Kind, Result};

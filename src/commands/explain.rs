@@ -5,8 +5,8 @@
 
 use clap::Args;
 use setara_app::explain::{Clause, ExplainRequest, Explained, Explanation, WouldBe};
+use setara_core::number::rupiah;
 use setara_core::{Kk, Lang};
-use setara_targeting::rupiah;
 
 use crate::context::Context;
 use crate::failure::{Failure, Kind, Result};

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use setara_registry::writer::Dialect;
+use setara_app::model::Dialect;
 
 use crate::context::{Context, show_path};
 use crate::failure::Result;

@@ -1,10 +1,10 @@
 //! `setara household show|correct`.
 
 use clap::{Args, Subcommand};
+use setara_app::model::Change;
+use setara_app::model::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
 use setara_core::text::printable;
 use setara_core::*;
-use setara_registry::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
-use setara_store::Change;
 
 use crate::context::Context;
 use crate::failure::{Failure, Result};
@@ -277,7 +277,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             findings.len()
         );
         for f in &findings {
-            let desc = setara_registry::FindingKind::parse(&f.rule)
+            let desc = setara_app::model::FindingKind::parse(&f.rule)
                 .map(|k| k.describe(ctx.lang))
                 .unwrap_or(&f.rule);
             let who = f.nik.map(|n| format!("NIK {n}: ")).unwrap_or_default();

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::ProgressBar;
+use setara_app::model::Dialect;
 use setara_app::registry::import::{ImportEvents, ImportRequest, ImportResult};
-use setara_registry::writer::Dialect;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Result};

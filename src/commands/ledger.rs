@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use setara_targeting::rupiah;
+use setara_core::number::rupiah;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};

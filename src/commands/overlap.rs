@@ -3,8 +3,8 @@
 
 use clap::Args;
 use setara_app::overlap::{OverlapRequest, ReachRequest};
+use setara_core::number::rupiah;
 use setara_core::{Level, RegionCode};
-use setara_targeting::rupiah;
 
 use crate::context::Context;
 use crate::failure::{Failure, Result};

@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use setara_app::model::MAX_PROGRAMME_BYTES;
+use setara_app::model::SaveMode;
+use setara_app::model::{Benefit, Priority, Programme};
 use setara_app::programme::Changes;
 use setara_core::Localized;
+use setara_core::number::rupiah;
 use setara_core::text::printable;
-use setara_store::SaveMode;
-use setara_targeting::programme::MAX_PROGRAMME_BYTES;
-use setara_targeting::{Benefit, Priority, Programme, rupiah};
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Result};
@@ -244,10 +245,10 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
                 code: code.clone(),
                 name: String::new(),
                 description: String::new(),
-                owner: setara_targeting::Organisation {
+                owner: setara_app::model::Organisation {
                     code: String::new(),
                     name: String::new(),
-                    org_type: setara_targeting::OrgType::Government,
+                    org_type: setara_app::model::OrgType::Government,
                 },
                 partners: Vec::new(),
                 canvas: Default::default(),
@@ -416,7 +417,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     }
     let lang = ctx.lang;
     // A sum or product that does not fit is shown as such, never as a wrapped number.
-    let money = |v: std::result::Result<i64, setara_targeting::Error>| {
+    let money = |v: std::result::Result<i64, setara_app::model::ProgrammeError>| {
         v.map(rupiah).unwrap_or_else(|_| "–".into())
     };
     outln!("{} — {}", text(&p.code), text(&p.name));

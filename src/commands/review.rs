@@ -1,8 +1,8 @@
 //! `setara review`: the queue of possible duplicate persons, decisions, merges and unmerges.
 
 use clap::{Args, Subcommand};
+use setara_app::model::{Decision, PairView};
 use setara_core::text::printable;
-use setara_store::{Decision, PairView};
 
 use crate::context::Context;
 use crate::failure::Result;

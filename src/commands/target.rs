@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Args};
+use setara_app::model::Rate;
+use setara_app::model::{Dialect, csv_writer};
 use setara_app::targeting::{
     BeneficiariesRequest, CompareRequest, Comparison, FreezeRequest, Frozen, Preview,
     PreviewRequest, TruthSource,
 };
-use setara_registry::writer::{Dialect, csv_writer};
-use setara_targeting::{Rate, rupiah};
+use setara_core::number::rupiah;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Result};

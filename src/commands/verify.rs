@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use setara_app::model::Dialect;
 use setara_core::{Level, RegionCode, Regions};
-use setara_registry::writer::Dialect;
 
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};

@@ -38,6 +38,24 @@ pub mod stats;
 pub mod stores;
 pub mod targeting;
 
+/// The domain types that requests and results are made of, for front ends: a front end depends
+/// on `setara-app` and `setara-core` only, and names these through here.
+pub mod model {
+    pub use setara_registry::writer::{Dialect, csv_writer};
+    pub use setara_registry::{FindingKind, HOUSEHOLD_FIELDS, PERSON_FIELDS};
+    pub use setara_rules::{MAX_RULE_BYTES, Warning as RuleWarning};
+    pub use setara_snapshot::{Error as SnapshotError, Snapshot};
+    pub use setara_store::{
+        Actor, Change, Decision, EntitlementFilter, PairView, SaveMode, Store, StoreError,
+    };
+    pub use setara_synth::{Config as SynthConfig, ProblemRates};
+    pub use setara_targeting::entitlement::State;
+    pub use setara_targeting::programme::MAX_PROGRAMME_BYTES;
+    pub use setara_targeting::{
+        Benefit, Error as ProgrammeError, OrgType, Organisation, Priority, Programme, Rate,
+    };
+}
+
 use std::sync::Arc;
 
 pub use caller::{Caller, Role};
