@@ -527,3 +527,60 @@ fn refusals_have_their_codes() {
         Explanation::NotFrozen { .. } | Explanation::NotEligible { cycle: None, .. }
     ));
 }
+
+/// The current ranking is loaded once per `App` and kept while it is the latest; a new
+/// ranking run loads it again, and a newer snapshot makes it stale.
+#[test]
+fn the_current_ranking_is_cached_until_a_new_run_or_snapshot() {
+    let (_dir, app) = registry();
+    let first = app.current_ranking().unwrap();
+    let again = app.current_ranking().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "loaded twice");
+    assert!(!first.stale);
+
+    // A correction and a new snapshot: the same run, now stale (reloaded with the flag).
+    let kk: i64 = rusqlite::Connection::open(app.data.store_path())
+        .unwrap()
+        .query_row("SELECT kk FROM households LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    setara_app::registry::correct(
+        &app,
+        &admin(),
+        &setara_app::registry::CorrectRequest {
+            kk: kk.to_string().parse().unwrap(),
+            nik: None,
+            field: "rt".into(),
+            value: Some("999".into()),
+            reason: "uji".into(),
+        },
+    )
+    .unwrap();
+    {
+        let store = app.reader().unwrap();
+        setara_app::registry::take_snapshot(&app, &*store, &mut NoProgress).unwrap();
+    }
+    let stale = app.current_ranking().unwrap();
+    assert!(stale.stale);
+    assert_eq!(stale.info.id, first.info.id);
+
+    // A new run: the new one, fresh.
+    let r = setara_app::ranking::rank(
+        &app,
+        &admin(),
+        &RankRequest { folds: 3 },
+        RankProgress {
+            snapshot: &mut NoProgress,
+            fitting: &mut NoProgress,
+            scoring: &mut NoProgress,
+        },
+    )
+    .unwrap();
+    let latest = app.current_ranking().unwrap();
+    assert_eq!(latest.info.id, r.ranking);
+    assert_ne!(latest.info.id, first.info.id);
+    assert!(!latest.stale);
+    assert!(std::sync::Arc::ptr_eq(
+        &latest,
+        &app.current_ranking().unwrap()
+    ));
+}
