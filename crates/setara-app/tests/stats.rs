@@ -119,7 +119,7 @@ fn a_regional_officer_sees_only_their_region() {
     .unwrap_err();
     assert_eq!(
         (e.kind, e.code),
-        (ErrorKind::Forbidden, "stats_out_of_scope")
+        (ErrorKind::Forbidden, "region_out_of_scope")
     );
 
     // Multidimensional poverty: the same scope.
@@ -143,7 +143,7 @@ fn a_regional_officer_sees_only_their_region() {
         },
     )
     .unwrap_err();
-    assert_eq!(e.code, "stats_out_of_scope");
+    assert_eq!(e.code, "region_out_of_scope");
 }
 
 #[test]

@@ -20,12 +20,11 @@ pub mod region;
 pub mod text;
 
 use serde::Serialize;
-use setara_core::{Lang, RegionCode};
+use setara_core::Lang;
 use setara_snapshot::Snapshot;
 use setara_stats::{Estimate, StatsError, Suite};
 
 use crate::App;
-use crate::caller::Caller;
 use crate::error::{Error, ErrorKind, Result};
 
 pub use file::{FileStats, FileStatsRequest, file_stats};
@@ -287,20 +286,9 @@ pub fn check_measures(keys: &[String]) -> Result<Vec<String>> {
 }
 
 /// The region a registry statistic covers: the asked region (which must lie within the
-/// caller's scope), else the caller's scope, else everything (`None`).
-pub fn scoped_region(caller: &Caller, region: Option<RegionCode>) -> Result<Option<RegionCode>> {
-    match (caller.scope, region) {
-        (None, r) => Ok(r),
-        (Some(s), None) => Ok(Some(s)),
-        (Some(s), Some(r)) if r.is_within(s) => Ok(Some(r)),
-        (Some(s), Some(r)) => Err(Error::new(
-            ErrorKind::Forbidden,
-            "stats_out_of_scope",
-            format!("wilayah {r} berada di luar wilayah kerja {s}"),
-            format!("region {r} lies outside the scope {s}"),
-        )),
-    }
-}
+/// caller's scope), else the caller's scope, else everything (`None`); the one rule of every
+/// registry read ([`crate::registry::scoped_region`]).
+pub use crate::registry::scoped_region;
 
 /// The registry's latest snapshot, and whether the registry changed after it was taken
 /// (`stale`: the front end says so).
