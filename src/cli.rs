@@ -248,9 +248,7 @@ fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
 /// than show more than the scope).
 fn check_scope(scope: &str, command: &Command) -> Result<setara_core::RegionCode, Failure> {
     // The same checks and words as every `--region` (a malformed or unknown code is exit 1).
-    let region = setara_core::Regions::kemendagri_2025()
-        .parse_existing(scope)
-        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?;
+    let region = crate::context::parse_region(scope)?;
     if !matches!(
         command,
         Command::Household(_)

@@ -4,10 +4,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use setara_app::model::{Actor, Store};
+use setara_app::model::Actor;
 use setara_core::Lang;
-
-use crate::failure::Result;
 
 /// Settings shared by every command.
 #[derive(Clone, Debug)]
@@ -41,21 +39,6 @@ impl Context {
             }
             None => setara_app::Caller::administrator(self.actor.clone(), self.lang),
         }
-    }
-
-    /// Path of the embedded store inside the data directory.
-    pub fn store_path(&self) -> PathBuf {
-        self.data_dir.join(setara_app::data_dir::STORE_FILE)
-    }
-
-    pub fn snapshots_dir(&self) -> PathBuf {
-        self.data_dir.join(setara_app::data_dir::SNAPSHOTS)
-    }
-
-    /// Open (creating on first use) the store of the data directory
-    /// ([`setara_app::DataDir::open_store`]).
-    pub fn open_store(&self) -> Result<Box<dyn Store>> {
-        Ok(self.app().data.open_store()?)
     }
 
     pub fn t<'a>(&self, id: &'a str, en: &'a str) -> &'a str {
@@ -187,4 +170,12 @@ impl setara_app::Progress for Bar<'_> {
             b.finish_and_clear();
         }
     }
+}
+
+/// A region code given on the command line (`--region`, `--scope`): well formed and in the
+/// Kepmendagri 2025 table, else invalid input (exit 1) in its own words.
+pub fn parse_region(s: &str) -> crate::failure::Result<setara_core::RegionCode> {
+    setara_core::Regions::kemendagri_2025()
+        .parse_existing(s)
+        .map_err(|e| crate::failure::Failure::from_localized(crate::failure::Kind::Invalid, &e))
 }

@@ -10,9 +10,8 @@ use setara_app::registry::dedup::{
     DedupFileRequest, DedupPersonsRequest, FileLinkResult, LinkOutputs, LinkRequest,
     LinkageFailure, LinkageSummary,
 };
-use setara_core::Regions;
 
-use crate::context::{Context, show_path};
+use crate::context::{Context, parse_region, show_path};
 use crate::failure::{Failure, Kind, Result};
 
 #[derive(Debug, Args)]
@@ -88,11 +87,16 @@ pub struct LinkArgs {
 /// A linkage failure as the user sees it. Too many candidate pairs carries the details (rule,
 /// pairs, biggest blocks) in the JSON error object, printed here.
 fn linkage_failure(ctx: &Context, e: LinkageFailure) -> Failure {
-    let mut f = Failure::from(e.error);
     // The same file named by --out and --clusters is a wrong command line.
-    if f.code == "dedup_usage" {
-        f.kind = Kind::Usage;
-    }
+    let mut f = match e.error.code {
+        "dedup_outputs_same_file" => Failure::new(
+            Kind::Usage,
+            "dedup_outputs_same_file",
+            e.error.id,
+            e.error.en,
+        ),
+        _ => Failure::from(e.error),
+    };
     if let Some(x) = e.too_many_pairs
         && ctx.json
     {
@@ -172,7 +176,7 @@ pub fn run_dedup(ctx: &Context, a: DedupArgs) -> Result<()> {
             let (Some(id), Some(config), Some(out)) = (&a.id, &a.config, &a.out) else {
                 return Err(Failure::new(
                     Kind::Usage,
-                    "dedup_usage",
+                    "dedup_input_needs_flags",
                     "--input memerlukan --id, --config dan --out",
                     "--input needs --id, --config and --out",
                 ));
@@ -196,7 +200,7 @@ pub fn run_dedup(ctx: &Context, a: DedupArgs) -> Result<()> {
         }
         (None, None) => Err(Failure::new(
             Kind::Usage,
-            "dedup_usage",
+            "dedup_nothing_named",
             "sebutkan `persons` (registri) atau --input BERKAS",
             "name `persons` (the registry) or --input FILE",
         )),
@@ -224,14 +228,7 @@ pub fn run_link(ctx: &Context, a: LinkArgs) -> Result<()> {
 }
 
 fn dedup_persons(ctx: &Context, a: DedupArgs) -> Result<()> {
-    let region = match &a.region {
-        None => None,
-        Some(s) => Some(
-            Regions::kemendagri_2025()
-                .parse_existing(s)
-                .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?,
-        ),
-    };
+    let region = a.region.as_deref().map(parse_region).transpose()?;
     let req = DedupPersonsRequest {
         region,
         config: a.config,

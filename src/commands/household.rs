@@ -2,7 +2,6 @@
 
 use clap::{Args, Subcommand};
 use setara_app::model::Change;
-use setara_app::model::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
 use setara_core::text::printable;
 use setara_core::*;
 
@@ -73,73 +72,23 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         a.history,
         "household_show",
     )?;
-    let rec = view.record;
-    let findings = view.findings;
-    let history = view.history.unwrap_or_default();
-    let today = chrono::Utc::now().date_naive();
-    let regions = Regions::kemendagri_2025();
-    let h = &rec.household;
-
     if ctx.json {
-        let fields = |get: &dyn Fn(&str) -> Option<String>,
-                      names: &mut dyn Iterator<Item = &'static str>| {
-            serde_json::Value::Object(
-                names
-                    .map(|n| {
-                        (
-                            n.to_string(),
-                            get(n)
-                                .map(serde_json::Value::String)
-                                .unwrap_or(serde_json::Value::Null),
-                        )
-                    })
-                    .collect(),
-            )
-        };
-        let hjson = fields(
-            &|n| {
-                HOUSEHOLD_FIELDS
-                    .iter()
-                    .find(|f| f.name == n)
-                    .and_then(|f| (f.get)(h))
-            },
-            &mut HOUSEHOLD_FIELDS.iter().map(|f| f.name),
-        );
-        let members: Vec<_> = rec
-            .members
-            .iter()
-            .map(|(p, prov, v)| {
-                serde_json::json!({
-                    "fields": fields(&|n| PERSON_FIELDS.iter().find(|f| f.name == n).and_then(|f| (f.get)(p)),
-                                     &mut PERSON_FIELDS.iter().map(|f| f.name)),
-                    "age": p.age_on(today),
-                    "provenance": prov,
-                    "version": v,
-                })
-            })
-            .collect();
-        let v = serde_json::json!({
-            "household": hjson,
-            "region_path": regions.path(h.region).iter().map(|r| serde_json::json!({"code": r.code, "name": r.name})).collect::<Vec<_>>(),
-            "provenance": rec.provenance,
-            "version": rec.version,
-            "members": members,
-            "findings": findings,
-            "history": if a.history { Some(&history) } else { None },
-        });
         outln!(
             "{}",
-            serde_json::to_string_pretty(&v).expect("serialisable")
+            serde_json::to_string_pretty(&view).expect("serialisable")
         );
         return Ok(());
     }
+    let (rec, findings, today) = (&view.record, &view.findings, view.today);
+    let history = view.history.as_deref().unwrap_or_default();
+    let h = &rec.household;
 
     let t = |id, en| ctx.t(id, en);
-    let path: Vec<String> = regions
-        .path(h.region)
+    let path: Vec<&str> = view
+        .region_path
         .iter()
         .rev()
-        .map(|r| r.name.clone())
+        .map(|(_, n)| n.as_str())
         .collect();
     outln!(
         "KK {}  {}",
@@ -276,7 +225,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             t("Temuan verifikasi", "Verification findings"),
             findings.len()
         );
-        for f in &findings {
+        for f in findings {
             let desc = setara_app::model::FindingKind::parse(&f.rule)
                 .map(|k| k.describe(ctx.lang))
                 .unwrap_or(&f.rule);
@@ -290,7 +239,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     }
     if a.history {
         outln!("{} ({}):", t("Riwayat", "History"), history.len());
-        for c in &history {
+        for c in history {
             print_change(c);
         }
     }

@@ -1,17 +1,6 @@
-//! `setara disburse` and `setara ledger …`: every rupiah in and out appended to the
-//! tamper-evident log (`DATA_DIR/ledger/`, crate `setara-ledger`), entitlements marked paid with
-//! the index of their leaf, signed checkpoints, receipts, proofs and the audit.
-//!
-//! The ledger is the authority on money. An append is acknowledged once fsynced; the store then
-//! records which entitlements were paid and how many ledger entries it has applied. Should the
-//! process die between the two, the next ledger command applies the missing entries first, so
-//! an entitlement is never paid twice and never loses its payment.
-//!
-//! The store also knows how many entries it applied and under which verifier key. A ledger
-//! that is missing, shorter than that, or has another key lost acknowledged entries (or was
-//! replaced): every ledger command, and every entitlement change that involves a payment, is
-//! then refused until the data directory is restored from a backup ([`check_ledger`]). Only a
-//! store that never applied an entry may start a new ledger.
+//! `setara disburse` and `setara ledger …`: the flags of the money-moving and proving
+//! operations of [`setara_app::ledger`] (where the ledger's rules are explained), and how their
+//! results are printed.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,7 +12,14 @@ use crate::context::{Context, show_path};
 use crate::failure::{Failure, Kind, Result};
 use crate::output::OutputFile;
 
-pub use setara_app::ledger::{CHANNELS, Found, LOCK_WAIT, MAX_PARTY_CHARS, ORIGIN};
+/// `--idempotency-key` of every operation that moves money.
+#[derive(Debug, Args)]
+pub struct Idempotency {
+    /// Make a repeat safe: the same key with the same request returns the first result and
+    /// moves no money; the same key with another request is refused.
+    #[arg(long, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
+}
 
 #[derive(Debug, Args)]
 pub struct DisburseArgs {
@@ -36,10 +32,8 @@ pub struct DisburseArgs {
     /// Payment channel recorded in each entry: bank_transfer, pos, cash, in_kind or e_wallet.
     #[arg(long, default_value = "bank_transfer")]
     pub channel: String,
-    /// Make a repeat safe: the same key with the same request returns the first result and
-    /// moves no money; the same key with another request is refused.
-    #[arg(long, value_name = "KEY")]
-    pub idempotency_key: Option<String>,
+    #[command(flatten)]
+    pub idempotency: Idempotency,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,10 +82,8 @@ pub struct FundArgs {
     /// bank_transfer, pos, cash, in_kind or e_wallet.
     #[arg(long, default_value = "bank_transfer")]
     pub channel: String,
-    /// Make a repeat safe: the same key with the same request returns the first result and
-    /// moves no money; the same key with another request is refused.
-    #[arg(long, value_name = "KEY")]
-    pub idempotency_key: Option<String>,
+    #[command(flatten)]
+    pub idempotency: Idempotency,
 }
 
 #[derive(Debug, Args)]
@@ -153,10 +145,8 @@ pub struct ReturnArgs {
     /// Why the money came back (required).
     #[arg(long)]
     pub reason: String,
-    /// Make a repeat safe: the same key with the same request returns the first result and
-    /// moves no money; the same key with another request is refused.
-    #[arg(long, value_name = "KEY")]
-    pub idempotency_key: Option<String>,
+    #[command(flatten)]
+    pub idempotency: Idempotency,
 }
 
 #[derive(Debug, Args)]
@@ -174,10 +164,8 @@ pub struct ReturnFundsArgs {
     /// bank_transfer, pos, cash, in_kind or e_wallet.
     #[arg(long, default_value = "bank_transfer")]
     pub channel: String,
-    /// Make a repeat safe: the same key with the same request returns the first result and
-    /// moves no money; the same key with another request is refused.
-    #[arg(long, value_name = "KEY")]
-    pub idempotency_key: Option<String>,
+    #[command(flatten)]
+    pub idempotency: Idempotency,
 }
 
 #[derive(Debug, Args)]
@@ -188,10 +176,8 @@ pub struct ReverseArgs {
     /// Why (required).
     #[arg(long)]
     pub reason: String,
-    /// Make a repeat safe: the same key with the same request returns the first result and
-    /// moves no money; the same key with another request is refused.
-    #[arg(long, value_name = "KEY")]
-    pub idempotency_key: Option<String>,
+    #[command(flatten)]
+    pub idempotency: Idempotency,
 }
 
 /// An error of the command line (exit 2) when the application layer refused a value the
@@ -203,10 +189,6 @@ fn usage_if(codes: &[&str], e: setara_app::Error) -> Failure {
         f.kind = Kind::Usage;
     }
     f
-}
-
-fn idempotency_key(k: &Option<String>) -> Option<String> {
-    k.clone()
 }
 
 /// Tell people that a repeated request moved nothing (stderr, so stdout stays the result).
@@ -228,7 +210,7 @@ pub fn run_disburse(ctx: &Context, a: DisburseArgs) -> Result<()> {
             .map_err(|e| usage_if(&["ledger_channel_unknown"], e))?,
         programme: a.programme,
         cycle: a.cycle,
-        idempotency_key: idempotency_key(&a.idempotency_key),
+        idempotency_key: a.idempotency.idempotency_key,
     };
     let d = setara_app::ledger::disburse(&ctx.app(), &ctx.caller(), &req)?;
     say_replayed(ctx, d.replayed);
@@ -297,7 +279,7 @@ fn fund(ctx: &Context, a: FundArgs) -> Result<()> {
         programme: a.programme,
         cycle: a.cycle,
         from: a.from,
-        idempotency_key: idempotency_key(&a.idempotency_key),
+        idempotency_key: a.idempotency.idempotency_key,
     };
     let r = setara_app::ledger::fund(&ctx.app(), &ctx.caller(), &req)?;
     show_appended(ctx, &r, ctx.t("dicatat untuk", "recorded for"))
@@ -448,7 +430,7 @@ fn money_returned(ctx: &Context, a: ReturnArgs) -> Result<()> {
     let req = setara_app::ledger::MoneyReturnedRequest {
         entitlement: a.entitlement,
         reason: a.reason,
-        idempotency_key: idempotency_key(&a.idempotency_key),
+        idempotency_key: a.idempotency.idempotency_key,
     };
     let r = setara_app::ledger::money_returned(&ctx.app(), &ctx.caller(), &req)?;
     show_reversed(ctx, &r)
@@ -460,7 +442,7 @@ fn reverse(ctx: &Context, a: ReverseArgs) -> Result<()> {
     let req = setara_app::ledger::ReverseRequest {
         index: a.index,
         reason: a.reason,
-        idempotency_key: idempotency_key(&a.idempotency_key),
+        idempotency_key: a.idempotency.idempotency_key,
     };
     let r = setara_app::ledger::reverse(&ctx.app(), &ctx.caller(), &req)?;
     show_reversed(ctx, &r)
@@ -499,7 +481,7 @@ fn return_funds(ctx: &Context, a: ReturnFundsArgs) -> Result<()> {
         programme: a.programme,
         cycle: a.cycle,
         to: a.to,
-        idempotency_key: idempotency_key(&a.idempotency_key),
+        idempotency_key: a.idempotency.idempotency_key,
     };
     let r = setara_app::ledger::return_funds(&ctx.app(), &ctx.caller(), &req)?;
     show_appended(ctx, &r, ctx.t("dikembalikan dari", "returned from"))

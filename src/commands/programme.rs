@@ -179,8 +179,8 @@ fn changes(f: &Fields) -> Result<Changes> {
     })
 }
 
-/// Save a programme through the application layer; the rule's warnings are shown on stderr
-/// here and listed in the JSON output by the caller.
+/// Save a programme through the application layer; the rule's warnings are shown on stderr,
+/// and with `--json` the result is printed here.
 fn save(
     ctx: &Context,
     p: &Programme,
@@ -188,7 +188,10 @@ fn save(
     mode: SaveMode,
 ) -> Result<setara_app::programme::Saved> {
     let saved = setara_app::programme::save(&ctx.app(), &ctx.caller(), p, reason, mode)?;
-    crate::targeting::show_warnings(ctx, None, &p.rule, &saved.warnings);
+    crate::targeting::show_rule_warnings(ctx, None, &saved.warnings);
+    if ctx.json {
+        outln!("{}", serde_json::to_string(&saved).expect("serializes"));
+    }
     Ok(saved)
 }
 
@@ -273,17 +276,8 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
         }
     };
     setara_app::programme::apply(&mut p, &changes(&a.fields)?)?;
-    let setara_app::programme::Saved { saved, warnings } =
-        save(ctx, &p, &a.reason, SaveMode::Create)?;
-    if ctx.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "programme": p.code, "version": saved.version, "created": true,
-                "warnings": crate::targeting::warnings_json(ctx, None, &warnings),
-            })
-        );
-    } else {
+    let saved = save(ctx, &p, &a.reason, SaveMode::Create)?;
+    if !ctx.json {
         ctx.say(format!(
             "{} {} ({}) {} {}",
             ctx.t("Program", "Programme"),
@@ -327,22 +321,8 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         None => current.programme.clone(),
     };
     setara_app::programme::apply(&mut p, &changes(&a.fields)?)?;
-    let setara_app::programme::Saved { saved, warnings } =
-        save(ctx, &p, &a.reason, SaveMode::Update)?;
-    if ctx.json {
-        let changes: Vec<_> = saved
-            .changes
-            .iter()
-            .map(|(f, o, n)| serde_json::json!({ "field": f, "old": o, "new": n }))
-            .collect();
-        outln!(
-            "{}",
-            serde_json::json!({
-                "programme": p.code, "version": saved.version, "changes": changes,
-                "warnings": crate::targeting::warnings_json(ctx, None, &warnings),
-            })
-        );
-    } else {
+    let saved = save(ctx, &p, &a.reason, SaveMode::Update)?;
+    if !ctx.json {
         ctx.say(format!(
             "{} {} {} {}:",
             ctx.t("Program", "Programme"),
@@ -350,8 +330,13 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
             ctx.t("sekarang versi", "is now version"),
             saved.version
         ));
-        for (field, old, new) in &saved.changes {
-            ctx.say(format!("  {field}: {} → {}", short(old), short(new)));
+        for c in &saved.changes {
+            ctx.say(format!(
+                "  {}: {} → {}",
+                c.field,
+                short(&c.old),
+                short(&c.new)
+            ));
         }
     }
     Ok(())
@@ -383,36 +368,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
         return Ok(());
     }
     if ctx.json {
-        let versions: Vec<_> = history
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let changes: Vec<_> = if i == 0 {
-                    Vec::new()
-                } else {
-                    history[i - 1]
-                        .programme
-                        .diff(&v.programme)
-                        .into_iter()
-                        .map(|(f, o, n)| serde_json::json!({ "field": f, "old": o, "new": n }))
-                        .collect()
-                };
-                serde_json::json!({ "version": v.version, "at": v.at, "actor": v.actor, "reason": v.reason, "changes": changes })
-            })
-            .collect();
-        outln!(
-            "{}",
-            serde_json::json!({
-                "programme": p,
-                "version": stored.version,
-                "created_at": stored.created_at,
-                "updated_at": stored.updated_at,
-                "rupiah_per_household": p.benefit.rupiah_per_household().ok(),
-                "co_funding_per_cycle": p.co_funding_per_cycle().ok(),
-                "selections": selections,
-                "history": versions,
-            })
-        );
+        outln!("{}", serde_json::to_string(&shown).expect("serializes"));
         return Ok(());
     }
     let lang = ctx.lang;
@@ -471,17 +427,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
             ctx.t("keluarga", "households")
         );
     }
-    // A rule of several lines is printed indented under its heading, so that no line of it
-    // (a comment, say) can pass for another field.
-    let rule_lines: Vec<&str> = p.rule.trim().lines().collect();
-    if rule_lines.len() <= 1 {
-        outln!("  {}: {}", ctx.t("Aturan", "Rule"), text(p.rule.trim()));
-    } else {
-        outln!("  {}:", ctx.t("Aturan", "Rule"));
-        for l in rule_lines {
-            outln!("    | {}", text(l.trim_end()));
-        }
-    }
+    crate::targeting::print_rule(ctx, &p.rule);
     outln!(
         "  {}: {}",
         ctx.t("Prioritas", "Priority"),
@@ -521,7 +467,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
     }
     if a.history {
         outln!("{}:", ctx.t("Riwayat", "History"));
-        for (i, v) in history.iter().enumerate() {
+        for v in history {
             outln!(
                 "  {} {}  {}  {}  {}",
                 ctx.t("versi", "version"),
@@ -530,10 +476,8 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
                 text(&v.actor),
                 text(&v.reason)
             );
-            if i > 0 {
-                for (field, old, new) in history[i - 1].programme.diff(&v.programme) {
-                    outln!("      {field}: {} → {}", short(&old), short(&new));
-                }
+            for c in &v.changes {
+                outln!("      {}: {} → {}", c.field, short(&c.old), short(&c.new));
             }
         }
     }
@@ -543,19 +487,7 @@ fn show(ctx: &Context, a: ShowArgs) -> Result<()> {
 fn list(ctx: &Context) -> Result<()> {
     let all = setara_app::programme::list(&ctx.app(), &ctx.caller())?;
     if ctx.json {
-        let rows: Vec<_> = all
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "code": s.programme.code, "name": s.programme.name,
-                    "owner": s.programme.owner.code, "owner_type": s.programme.owner.org_type,
-                    "area": s.programme.area, "version": s.version,
-                    "budget_per_cycle": s.programme.budget_per_cycle,
-                    "rupiah_per_household": s.programme.benefit.rupiah_per_household().ok(),
-                })
-            })
-            .collect();
-        outln!("{}", serde_json::Value::Array(rows));
+        outln!("{}", serde_json::to_string(&all).expect("serializes"));
         return Ok(());
     }
     if all.is_empty() {
@@ -564,18 +496,16 @@ fn list(ctx: &Context) -> Result<()> {
             "No programmes yet; create one with `setara programme create --file PROGRAMME.toml`",
         ));
     }
-    for s in &all {
-        let p = &s.programme;
+    for p in &all {
         outln!(
             "{:<16} {:<10} {:<18} {:>16} {:>14}  {}",
             text(&p.code),
             text(&p.area),
-            p.owner.org_type.label(ctx.lang),
+            p.owner_type.label(ctx.lang),
             rupiah(p.budget_per_cycle),
-            p.benefit
-                .rupiah_per_household()
+            p.rupiah_per_household
                 .map(rupiah)
-                .unwrap_or_else(|_| "–".into()),
+                .unwrap_or_else(|| "–".into()),
             text(&p.name)
         );
     }

@@ -1,10 +1,8 @@
 //! `setara region QUERY`: look up regions by code or name; the BPS crosswalk.
 
-use clap::Args;
-use setara_core::{Bps, Level, Region, RegionCode, RegionLookupError, Regions};
-
 use crate::context::Context;
-use crate::failure::{Failure, Kind, Result};
+use crate::failure::Result;
+use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct RegionArgs {
@@ -19,103 +17,46 @@ pub struct RegionArgs {
     pub crosswalk: bool,
 }
 
-fn region_json(regions: &Regions, r: &Region) -> serde_json::Value {
-    serde_json::json!({
-        "code": r.code,
-        "name": r.name,
-        "level": r.level(),
-        "parent": r.code.parent(),
-        "path": regions.path(r.code).iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
-        "population": r.population,
-        "area_km2": r.area_km2,
-        "bps_code": (r.level() == Level::Province).then(|| Bps::shipped().bps_for_kemendagri(r.code)).flatten(),
-    })
-}
-
 pub fn run(ctx: &Context, a: RegionArgs) -> Result<()> {
-    let regions = Regions::kemendagri_2025();
     if a.crosswalk {
-        let bps = Bps::shipped();
-        let rows: Vec<_> = regions
-            .at_level(Level::Province)
-            .map(|p| (bps.bps_for_kemendagri(p.code), p.code, p.name.as_str()))
-            .collect();
+        let rows = setara_app::region::crosswalk();
         if ctx.json {
-            let v: Vec<_> = rows
-                .iter()
-                .map(|(b, k, n)| serde_json::json!({"bps_code": b.map(|b| format!("{b:02}")), "kemendagri_code": k, "name": n}))
-                .collect();
-            outln!("{}", serde_json::Value::Array(v));
+            outln!("{}", serde_json::to_string(&rows).expect("serialisable"));
         } else {
             outln!("BPS  Kemendagri  {}", ctx.t("Provinsi", "Province"));
-            for (b, k, n) in rows {
-                let mark = if b.map(|b| format!("{b:02}")) != Some(k.to_string()) {
+            for r in rows {
+                let k = r.kemendagri_code.to_string();
+                let mark = if r.bps_code.as_ref() != Some(&k) {
                     " *"
                 } else {
                     ""
                 };
                 outln!(
-                    "{:<4} {:<11} {n}{mark}",
-                    b.map(|b| format!("{b:02}")).unwrap_or_default(),
-                    k.to_string()
+                    "{:<4} {:<11} {}{mark}",
+                    r.bps_code.unwrap_or_default(),
+                    k,
+                    r.name
                 );
             }
         }
         return Ok(());
     }
-    let query = a.query.unwrap_or_default();
-    let found: Vec<&Region> = match RegionCode::parse(&query) {
-        Ok(code) => match regions.get(code) {
-            Some(r) => vec![r],
-            None => {
-                return Err(Failure::from_localized(
-                    Kind::Invalid,
-                    &RegionLookupError::NotFound(code),
-                ));
-            }
-        },
-        Err(_) => regions.find_by_name(&query),
-    };
-    if found.is_empty() {
-        return Err(Failure::invalid(
-            "region_not_found",
-            format!("tidak ada wilayah bernama {query:?}"),
-            format!("no region named {query:?}"),
-        ));
-    }
+    let found = setara_app::region::lookup(a.query.as_deref().unwrap_or_default(), a.children)?;
     if ctx.json {
-        let v: Vec<_> = found
-            .iter()
-            .map(|r| {
-                let mut j = region_json(regions, r);
-                if a.children {
-                    j["children"] = regions
-                        .children(r.code)
-                        .map(|c| serde_json::json!({"code": c.code, "name": c.name}))
-                        .collect();
-                }
-                j
-            })
-            .collect();
         outln!(
             "{}",
-            serde_json::to_string_pretty(&v).expect("serialisable")
+            serde_json::to_string_pretty(&found).expect("serialisable")
         );
         return Ok(());
     }
     for r in found {
-        let path: Vec<&str> = regions
-            .path(r.code)
-            .iter()
-            .rev()
-            .skip(1)
-            .map(|p| p.name.as_str())
-            .collect();
+        // The ancestors, nearest first (the path runs from the province down to the region).
+        let path: Vec<&str> = r.path.iter().rev().skip(1).map(String::as_str).collect();
         out!(
             "{:<14} {} — {}",
             r.code.to_string(),
             r.name,
-            r.level().name(ctx.lang)
+            r.level.name(ctx.lang)
         );
         if !path.is_empty() {
             out!(", {}", path.join(", "));
@@ -132,10 +73,8 @@ pub fn run(ctx: &Context, a: RegionArgs) -> Result<()> {
             }
             outln!();
         }
-        if a.children {
-            for c in regions.children(r.code) {
-                outln!("  {:<14} {}", c.code.to_string(), c.name);
-            }
+        for c in r.children.iter().flatten() {
+            outln!("  {:<14} {}", c.code.to_string(), c.name);
         }
     }
     Ok(())

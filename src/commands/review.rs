@@ -76,7 +76,7 @@ fn line(p: &PairView) {
 pub fn run(ctx: &Context, cmd: ReviewCommand) -> Result<()> {
     let (app, caller) = (ctx.app(), ctx.caller());
     // The store is opened (created on first use) before anything else, as it always was.
-    drop(ctx.open_store()?);
+    drop(app.data.open_store()?);
     match cmd {
         ReviewCommand::List(a) => {
             let pairs = setara_app::review::list(&app, &caller, &a.status, a.limit)?;

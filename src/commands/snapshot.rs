@@ -9,22 +9,13 @@ use crate::failure::Result;
 pub struct SnapshotArgs {}
 
 pub fn run(ctx: &Context, _args: SnapshotArgs) -> Result<()> {
-    let store = ctx.open_store()?;
-    let started = std::time::Instant::now();
-    let info = setara_app::registry::take_snapshot(
+    let info = setara_app::registry::snapshot(
         &ctx.app(),
-        store.as_ref(),
+        &ctx.caller(),
         &mut ctx.bar(ctx.t("snapshot", "snapshot")),
     )?;
     if ctx.json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "hash": info.hash, "dir": info.dir.display().to_string(), "households": info.households,
-                "persons": info.persons, "bytes": info.bytes, "reused": info.reused,
-                "seconds": started.elapsed().as_secs_f64(),
-            })
-        );
+        outln!("{}", serde_json::to_string(&info).expect("serializes"));
     } else {
         ctx.say(format!(
             "{} {} ({} {}, {} {}) {} {} ({:.1} s)",
@@ -36,7 +27,7 @@ pub fn run(ctx: &Context, _args: SnapshotArgs) -> Result<()> {
             ctx.t("jiwa", "persons"),
             ctx.t("di", "in"),
             show_path(&info.dir),
-            started.elapsed().as_secs_f64()
+            info.seconds
         ));
     }
     Ok(())

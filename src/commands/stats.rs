@@ -9,9 +9,9 @@ use setara_app::stats::{
     self, FileStats, FileStatsRequest, MEASURES, MIN_CELL, MpiRequest, MpiResult,
     RegionTableRequest, export, label,
 };
-use setara_core::{Lang, Level, Regions};
+use setara_core::{Lang, Level};
 
-use crate::context::{Context, show_path};
+use crate::context::{Context, parse_region, show_path};
 use crate::failure::{Failure, Kind, Result};
 use crate::output::OutputFile;
 use crate::render::stats::{fmt_opt, print_region_table, truncate};
@@ -331,12 +331,6 @@ fn warn_if_stale(ctx: &Context, stale: bool) {
     }
 }
 
-fn parse_region(s: &str) -> Result<setara_core::RegionCode> {
-    Regions::kemendagri_2025()
-        .parse_existing(s)
-        .map_err(|e| Failure::from_localized(Kind::Invalid, &e))
-}
-
 fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
     let keys = stats::check_measures(&a.measure).map_err(flag_error)?;
     if a.map.is_some() && a.by != By::Province {
@@ -348,7 +342,7 @@ fn registry_stats(ctx: &Context, a: &StatsArgs) -> Result<()> {
         ));
     }
     let within = a.region.as_deref().map(parse_region).transpose()?;
-    let store = ctx.store_path();
+    let store = ctx.app().data.store_path();
     let mut outputs = Outputs::open(a, &[store.as_path()])?;
     let app = ctx.app();
     let latest = stats::latest_snapshot(&app)?;
@@ -403,7 +397,7 @@ fn registry_mpi(ctx: &Context, a: &StatsArgs) -> Result<()> {
             "--mpi draws no Lorenz curve or map; use --csv",
         ));
     }
-    let store = ctx.store_path();
+    let store = ctx.app().data.store_path();
     let mut outputs = Outputs::open(a, &[store.as_path()])?;
     let app = ctx.app();
     let latest = stats::latest_snapshot(&app)?;

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Args};
+use setara_app::model::Dialect;
 use setara_app::model::Rate;
-use setara_app::model::{Dialect, csv_writer};
 use setara_app::targeting::{
     BeneficiariesRequest, CompareRequest, Comparison, FreezeRequest, Frozen, Preview,
     PreviewRequest, TruthSource,
@@ -15,7 +15,9 @@ use setara_core::number::rupiah;
 use crate::context::{Context, show_path};
 use crate::failure::{Failure, Result};
 use crate::output::OutputFile;
-use crate::targeting::{after_ranking, show_rule_warnings, truncate, warn_stale};
+use crate::targeting::{
+    Compiled, after_ranking, rule_label, show_rule_warnings, truncate, warn_stale,
+};
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("action").required(true).args(["preview", "select", "compare", "compare_file", "export"])))]
@@ -78,7 +80,16 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
                 programme: a.programme.clone(),
             },
         )
-        .map_err(|e| after_ranking(ctx, e))?;
+        .map_err(|e| {
+            after_ranking(
+                ctx,
+                Some(Compiled {
+                    programme: &a.programme,
+                    alternatives: None,
+                }),
+                e,
+            )
+        })?;
         return render_preview(ctx, &p);
     }
     if a.select {
@@ -90,25 +101,36 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
                 cycle: a.cycle,
             },
         )
-        .map_err(|e| after_ranking(ctx, e))?;
+        .map_err(|e| {
+            after_ranking(
+                ctx,
+                Some(Compiled {
+                    programme: &a.programme,
+                    alternatives: None,
+                }),
+                e,
+            )
+        })?;
         return render_frozen(ctx, &f);
     }
     let mut alternatives = a.compare.clone();
     for path in &a.compare_file {
         alternatives.push(crate::targeting::read_rule_file(path)?);
     }
-    let c = setara_app::targeting::compare(
-        &app,
-        &caller,
-        &CompareRequest {
-            programme: a.programme.clone(),
-            alternatives,
-            truth: a.truth.clone(),
-            bps_period: a.bps_period.clone(),
-            very_poor: a.very_poor,
-        },
-    )
-    .map_err(|e| after_ranking(ctx, e))?;
+    let req = CompareRequest {
+        programme: a.programme.clone(),
+        alternatives,
+        truth: a.truth.clone(),
+        bps_period: a.bps_period.clone(),
+        very_poor: a.very_poor,
+    };
+    let c = setara_app::targeting::compare(&app, &caller, &req).map_err(|e| {
+        let compiled = Compiled {
+            programme: &a.programme,
+            alternatives: Some(&req.alternatives),
+        };
+        after_ranking(ctx, Some(compiled), e)
+    })?;
     render_comparison(ctx, &c)
 }
 
@@ -125,20 +147,7 @@ fn render_preview(ctx: &Context, p: &Preview) -> Result<()> {
         p.programme,
         setara_core::text::printable(&p.name)
     );
-    let rule_lines: Vec<&str> = p.rule.trim().lines().collect();
-    if rule_lines.len() <= 1 {
-        outln!(
-            "  {}: {}",
-            ctx.t("Aturan", "Rule"),
-            setara_core::text::printable(p.rule.trim())
-        );
-    } else {
-        // Indented under the heading, so that no line of the rule passes for another row.
-        outln!("  {}:", ctx.t("Aturan", "Rule"));
-        for l in rule_lines {
-            outln!("    | {}", setara_core::text::printable(l.trim_end()));
-        }
-    }
+    crate::targeting::print_rule(ctx, &p.rule);
     outln!(
         "  {:<14} {:<32} {:>12} {:>12}",
         ctx.t("wilayah", "region"),
@@ -280,7 +289,7 @@ fn render_frozen(ctx: &Context, f: &Frozen) -> Result<()> {
 fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
     // Refused before any work: the store itself, an existing file without --force, a missing
     // directory.
-    let store_path = ctx.store_path();
+    let store_path = ctx.app().data.store_path();
     let mut out = OutputFile::create(path, a.force, &[store_path.as_path()])?;
     let list = setara_app::targeting::beneficiaries(
         &ctx.app(),
@@ -295,51 +304,13 @@ fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
     } else {
         Dialect::Plain
     };
-    let mut w = csv_writer(out.writer(), dialect).map_err(|e| Failure::io(path, &e))?;
-    let io = |e: csv::Error| {
+    list.write_csv(out.writer(), dialect).map_err(|e| {
         Failure::failed(
             "export_write",
             format!("{}: {e}", show_path(path)),
             format!("{}: {e}", show_path(path)),
         )
-    };
-    w.write_record([
-        "urutan",
-        "kk",
-        "kepala_keluarga",
-        "alamat",
-        "rt",
-        "rw",
-        "kode_wilayah",
-        "desa_kelurahan",
-        "anggota",
-        "desil",
-        "nilai_rupiah",
-        "program",
-        "siklus",
-    ])
-    .map_err(io)?;
-    let cycle = list.cycle.to_string();
-    for m in &list.rows {
-        w.write_record([
-            m.position.to_string().as_str(),
-            &m.kk.to_string(),
-            &m.head,
-            &m.address,
-            &m.rt,
-            &m.rw,
-            &m.region,
-            &m.village,
-            &m.members.to_string(),
-            &m.desil.to_string(),
-            &m.amount.to_string(),
-            &list.programme,
-            &cycle,
-        ])
-        .map_err(io)?;
-    }
-    w.flush().map_err(|e| Failure::io(path, &e))?;
-    drop(w);
+    })?;
     out.commit()?;
     if ctx.json {
         outln!(
@@ -361,19 +332,10 @@ fn export(ctx: &Context, a: &TargetArgs, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The label of rule `i` of a comparison (0: the programme's own).
-fn label(ctx: &Context, i: usize) -> String {
-    if i == 0 {
-        ctx.t("aturan program", "programme rule").to_string()
-    } else {
-        format!("{} {i}", ctx.t("alternatif", "alternative"))
-    }
-}
-
 fn render_comparison(ctx: &Context, c: &Comparison) -> Result<()> {
     warn_stale(ctx, c.stale);
     for (i, r) in c.alternatives.iter().enumerate() {
-        show_rule_warnings(ctx, Some(&label(ctx, i)), &r.warnings);
+        show_rule_warnings(ctx, Some(&rule_label(ctx, i)), &r.warnings);
     }
     if ctx.json {
         outln!("{}", serde_json::to_string(c).expect("serializes"));
@@ -395,7 +357,7 @@ fn render_comparison(ctx: &Context, c: &Comparison) -> Result<()> {
         outln!(
             "  [{}] {}: {}",
             i + 1,
-            label(ctx, i),
+            rule_label(ctx, i),
             setara_core::text::printable(&one)
         );
     }

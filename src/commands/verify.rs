@@ -7,7 +7,7 @@ use clap::Args;
 use setara_app::model::Dialect;
 use setara_core::{Level, RegionCode, Regions};
 
-use crate::context::{Context, show_path};
+use crate::context::{Context, parse_region, show_path};
 use crate::failure::{Failure, Kind, Result};
 
 #[derive(Debug, Args)]
@@ -31,15 +31,7 @@ pub struct VerifyArgs {
 }
 
 pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
-    let regions = Regions::kemendagri_2025();
-    let region = match &a.region {
-        None => None,
-        Some(s) => Some(
-            regions
-                .parse_existing(s)
-                .map_err(|e| Failure::from_localized(Kind::Invalid, &e))?,
-        ),
-    };
+    let region = a.region.as_deref().map(parse_region).transpose()?;
     // A wrong number on the command line is a usage error (exit 2) here.
     if !(a.outlier_sigmas > 0.0 && a.outlier_sigmas.is_finite()) {
         return Err(Failure::new(
@@ -119,7 +111,7 @@ pub fn run(ctx: &Context, a: VerifyArgs) -> Result<()> {
     for (code, n) in &r.by_province {
         let name = RegionCode::parse(code)
             .ok()
-            .and_then(|c| regions.get(c))
+            .and_then(|c| Regions::kemendagri_2025().get(c))
             .filter(|r| r.level() == Level::Province)
             .map(|r| r.name.as_str())
             .unwrap_or("?");

@@ -4,7 +4,8 @@
 //! the household.
 
 use serde::Serialize;
-use setara_core::{Kk, RegionCode};
+use setara_core::number::rupiah;
+use setara_core::{Kk, Lang, RegionCode};
 use setara_store::Reader;
 use setara_targeting::{Cut, Decision, Priority};
 
@@ -147,7 +148,7 @@ pub struct Explained {
 /// `household_not_found`, as one that does not exist.
 pub fn explain(app: &App, caller: &Caller, req: &ExplainRequest) -> Result<Explained> {
     let kk = req.kk;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let loaded = load_programme(store.as_ref(), &req.programme)?;
     let p = &loaded.checked.programme;
     let ranked = load_ranking(app, store.as_ref())?;
@@ -288,4 +289,225 @@ pub fn explain(app: &App, caller: &Caller, req: &ExplainRequest) -> Result<Expla
         frozen_with_ranking,
         priority: p.priority.clone(),
     })
+}
+
+/// `exp(score)` as rupiah, when it is a finite amount within the money ceiling; never a
+/// saturated number.
+fn about_rupiah(score: f64) -> String {
+    let v = score.exp().round();
+    if v.is_finite() && v >= 0.0 && v <= setara_core::Rupiah::MAX as f64 {
+        rupiah(v as i64)
+    } else {
+        "–".into()
+    }
+}
+
+fn clause_lines(e: &Clause, depth: usize, lang: Lang, out: &mut Vec<String>) {
+    let mark = if e.result {
+        lang.pick("ya   ", "yes  ")
+    } else {
+        lang.pick("tidak", "no   ")
+    };
+    let text = e.clause.split_whitespace().collect::<Vec<_>>().join(" ");
+    let values = if e.values.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", e.values.join("; "))
+    };
+    out.push(format!("{}{mark}  {text}{values}", "  ".repeat(depth + 1)));
+    for c in &e.children {
+        clause_lines(c, depth + 1, lang, out);
+    }
+}
+
+impl Explained {
+    /// The explanation in words that can be read to the household, one line each: who, the
+    /// welfare score and desil, each clause of the rule with the value used, then whether it
+    /// was selected and why not (the cut of the budget or the quota), and the priority order.
+    pub fn in_words(&self, lang: Lang) -> Vec<String> {
+        let x = self;
+        let t = |id: &'static str, en: &'static str| lang.pick(id, en);
+        let mut lines = Vec::new();
+        lines.push(format!(
+            "{} {} — {} {} ({})",
+            t("Keluarga KK", "Household KK"),
+            x.kk,
+            t("program", "programme"),
+            x.programme,
+            setara_core::text::printable(&x.programme_name)
+        ));
+        lines.push(format!(
+            "{} {:.3} ({} {} {}); desil {} {}, {} {}, {} {}; {} {} {} {}.",
+            t(
+                "Skor kesejahteraan (ln perkiraan konsumsi per kapita):",
+                "Welfare score (ln predicted consumption per capita):"
+            ),
+            x.score,
+            t("sekitar", "about"),
+            about_rupiah(x.score),
+            t("per orang per bulan", "per person per month"),
+            x.desil,
+            t("nasional", "nationally"),
+            x.desil_province,
+            t("di provinsi", "in the province"),
+            x.desil_regency,
+            t("di kabupaten/kota", "in the regency"),
+            t("urutan", "rank"),
+            x.rank,
+            t("dari", "of"),
+            x.households_ranked,
+        ));
+        lines.push(format!(
+            "{} {}:",
+            t("Aturan kelayakan", "Eligibility rule"),
+            if x.eligible {
+                t("TERPENUHI", "MET")
+            } else {
+                t("TIDAK terpenuhi", "NOT met")
+            }
+        ));
+        clause_lines(&x.rule, 0, lang, &mut lines);
+
+        let not_selected = |cycle: u32, why: String| {
+            format!(
+                "{} {}: {} {why}",
+                t("Tidak terpilih pada siklus", "Not selected in cycle"),
+                cycle,
+                t("memenuhi aturan, tetapi", "meets the rule, but")
+            )
+        };
+        let status = match &x.explanation {
+            Explanation::Selected {
+                cycle,
+                position,
+                of,
+                amount,
+            } => format!(
+                "{} {} {} {} {} {}, {} {}.",
+                t("TERPILIH pada siklus", "SELECTED in cycle"),
+                cycle,
+                t("di urutan", "at position"),
+                position,
+                t("dari", "of"),
+                of,
+                t("manfaat", "benefit"),
+                rupiah(*amount)
+            ),
+            Explanation::NotEligible {
+                cycle: Some(cycle), ..
+            } => format!(
+                "{} {}: {}",
+                t("Tidak terpilih pada siklus", "Not selected in cycle"),
+                cycle,
+                t(
+                    "keluarga ini tidak memenuhi aturan kelayakan.",
+                    "the household does not meet the eligibility rule."
+                )
+            ),
+            Explanation::LeftOutByQuota {
+                cycle,
+                region,
+                quota,
+            } => not_selected(
+                *cycle,
+                format!(
+                    "{} {region} ({quota} {}) {}",
+                    t("kuota wilayah", "the quota of region"),
+                    t("keluarga", "households"),
+                    t(
+                        "sudah penuh oleh keluarga yang lebih diprioritaskan",
+                        "was filled by households of higher priority"
+                    )
+                ),
+            ),
+            Explanation::LeftOutByBudget {
+                cycle,
+                position,
+                cut,
+            } => not_selected(
+                *cycle,
+                match cut {
+                    Some(c) => format!(
+                        "{} {} {} {} (desil {}, {} {}). {} {} {}.",
+                        t("anggaran hanya mencukupi", "the budget reached"),
+                        c.selected,
+                        t(
+                            "keluarga; yang terakhir terpilih di urutan",
+                            "households; the last selected was at position"
+                        ),
+                        c.last_selected_position.unwrap_or(0),
+                        c.last_selected_desil.unwrap_or(0),
+                        t("skor", "score"),
+                        c.last_selected_score
+                            .map(|s| format!("{s:.3}"))
+                            .unwrap_or_default(),
+                        t("Keluarga ini di urutan", "This household is at position"),
+                        position,
+                        t(
+                            "menurut prioritas program",
+                            "in the programme's priority order"
+                        )
+                    ),
+                    None => {
+                        t("anggaran tidak mencukupi", "the budget did not reach it").to_string()
+                    }
+                },
+            ),
+            Explanation::NotEligible { cycle: None, .. } => t(
+                "Belum ada daftar yang dibekukan. Dengan aturan ini keluarga ini tidak layak.",
+                "No list is frozen yet. Under this rule the household is not eligible.",
+            )
+            .to_string(),
+            Explanation::NotFrozen {
+                position,
+                of,
+                would_be,
+            } => format!(
+                "{} {} {} {}: {}.",
+                t(
+                    "Belum ada daftar yang dibekukan. Bila dipilih sekarang, keluarga ini di urutan",
+                    "No list is frozen yet. If selected now, the household would be at position"
+                ),
+                position,
+                t("dari", "of"),
+                of,
+                match would_be {
+                    WouldBe::Selected => t("terpilih", "selected").to_string(),
+                    WouldBe::LeftOutByBudget =>
+                        t("tersisih karena anggaran", "left out for lack of money").to_string(),
+                    WouldBe::LeftOutByQuota { region } => format!(
+                        "{} {}",
+                        t("tersisih karena kuota", "left out by the quota of"),
+                        region
+                    ),
+                }
+            ),
+        };
+        lines.push(status);
+        if let Some(frozen_with) = x.frozen_with_ranking {
+            lines.push(format!(
+            "{} {}; {} {}.",
+            t(
+                "Catatan: daftar siklus ini dibekukan dengan peringkat",
+                "Note: this cycle's list was frozen with ranking"
+            ),
+            frozen_with,
+            t(
+                "skor, desil, urutan nasional dan klausul di atas berasal dari peringkat terbaru,",
+                "the score, desil, national rank and clauses above come from the latest ranking,"
+            ),
+            x.ranking
+        ));
+        }
+        lines.push(format!(
+            "{}: {}.",
+            t("Urutan prioritas", "Priority order"),
+            x.priority
+                .iter()
+                .map(|p| p.label(lang))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        ));
+        lines
+    }
 }

@@ -31,6 +31,7 @@ pub mod overlap;
 pub mod programme;
 pub mod progress;
 pub mod ranking;
+pub mod region;
 pub mod registry;
 pub mod review;
 pub mod rules;
@@ -128,6 +129,13 @@ impl App {
     /// Seconds since the Unix epoch, from the app's clock.
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// Today's date (UTC) by the app's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::DateTime::from_timestamp(self.now(), 0)
+            .unwrap_or_default()
+            .date_naive()
     }
 }
 

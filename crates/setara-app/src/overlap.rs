@@ -96,7 +96,7 @@ pub struct Overlap {
 /// by owner type, over the latest ranking. A regional officer counts the households of their
 /// region only.
 pub fn overlap(app: &App, caller: &Caller, req: &OverlapRequest) -> Result<Overlap> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     let ranked = load_ranking(app, store.as_ref())?;
     let snap = &ranked.snapshot;
     let rows = kk_rows(snap);
@@ -268,7 +268,7 @@ pub struct Reach {
 /// Households, persons and planned rupiah of one frozen cycle by region and by desil, small
 /// cells suppressed. A regional officer's report covers the households of their region only.
 pub fn reach(app: &App, caller: &Caller, req: &ReachRequest) -> Result<Reach> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     let loaded = load_programme(store.as_ref(), &req.programme)?;
     let p = &loaded.checked.programme;
     let (info, members) = frozen_cycle(store.as_ref(), &p.code, req.cycle)?;
@@ -278,7 +278,7 @@ pub fn reach(app: &App, caller: &Caller, req: &ReachRequest) -> Result<Reach> {
     let add = |sum: i64, amount: i64| {
         sum.checked_add(amount).ok_or_else(|| {
             Error::internal(
-                "money_overflow",
+                "reach_total_overflow",
                 "jumlah rupiah yang direncanakan terlalu besar untuk dihitung",
                 "the planned rupiah are too large to add up",
             )

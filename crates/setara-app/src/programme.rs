@@ -10,9 +10,10 @@ use setara_store::{
 use setara_targeting::Programme;
 
 use serde::{Deserialize, Serialize};
-use setara_targeting::{Benefit, Partner, Priority};
+use setara_targeting::{Benefit, OrgType, Partner, Priority};
 
 use crate::error::{Error, Result};
+use crate::targeting::{RuleWarning, warnings_of};
 use crate::{App, Caller};
 
 /// The reason recorded with a version: one line of text.
@@ -37,10 +38,30 @@ pub fn check(store: &dyn Store, p: &Programme) -> Result<Vec<Warning>> {
 }
 
 /// A programme saved: its new version, the fields that changed, the rule's warnings.
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Saved {
-    pub saved: SavedProgramme,
-    pub warnings: Vec<Warning>,
+    pub programme: String,
+    pub version: u32,
+    /// Whether this was version 1.
+    pub created: bool,
+    /// Fields changed from the previous version.
+    pub changes: Vec<FieldChange>,
+    pub warnings: Vec<RuleWarning>,
+}
+
+/// One field of a programme changed from one version to the next (values as text).
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+fn field_changes(changes: Vec<(String, String, String)>) -> Vec<FieldChange> {
+    changes
+        .into_iter()
+        .map(|(field, old, new)| FieldChange { field, old, new })
+        .collect()
 }
 
 /// Create a programme (`SaveMode::Create`) or store a new version of one (`Update`), with the
@@ -56,8 +77,18 @@ pub fn save(
     check_reason(reason)?;
     let mut store = app.writer()?;
     let warnings = check(store.as_ref(), p)?;
-    let saved = store.save_programme(p, &caller.actor, reason, mode)?;
-    Ok(Saved { saved, warnings })
+    let SavedProgramme {
+        version,
+        created,
+        changes,
+    } = store.save_programme(p, &caller.actor, reason, mode)?;
+    Ok(Saved {
+        programme: p.code.clone(),
+        version,
+        created,
+        changes: field_changes(changes),
+        warnings: warnings_of(caller, &p.rule, &warnings),
+    })
 }
 
 /// The current version of a programme (`programme_not_found` otherwise).
@@ -73,9 +104,40 @@ pub fn get(app: &App, _caller: &Caller, code: &str) -> Result<StoredProgramme> {
 pub struct Shown {
     pub current: StoredProgramme,
     /// Every version, oldest first (only when asked for).
-    pub history: Vec<ProgrammeVersion>,
+    pub history: Vec<VersionShown>,
     /// Its frozen selections.
     pub selections: Vec<SelectionInfo>,
+}
+
+/// One version of a programme: who, when, why, and what changed from the version before.
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionShown {
+    pub version: u32,
+    pub at: String,
+    pub actor: String,
+    pub reason: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// Serialised as `programme show --json` prints it: the definition, its version and times,
+/// the benefit and co-funding per cycle (`null` when they do not fit in a rupiah amount), the
+/// frozen selections and the versions.
+impl Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let c = &self.current;
+        let p = &c.programme;
+        serde_json::json!({
+            "programme": p,
+            "version": c.version,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+            "rupiah_per_household": p.benefit.rupiah_per_household().ok(),
+            "co_funding_per_cycle": p.co_funding_per_cycle().ok(),
+            "selections": self.selections,
+            "history": self.history,
+        })
+        .serialize(s)
+    }
 }
 
 /// A programme, its selections and (with `with_history`) its versions.
@@ -84,11 +146,25 @@ pub fn show(app: &App, _caller: &Caller, code: &str, with_history: bool) -> Resu
     let current = store
         .programme(code)?
         .ok_or_else(|| setara_store::StoreError::ProgrammeNotFound(code.to_string()))?;
-    let history = if with_history {
+    let versions: Vec<ProgrammeVersion> = if with_history {
         store.programme_history(&current.programme.code)?
     } else {
         Vec::new()
     };
+    let history = versions
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VersionShown {
+            version: v.version,
+            at: v.at.clone(),
+            actor: v.actor.clone(),
+            reason: v.reason.clone(),
+            changes: match i {
+                0 => Vec::new(),
+                _ => field_changes(versions[i - 1].programme.diff(&v.programme)),
+            },
+        })
+        .collect();
     let selections = store.selections(&current.programme.code)?;
     Ok(Shown {
         current,
@@ -97,10 +173,38 @@ pub fn show(app: &App, _caller: &Caller, code: &str, with_history: bool) -> Resu
     })
 }
 
+/// One programme of the list.
+#[derive(Clone, Debug, Serialize)]
+pub struct Listed {
+    pub code: String,
+    pub name: String,
+    /// The owner organisation's code.
+    pub owner: String,
+    pub owner_type: OrgType,
+    pub area: String,
+    pub version: u32,
+    pub budget_per_cycle: i64,
+    /// `None` when an in-kind benefit's value does not fit in a rupiah amount.
+    pub rupiah_per_household: Option<i64>,
+}
+
 /// Every programme.
-pub fn list(app: &App, _caller: &Caller) -> Result<Vec<StoredProgramme>> {
+pub fn list(app: &App, _caller: &Caller) -> Result<Vec<Listed>> {
     let store = app.reader()?;
-    Ok(store.programmes()?)
+    Ok(store
+        .programmes()?
+        .into_iter()
+        .map(|s| Listed {
+            rupiah_per_household: s.programme.benefit.rupiah_per_household().ok(),
+            code: s.programme.code,
+            name: s.programme.name,
+            owner: s.programme.owner.code,
+            owner_type: s.programme.owner.org_type,
+            area: s.programme.area,
+            version: s.version,
+            budget_per_cycle: s.programme.budget_per_cycle,
+        })
+        .collect())
 }
 
 /// Changes to a programme's fields, as the command line's flags and the server's requests give

@@ -240,7 +240,7 @@ pub fn rank(
         ));
     }
     let started = Instant::now();
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let info = crate::registry::take_snapshot(app, store.as_ref(), progress.snapshot)?;
     let snap = Snapshot::open(&info.dir).map_err(Error::from)?;
     let snapshot_seconds = started.elapsed().as_secs_f64();
@@ -335,7 +335,7 @@ pub fn rank(
 /// (`household_not_found` when there is no such household, or it is outside the caller's
 /// scope).
 pub fn desil_history(app: &App, caller: &Caller, kk: Kk) -> Result<Vec<DesilHistory>> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     let not_found = || Error::from(setara_store::StoreError::HouseholdNotFound(kk));
     if caller.scope.is_some() {
         let region = store.household_region(kk)?.ok_or_else(not_found)?;

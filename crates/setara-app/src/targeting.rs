@@ -186,6 +186,36 @@ fn rule_warnings(caller: &Caller, rule: &Rule) -> Vec<RuleWarning> {
     warnings_of(caller, rule.source(), rule.warnings())
 }
 
+/// The warnings of a programme's rule and of `alternatives` as targeting compiles them, in
+/// that order up to the first rule that does not compile: for a front end that reports them
+/// beside an error that came later (nothing when the programme cannot be read).
+pub fn rule_warnings_of(
+    app: &App,
+    caller: &Caller,
+    programme: &str,
+    alternatives: &[String],
+) -> Vec<Vec<RuleWarning>> {
+    let read = || -> Result<(Loaded, Vec<String>)> {
+        let store = app.reader()?;
+        let loaded = load_programme(&*store, programme)?;
+        let mut codes: Vec<String> = store
+            .programmes()?
+            .into_iter()
+            .map(|p| p.programme.code)
+            .collect();
+        codes.sort();
+        Ok((loaded, codes))
+    };
+    let Ok((loaded, codes)) = read() else {
+        return Vec::new();
+    };
+    std::iter::once(&loaded.checked.programme.rule)
+        .chain(alternatives)
+        .map_while(|text| compile_in_area(text, loaded.checked.area, &codes).ok())
+        .map(|rule| rule_warnings(caller, &rule))
+        .collect()
+}
+
 /// Warnings of a rule (`source`) in the caller's language.
 pub fn warnings_of(caller: &Caller, source: &str, warnings: &[Warning]) -> Vec<RuleWarning> {
     warnings
@@ -280,7 +310,7 @@ pub struct Preview {
 /// budget stays the programme's).
 pub fn preview(app: &App, caller: &Caller, req: &PreviewRequest) -> Result<Preview> {
     let started = Instant::now();
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     let loaded = load_programme(store.as_ref(), &req.programme)?;
     let ranked = load_ranking(app, store.as_ref())?;
     let p = &loaded.checked.programme;
@@ -384,7 +414,7 @@ pub fn content_hash(sel: &NewSelection, version: u32, members: &[SelectionMember
 /// (`selection_out_of_scope`, forbidden).
 pub fn freeze(app: &App, caller: &Caller, req: &FreezeRequest) -> Result<Frozen> {
     caller.require_registry_change()?;
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let loaded = load_programme(store.as_ref(), &req.programme)?;
     let p = &loaded.checked.programme;
     if let Some(scope) = caller.scope
@@ -623,7 +653,7 @@ fn load_truth(app: &App, path: Option<&PathBuf>, ranked: &Ranked) -> Result<Trut
 /// households of their region: counts, truth and errors are of those; the selection is still
 /// the programme's, of which the households of the region are counted.
 pub fn compare(app: &App, caller: &Caller, req: &CompareRequest) -> Result<Comparison> {
-    let store = app.data.open_store()?;
+    let store = app.reader()?;
     let loaded = load_programme(store.as_ref(), &req.programme)?;
     let ranked = load_ranking(app, store.as_ref())?;
     let p = &loaded.checked.programme;
@@ -781,6 +811,53 @@ pub struct Beneficiaries {
     pub rows: Vec<BeneficiaryRow>,
 }
 
+impl Beneficiaries {
+    /// The list as field teams get it: a CSV file with Indonesian column names, one row per
+    /// household in priority order (`Dialect::Excel`: `;` and a UTF-8 BOM).
+    pub fn write_csv(
+        &self,
+        out: impl std::io::Write,
+        dialect: setara_registry::writer::Dialect,
+    ) -> std::result::Result<(), csv::Error> {
+        let mut w = setara_registry::writer::csv_writer(out, dialect)?;
+        w.write_record([
+            "urutan",
+            "kk",
+            "kepala_keluarga",
+            "alamat",
+            "rt",
+            "rw",
+            "kode_wilayah",
+            "desa_kelurahan",
+            "anggota",
+            "desil",
+            "nilai_rupiah",
+            "program",
+            "siklus",
+        ])?;
+        let cycle = self.cycle.to_string();
+        for m in &self.rows {
+            w.write_record([
+                m.position.to_string().as_str(),
+                &m.kk.to_string(),
+                &m.head,
+                &m.address,
+                &m.rt,
+                &m.rw,
+                &m.region,
+                &m.village,
+                &m.members.to_string(),
+                &m.desil.to_string(),
+                &m.amount.to_string(),
+                &self.programme,
+                &cycle,
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
 fn selection_missing(programme: &str, cycle: u32) -> Error {
     Error::invalid(
         "selection_missing",
@@ -798,7 +875,7 @@ pub fn beneficiaries(
     caller: &Caller,
     req: &BeneficiariesRequest,
 ) -> Result<Beneficiaries> {
-    let mut store = app.data.open_store()?;
+    let mut store = app.writer()?;
     let frozen = store.selections(&req.programme)?;
     if store.programme(&req.programme)?.is_none() {
         return Err(setara_store::StoreError::ProgrammeNotFound(req.programme.clone()).into());

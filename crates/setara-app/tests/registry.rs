@@ -280,7 +280,7 @@ fn linking_files_checks_its_outputs_first() {
         },
     };
     let e = dedup::dedup_file(&app, &admin(), &req).unwrap_err();
-    assert_eq!(e.error.code, "dedup_usage");
+    assert_eq!(e.error.code, "dedup_outputs_same_file");
     let mut req = req;
     req.outputs.clusters = None;
     // A regional officer may link files: they hold no registry data.

@@ -402,7 +402,7 @@ fn open_outputs(
         && same(c, out)
     {
         return Err(Error::invalid(
-            "dedup_usage",
+            "dedup_outputs_same_file",
             "--out dan --clusters menyebut berkas yang sama",
             "--out and --clusters name the same file",
         ));
@@ -515,7 +515,7 @@ fn repeated(input: &Path, id: &str, c: &IdColumn) -> Option<RepeatedId> {
 
 /// Deduplicate the records of one file into scored pairs (and clusters). The output files are
 /// checked before any work: never an input, an existing file only with `force`, the pairs and
-/// clusters not the same file (`dedup_usage`). Reads no registry: any caller may.
+/// clusters not the same file (`dedup_outputs_same_file`). Reads no registry: any caller may.
 pub fn dedup_file(
     app: &App,
     _caller: &Caller,

@@ -14,8 +14,10 @@ pub mod dedup;
 pub mod import;
 pub mod verify;
 
+use chrono::NaiveDate;
 use serde::Serialize;
-use setara_core::{Kk, Nik};
+use setara_core::{Kk, Nik, RegionCode, Regions};
+use setara_registry::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
 use setara_store::{Change, Correction, HouseholdRecord, Reader};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -44,10 +46,63 @@ pub fn scoped_region(
 #[derive(Debug)]
 pub struct HouseholdView {
     pub record: HouseholdRecord,
+    /// The household's region and its ancestors, province first: (code, name).
+    pub region_path: Vec<(RegionCode, String)>,
+    /// The day the members' ages are counted on (the app's clock).
+    pub today: NaiveDate,
     /// Verification findings about the household and its members.
     pub findings: Vec<setara_store::StoredFinding>,
     /// Every recorded change, oldest first (only when asked for).
     pub history: Option<Vec<Change>>,
+}
+
+/// Serialised as `household show --json` prints it: every field of the import files by its
+/// column name (its value as written in the files, `null` when unknown), members with their
+/// age, provenance and version.
+impl Serialize for HouseholdView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde_json::{Map, Value, json};
+        fn fields<T>(of: &T, table: &[setara_registry::Field<T>]) -> Value {
+            let row: Map<String, Value> = table
+                .iter()
+                .map(|f| {
+                    (
+                        f.name.to_string(),
+                        (f.get)(of).map_or(Value::Null, Value::String),
+                    )
+                })
+                .collect();
+            Value::Object(row)
+        }
+        let rec = &self.record;
+        let members: Vec<Value> = rec
+            .members
+            .iter()
+            .map(|(p, provenance, version)| {
+                json!({
+                    "fields": fields(p, PERSON_FIELDS),
+                    "age": p.age_on(self.today),
+                    "provenance": provenance,
+                    "version": version,
+                })
+            })
+            .collect();
+        let path: Vec<Value> = self
+            .region_path
+            .iter()
+            .map(|(code, name)| json!({ "code": code, "name": name }))
+            .collect();
+        json!({
+            "household": fields(&rec.household, HOUSEHOLD_FIELDS),
+            "region_path": path,
+            "provenance": rec.provenance,
+            "version": rec.version,
+            "members": members,
+            "findings": self.findings,
+            "history": self.history,
+        })
+        .serialize(s)
+    }
 }
 
 fn not_found(kk: Kk) -> Error {
@@ -79,8 +134,15 @@ pub fn show_household(
     } else {
         None
     };
+    let region_path = Regions::kemendagri_2025()
+        .path(record.household.region)
+        .iter()
+        .map(|r| (r.code, r.name.to_string()))
+        .collect();
     Ok(HouseholdView {
         record,
+        region_path,
+        today: app.today(),
         findings,
         history,
     })
@@ -137,6 +199,41 @@ pub fn correct(app: &App, caller: &Caller, req: &CorrectRequest) -> Result<Chang
         reason: reason.to_string(),
         actor: caller.actor.clone(),
     })?)
+}
+
+/// A snapshot written (or an identical one reused).
+#[derive(Clone, Debug, Serialize)]
+pub struct Snapshotted {
+    /// Hex SHA-256 of the content; the directory's name.
+    pub hash: String,
+    pub dir: std::path::PathBuf,
+    pub households: u64,
+    pub persons: u64,
+    /// Size of the Arrow files together.
+    pub bytes: u64,
+    pub reused: bool,
+    pub seconds: f64,
+}
+
+/// Snapshot the whole registry (an administrator's operation: a snapshot is of everything).
+pub fn snapshot(
+    app: &App,
+    caller: &Caller,
+    progress: &mut dyn crate::Progress,
+) -> Result<Snapshotted> {
+    caller.require_administrator("snapshot")?;
+    let started = std::time::Instant::now();
+    let store = app.reader()?;
+    let info = take_snapshot(app, &*store, progress)?;
+    Ok(Snapshotted {
+        hash: info.hash,
+        dir: info.dir,
+        households: info.households,
+        persons: info.persons,
+        bytes: info.bytes,
+        reused: info.reused,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// Write a columnar snapshot of everything in `store` under the data directory's

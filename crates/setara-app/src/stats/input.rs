@@ -178,7 +178,7 @@ pub fn read_columns(
         {
             let max = setara_registry::limits::MAX_FIELD_BYTES;
             return Err(Error::invalid(
-                "field_too_long",
+                "value_too_long",
                 format!(
                     "{}:{} kolom {}: nilai lebih panjang dari {max} bita",
                     show_path(path),

@@ -324,7 +324,7 @@ fn changed_after(app: &App, snap: &Snapshot) -> bool {
         return false;
     }
     let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
-    let Ok(store) = app.data.open_store() else {
+    let Ok(store) = app.reader() else {
         return false;
     };
     let (Some(changed), Some(taken)) = (
