@@ -102,6 +102,11 @@ fn fund_disburse_and_a_receipt_on_the_command_line() {
 
     // A channel that is not one of the list is a wrong command line (2), checked first.
     d.fails_with(
+        &fund_args("5", &["--channel", "bank-transfer"]),
+        2,
+        "ledger_channel_unknown",
+    );
+    d.fails_with(
         &[
             "disburse",
             "--programme",

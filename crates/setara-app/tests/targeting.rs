@@ -1017,6 +1017,10 @@ fn rule_warnings_and_money_above_the_ceiling() {
             ("programme_money_out_of_range", ErrorKind::Invalid),
             "{benefit}"
         );
+        // Both messages name the field.
+        for m in [&e.id, &e.en] {
+            assert!(m.contains("benefit.rupiah_per_household"), "{m}");
+        }
     }
     assert_eq!(
         setara_app::programme::get(&app, &admin(), "UJI")
