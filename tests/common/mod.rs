@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each test binary uses part of it
 
 mod fixture;
+pub mod registry;
 
 use std::path::Path;
 use std::process::{Command, Output};
