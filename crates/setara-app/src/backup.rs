@@ -842,6 +842,9 @@ pub fn restore(
         .and_then(|d| d.sync_all())
         .map_err(io(tmp.path()))?;
 
+    // This App's connections are on the store about to be moved aside: closed, and its writer
+    // held, until the restored directory is in place (the next use opens the restored store).
+    let closed = app.close_stores();
     // The existing data directory is never deleted: an empty one is replaced, anything else is
     // moved aside.
     let mut moved_aside = None;
@@ -873,6 +876,7 @@ pub fn restore(
     }
     let _ = File::open(&parent).and_then(|d| d.sync_all());
     drop(_lock);
+    drop(closed);
 
     // Bring the store up to the ledger (entries appended while the backup was taken).
     let repaired = crate::ledger::repair_after_restore(app, caller)?;

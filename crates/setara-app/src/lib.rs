@@ -104,6 +104,14 @@ impl App {
         self.stores.writer(&self.data)
     }
 
+    /// Close the store's connections while its file is replaced (restore); see
+    /// [`stores::Closed`].
+    pub(crate) fn close_stores(&self) -> stores::Closed<'_> {
+        let closed = self.stores.close();
+        *self.ranking.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        closed
+    }
+
     /// Connections idle in the readers' pool.
     pub fn idle_readers(&self) -> usize {
         self.stores.idle_readers()

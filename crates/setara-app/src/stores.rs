@@ -9,6 +9,7 @@
 //! difference.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use setara_store::Store;
@@ -24,6 +25,9 @@ pub const MAX_IDLE_READERS: usize = 8;
 pub(crate) struct Stores {
     readers: Mutex<Vec<Box<dyn Store>>>,
     writer: Mutex<Option<Box<dyn Store>>>,
+    /// Bumped when every connection is closed ([`Stores::close`]): a reader taken before goes
+    /// back to no pool.
+    generation: AtomicU64,
 }
 
 impl Stores {
@@ -36,7 +40,19 @@ impl Stores {
         Ok(Reading {
             pool: self,
             store: Some(store),
+            generation: self.generation.load(Ordering::SeqCst),
         })
+    }
+
+    /// Close every connection (the store file is about to be replaced, as by a restore): the
+    /// writer's and the idle readers'; readers in use are not pooled again. Writers of this
+    /// process wait until the returned guard is dropped, and then open the new store.
+    pub(crate) fn close(&self) -> Closed<'_> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        *writer = None;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        Closed { _writer: writer }
     }
 
     pub(crate) fn writer<'a>(&'a self, data: &DataDir) -> Result<Writing<'a>> {
@@ -56,6 +72,12 @@ impl Stores {
 pub struct Reading<'a> {
     pool: &'a Stores,
     store: Option<Box<dyn Store>>,
+    generation: u64,
+}
+
+/// Every connection closed, and the writer held: see [`Stores::close`].
+pub struct Closed<'a> {
+    _writer: MutexGuard<'a, Option<Box<dyn Store>>>,
 }
 
 impl Deref for Reading<'_> {
@@ -73,7 +95,9 @@ impl DerefMut for Reading<'_> {
 
 impl Drop for Reading<'_> {
     fn drop(&mut self) {
-        if let Some(s) = self.store.take() {
+        if let Some(s) = self.store.take()
+            && self.pool.generation.load(Ordering::SeqCst) == self.generation
+        {
             let mut idle = self.pool.readers.lock().unwrap_or_else(|p| p.into_inner());
             if idle.len() < MAX_IDLE_READERS {
                 idle.push(s);

@@ -61,8 +61,8 @@ fn backup(app: &App, target: &Path) -> setara_app::Result<setara_app::backup::Ba
 }
 
 /// Restore `src` into the data directory `data`, as `setara restore` does: by an `App` that
-/// has not opened the store yet (one process per command). Later calls take another `App`:
-/// one that had the store open before the restore would still hold the store moved aside.
+/// has not opened the store yet (one process per command). (An `App` that has is tested in
+/// `a_running_app_restores_and_goes_on_with_the_restored_store`.)
 fn restore(data: &Path, src: &Path) -> setara_app::Result<setara_app::backup::Restored> {
     setara_app::backup::restore(&app_on(data), &registry::admin(), src, &mut NoProgress)
 }
@@ -422,4 +422,27 @@ fn backup_refuses_existing_content_and_bad_places() {
         })
         .collect();
     assert!(leftovers.is_empty());
+}
+
+/// A server restores through the `App` it has been serving with: the store it had open is
+/// moved aside, and what comes after the restore (the repair, the next payment, the audit)
+/// works on the restored store, not on the one moved aside.
+#[test]
+fn a_running_app_restores_and_goes_on_with_the_restored_store() {
+    let d = funded();
+    let app = &d.app;
+    let bk = d.path("bk");
+    backup(app, &bk).unwrap();
+    // After the backup: one more entry, and connections open in the pool and the writer.
+    fund(app, 4_000_000).unwrap();
+    assert_eq!(audit(app).entries, 4);
+    let r = setara_app::backup::restore(app, &registry::admin(), &bk, &mut NoProgress).unwrap();
+    assert!(r.moved_aside.is_some());
+    assert_eq!(r.ledger_entries, Some(3));
+    // The restored store agrees with the restored ledger: the next payment is entry 3 (the
+    // store moved aside had applied 4 and would refuse it as ledger_behind_store).
+    assert_eq!(fund(app, 5_000_000).unwrap().index, 3);
+    let a = audit(app);
+    assert!(a.ok, "{a:?}");
+    assert_eq!(a.entries, 4);
 }
