@@ -1,5 +1,13 @@
-//! The `setara` binary end to end: every test runs the real binary in its own temporary data
-//! directory.
+//! The `setara` binary itself, where the command line is what matters: usage errors (exit 2)
+//! and messages in the language asked for, `--scope` on commands that do not honour it, what
+//! `import`, `household show` and `correct` print, region lookups (the `region` command is the
+//! binary's own), the demo end to end, `stats` ending normally on a closed pipe and the
+//! documented linkage commands run as written. Every test runs the real binary in its own
+//! temporary data directory.
+//!
+//! What the operations do (import and its rejects, corrections, history, the access log,
+//! scope, verify, statistics, linkage, the review queue) is tested in process in
+//! `crates/setara-app/tests/`.
 
 mod common;
 
@@ -38,13 +46,6 @@ impl TestDir {
 
     fn run(&self, args: &[&str]) -> Output {
         self.run_lang("id", args)
-    }
-
-    /// SHA-256 over the store's logical content.
-    fn digest(&self) -> String {
-        let store =
-            setara_store::open(self.data_dir().join("setara.sqlite").to_str().unwrap()).unwrap();
-        store.content_digest().unwrap()
     }
 }
 
@@ -330,132 +331,6 @@ fn stats_end_normally_on_a_closed_pipe() {
     }
 }
 
-fn febrl(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("crates/setara-linkage/tests/data/febrl")
-        .join(name)
-}
-
-fn config_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/linkage")
-        .join(name)
-}
-
-#[test]
-fn link_and_dedup_any_csv_with_clear_errors() {
-    let t = TestDir::new();
-    let cfg = config_path("febrl.toml");
-    let o = t.run(&[
-        "--json",
-        "link",
-        "--left",
-        febrl("febrl4a.csv").to_str().unwrap(),
-        "--right",
-        febrl("febrl4b.csv").to_str().unwrap(),
-        "--id",
-        "rec_id",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        "pairs.csv",
-        "--clusters",
-        "clusters.csv",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(v["matches"].as_u64().unwrap() > 4900);
-    // Accuracy against the true pairs (measured here, never used to set anything).
-    let truth: std::collections::HashSet<(String, String)> =
-        std::fs::read_to_string(febrl("febrl4_true_pairs.csv"))
-            .unwrap()
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let (a, b) = l.split_once(',').unwrap();
-                (a.to_string(), b.to_string())
-            })
-            .collect();
-    let pairs = std::fs::read_to_string(t.path("pairs.csv")).unwrap();
-    let predicted: Vec<(String, String)> = pairs
-        .lines()
-        .skip(1)
-        .filter(|l| l.split(',').nth(4) == Some("1"))
-        .map(|l| {
-            let mut it = l.split(',');
-            (
-                it.next().unwrap().to_string(),
-                it.next().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let tp = predicted.iter().filter(|p| truth.contains(*p)).count() as f64;
-    let (precision, recall) = (tp / predicted.len() as f64, tp / truth.len() as f64);
-    let f1 = 2.0 * precision * recall / (precision + recall);
-    assert!(f1 >= 0.99, "pairwise F1 {f1}");
-    assert!(
-        std::fs::read_to_string(t.path("clusters.csv"))
-            .unwrap()
-            .lines()
-            .count()
-            == 10_001
-    );
-
-    let o = t.run(&[
-        "--json",
-        "dedup",
-        "--input",
-        febrl("febrl3.csv").to_str().unwrap(),
-        "--id",
-        "rec_id",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        "d.csv",
-        "--excel",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(
-        std::fs::read(t.path("d.csv"))
-            .unwrap()
-            .starts_with("\u{feff}id_left;id_right;row_left;row_right;match".as_bytes())
-    );
-
-    // Bad TOML, an unknown column, a missing id, an empty id, a malformed row: each refused
-    // (exit 1) with a message naming the file and line or row, or the column.
-    let dedup_error = |input: &str, id: &str, config: &str| -> String {
-        let o = t.run_lang(
-            "en",
-            &[
-                "dedup", "--input", input, "--id", id, "--config", config, "--out", "x.csv",
-            ],
-        );
-        assert_eq!(code(&o), 1, "{input} with {config}: {}", stderr(&o));
-        stderr(&o)
-    };
-    let febrl1 = febrl("febrl1.csv");
-    let febrl1 = febrl1.to_str().unwrap();
-    let cfg = cfg.to_str().unwrap();
-    t.write("bad.toml", "match_threshold = 0.5\n[[blocking]]\nkeys = [\"surname\"]\n[[comparison]]\ncolumn = \"surname\"\ncomparator = \"jaro\"\n");
-    let e = dedup_error(febrl1, "rec_id", "bad.toml");
-    assert!(
-        e.contains("bad.toml") && e.contains("line 6") && e.contains("jaro"),
-        "{e}"
-    );
-    t.write("cols.toml", "[[blocking]]\nkeys = [\"postcode\"]\n[[comparison]]\ncolumn = \"post_code\"\ncomparator = \"exact\"\n");
-    let e = dedup_error(febrl1, "rec_id", "cols.toml");
-    assert!(e.contains("post_code"), "{e}");
-    let e = dedup_error(febrl1, "recid", cfg);
-    assert!(e.contains("no column \"recid\""), "{e}");
-    // An empty or repeated id is no error: records are identified by their row (docs/dedup.md).
-    t.write("ragged.csv", "id,given_name\na,budi\nb,siti,extra\n");
-    let e = dedup_error("ragged.csv", "id", cfg);
-    assert!(e.contains("ragged.csv:3"), "{e}");
-    t.write("noname.csv", "id,,surname\na,b,c\n");
-    let e = dedup_error("noname.csv", "id", cfg);
-    assert!(e.contains("column 2 has no name"), "{e}");
-}
-
 /// The words of a shell command line: spaces separate, double quotes group.
 fn shell_words(line: &str) -> Vec<String> {
     let (mut words, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
@@ -528,167 +403,5 @@ fn documented_linkage_commands_work_as_written() {
             .lines()
             .skip(1)
             .any(|l| l.split(',').next() == l.split(',').nth(1))
-    );
-}
-
-/// A registry run that would record more than `MAX_RECORDED_PAIRS` pairs (1,420 copies of one
-/// person: 1,007,490 pairs) is refused and records nothing.
-#[test]
-fn registry_dedup_refuses_a_million_pairs_to_record() {
-    let t = TestDir::new();
-    let n = 1_420;
-    let mut h = String::from(
-        "kk,region,address,rt,rw,declared_size,tenure,floor_area_m2,floor,wall,roof,water_source,toilet,electricity,electricity_va,cooking_fuel,asset_gas_cylinder,asset_refrigerator,asset_air_conditioner,asset_water_heater,asset_landline,asset_television,asset_gold,asset_computer,asset_bicycle,asset_motorcycle,asset_car,asset_boat,asset_motorboat,asset_smartphone,land_m2,consumption_per_capita,survey_weight\n",
-    );
-    let mut p = String::from(
-        "nik,kk,name,sex,birth_date,relation,education,work,disability,chronic_illness,health_insurance,school_attendance\n",
-    );
-    for i in 0..n {
-        let kk = format!("1101030306{:06}", 250_001 + i);
-        h.push_str(&format!("{kk},11.01.03.2015,Dusun Harapan Jaya,6,4,1,owned,131,ceramic,masonry,metal_tile,bottled,private,pln_metered,1300,lpg_3kg,0,1,0,0,0,0,0,0,0,1,1,0,0,1,4567,1215664,2\n"));
-        p.push_str(&format!("1101032311960002,{kk},Muhammad Basri,male,1996-11-23,head,junior_secondary,self_employed,none,0,jkn_contributory,not_attending\n"));
-    }
-    t.write("h.csv", h);
-    t.write("p.csv", p);
-    let o = t.run(&["--quiet", "import", "h.csv", "p.csv"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let before = t.digest();
-    let o = t.run(&["--json", "dedup", "persons"]);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    assert_eq!(v["error"]["code"], "dedup_too_many_pairs");
-    assert_eq!(t.digest(), before);
-}
-
-#[test]
-fn registry_dedup_review_merge_unmerge() {
-    let t = TestDir::new();
-    let o = t.run(&["--quiet", "demo", "--households", "3000", "--seed", "2"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = t.run(&["--json", "dedup", "persons"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let flagged = v["duplicates"].as_u64().unwrap();
-    assert!(flagged > 50, "the injected duplicates are flagged: {v}");
-    // Decide the most likely flagged pair: the same person.
-    let o = t.run(&[
-        "--json",
-        "review",
-        "list",
-        "--status",
-        "duplicate",
-        "--limit",
-        "1",
-    ]);
-    let pairs: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let pair = pairs[0]["id"].as_i64().unwrap();
-    let kk_b = pairs[0]["b"]["kk"].as_str().unwrap().to_string();
-    let before = t.run(&["--json", "household", "show", &kk_b]);
-    let o = t.run(&[
-        "--json",
-        "review",
-        "decide",
-        &pair.to_string(),
-        "same",
-        "--reason",
-        "KTP sama",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let merge = d["merge"].as_i64().unwrap();
-    // Deciding again is refused; the records themselves did not change.
-    let o = t.run(&[
-        "review",
-        "decide",
-        &pair.to_string(),
-        "different",
-        "--reason",
-        "x",
-    ]);
-    assert_eq!(code(&o), 1);
-    let after = t.run(&["--json", "household", "show", &kk_b]);
-    let members = |o: &Output| {
-        serde_json::from_str::<serde_json::Value>(&stdout(o)).unwrap()["members"].clone()
-    };
-    assert_eq!(
-        members(&before),
-        members(&after),
-        "a merge changes no record"
-    );
-    // Another pair is decided different; a second run keeps both decisions.
-    let o = t.run(&[
-        "--json", "review", "list", "--status", "review", "--limit", "1",
-    ]);
-    let other = serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()[0]["id"]
-        .as_i64()
-        .unwrap();
-    let o = t.run(&[
-        "review",
-        "decide",
-        &other.to_string(),
-        "different",
-        "--reason",
-        "ibu dan anak",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = t.run(&["--json", "dedup", "persons"]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(
-        v["already_decided"].as_u64().unwrap() >= 1,
-        "the 'different' pair is found again and kept"
-    );
-    for (id, status) in [(pair, "same"), (other, "different")] {
-        let o = t.run(&["--json", "review", "show", &id.to_string()]);
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()["status"],
-            status
-        );
-    }
-    // Unmerge: the pair is back in review, the merge is marked undone, history has both.
-    let o = t.run(&[
-        "review",
-        "unmerge",
-        &merge.to_string(),
-        "--reason",
-        "keliru",
-    ]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = t.run(&["--json", "review", "show", &pair.to_string()]);
-    let p: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(p["status"], "review");
-    // Showing a pair shows both persons: both households' reads are in the access log.
-    {
-        let conn = rusqlite::Connection::open(t.data_dir().join("setara.sqlite")).unwrap();
-        let last: Vec<(String, i64)> = conn
-            .prepare("SELECT action, kk FROM access_log ORDER BY id DESC LIMIT 2")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        let kks =
-            [&p["b"]["kk"], &p["a"]["kk"]].map(|k| k.as_str().unwrap().parse::<i64>().unwrap());
-        assert_eq!(
-            last,
-            [
-                ("review_show".to_string(), kks[0]),
-                ("review_show".to_string(), kks[1])
-            ]
-        );
-    }
-    let o = t.run(&["--json", "review", "merges"]);
-    let m: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(m[0]["undone_at"].is_string());
-    let o = t.run(&["--json", "household", "show", &kk_b, "--history"]);
-    let h: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let kinds: Vec<&str> = h["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["kind"].as_str().unwrap())
-        .collect();
-    assert!(
-        kinds.contains(&"merge") && kinds.contains(&"unmerge"),
-        "{kinds:?}"
     );
 }
