@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use setara_app::entitlement::{TransitionRequest, Which};
-use setara_app::model::{Actor, Dialect, SaveMode, State, SynthConfig};
+use setara_app::model::{Actor, SaveMode, State, SynthConfig};
 use setara_app::ranking::{RankProgress, RankRequest, RankResult};
 use setara_app::targeting::{FreezeRequest, Frozen};
 use setara_app::{App, Caller, DataDir, ErrorKind, NoProgress};
@@ -94,23 +94,19 @@ pub fn jawa_barat(app: &App, households: u64) {
 /// Indonesia (seed 1, 10% surveyed, the default injected problems) generated into
 /// `DATA/input` (with `truth/`), imported all or nothing, and a snapshot.
 pub fn demo(app: &App, households: u64) {
-    let config = SynthConfig::new(households, 1);
-    setara_app::demo::prepare(app, &config).unwrap();
-    let input = app.data.root().join("input");
-    setara_app::generate::generate_into(
-        &app.data,
-        &config,
-        &input,
-        Dialect::Plain,
-        false,
-        &mut NoProgress,
+    let r = setara_app::demo::run(
+        app,
+        &admin(),
+        &SynthConfig::new(households, 1),
+        setara_app::demo::DemoProgress {
+            step: &mut |_| {},
+            generating: &mut NoProgress,
+            importing: &mut NoProgress,
+            snapshot: &mut NoProgress,
+        },
     )
     .unwrap();
-    let report =
-        setara_app::demo::import_generated(app, &admin(), &input, &mut NoProgress).unwrap();
-    assert!(report.summary.committed);
-    let store = app.reader().unwrap();
-    setara_app::registry::take_snapshot(app, &*store, &mut NoProgress).unwrap();
+    assert!(r.import.committed);
 }
 
 /// Rank the registry with `folds` cross-validation folds (`setara rank` takes 5).

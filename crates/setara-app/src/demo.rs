@@ -1,9 +1,15 @@
-//! The demo's steps that are not other operations: a fresh demo data directory checked for
-//! room, and the import of the generated files. The front end runs the whole spine: generate
-//! ([`crate::generate::generate_into`]), [`import_generated`], a snapshot
-//! ([`crate::registry::take_snapshot`]), statistics.
+//! The demo: the whole spine on a synthetic Indonesia ([`run`]): a fresh demo data directory
+//! checked for room, a synthetic Indonesia generated into `DATA_DIR/input`
+//! ([`crate::generate::generate_into`]), imported into a fresh store ([`import_generated`]),
+//! a snapshot ([`crate::registry::take_snapshot`]), and statistics by province beside BPS.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use setara_snapshot::Snapshot;
+use setara_store::ImportSummary;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::registry::import::{ImportFiles, ImportReport, RowProgress, import_files};
@@ -140,4 +146,120 @@ pub fn import_generated(
         ));
     }
     Ok(report)
+}
+
+/// The BPS period of the figures the demo's table is shown beside.
+pub const DEMO_BPS_PERIOD: &str = "2024-03";
+
+/// The demo's four steps, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoStep {
+    Generate,
+    Import,
+    Snapshot,
+    Statistics,
+}
+
+/// How [`run`] reports: each step as it begins, and the progress of the three long ones.
+pub struct DemoProgress<'a> {
+    pub step: &'a mut dyn FnMut(DemoStep),
+    pub generating: &'a mut dyn Progress,
+    pub importing: &'a mut dyn Progress,
+    pub snapshot: &'a mut dyn Progress,
+}
+
+/// The snapshot the demo took.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoSnapshot {
+    pub hash: String,
+    pub households: u64,
+    pub persons: u64,
+}
+
+/// What a demo made.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoResult {
+    pub data_dir: PathBuf,
+    pub generated: setara_synth::Summary,
+    pub import: ImportSummary,
+    pub snapshot: DemoSnapshot,
+    pub bps_period: &'static str,
+    /// Mean consumption, P0 and Gini by province.
+    pub provinces: Vec<crate::stats::region::RegionRow>,
+    /// Seconds of each step: `generate`, `import`, `snapshot`, `stats`.
+    pub timings_seconds: BTreeMap<&'static str, f64>,
+    pub seconds: f64,
+}
+
+/// The measures of the demo's table.
+pub const DEMO_MEASURES: [&str; 3] = ["mean", "fgt0", "gini"];
+
+/// Run the demo of `config` into the app's data directory (which must be empty or an earlier
+/// demo's: [`prepare`]): generate, import, snapshot, statistics by province.
+pub fn run(
+    app: &App,
+    caller: &Caller,
+    config: &setara_synth::Config,
+    progress: DemoProgress,
+) -> Result<DemoResult> {
+    let total = Instant::now();
+    // The size is checked before the old demo is removed or anything is written.
+    prepare(app, config)?;
+    let input = app.data.root().join("input");
+    let mut timings = BTreeMap::new();
+    let mut timed = |name: &'static str, t: Instant| {
+        timings.insert(name, t.elapsed().as_secs_f64());
+    };
+
+    (progress.step)(DemoStep::Generate);
+    let t = Instant::now();
+    let generated = crate::generate::generate_into(
+        &app.data,
+        config,
+        &input,
+        setara_registry::writer::Dialect::Plain,
+        false,
+        progress.generating,
+    )?;
+    timed("generate", t);
+
+    (progress.step)(DemoStep::Import);
+    let t = Instant::now();
+    let report = import_generated(app, caller, &input, progress.importing)?;
+    timed("import", t);
+
+    (progress.step)(DemoStep::Snapshot);
+    let t = Instant::now();
+    let store = app.reader()?;
+    let info = crate::registry::take_snapshot(app, &*store, progress.snapshot)?;
+    drop(store);
+    timed("snapshot", t);
+
+    (progress.step)(DemoStep::Statistics);
+    let t = Instant::now();
+    let snap = Snapshot::open(&info.dir)?;
+    let query = crate::stats::RegionTableRequest {
+        level: setara_core::Level::Province,
+        region: None,
+        measures: DEMO_MEASURES.map(String::from).to_vec(),
+        period: DEMO_BPS_PERIOD.into(),
+        lorenz: false,
+        gini_convey: false,
+    };
+    let provinces = crate::stats::region_table(app, caller, &snap, &query)?.rows;
+    timed("stats", t);
+    Ok(DemoResult {
+        data_dir: app.data.root().to_path_buf(),
+        generated,
+        import: report.summary,
+        snapshot: DemoSnapshot {
+            hash: info.hash,
+            households: info.households,
+            persons: info.persons,
+        },
+        bps_period: DEMO_BPS_PERIOD,
+        provinces,
+        timings_seconds: timings,
+        seconds: total.elapsed().as_secs_f64(),
+    })
 }

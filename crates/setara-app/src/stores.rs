@@ -51,7 +51,10 @@ impl Stores {
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         *writer = None;
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.readers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         Closed { _writer: writer }
     }
 

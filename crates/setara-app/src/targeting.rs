@@ -177,6 +177,11 @@ fn within(bits: Bitmap, scope: Option<&Bitmap>) -> Bitmap {
 pub struct RuleWarning {
     pub code: &'static str,
     pub message: String,
+    /// Where in the rule (line and column, from 1).
+    pub line: usize,
+    pub column: usize,
+    /// The attribute compared (`desil`, `members.count(…)`).
+    pub attribute: String,
     /// The warning with the rule's line and a caret under the column, as a terminal shows it.
     #[serde(skip)]
     pub shown: String,
@@ -223,6 +228,9 @@ pub fn warnings_of(caller: &Caller, source: &str, warnings: &[Warning]) -> Vec<R
         .map(|w| RuleWarning {
             code: w.code(),
             message: w.message(caller.lang),
+            line: w.line,
+            column: w.column,
+            attribute: w.attribute.clone(),
             shown: w.render(source, caller.lang),
         })
         .collect()

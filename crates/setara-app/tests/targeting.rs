@@ -600,7 +600,7 @@ fn rank_define_select_explain_overlap_reach_export() {
     let types: Vec<&str> = setara_app::programme::list(&app, &admin())
         .unwrap()
         .iter()
-        .map(|p| p.programme.owner.org_type.code())
+        .map(|p| p.owner_type.code())
         .collect();
     assert_eq!(types, ["csr", "social_enterprise", "government"]);
 
@@ -644,8 +644,8 @@ fn rank_define_select_explain_overlap_reach_export() {
     let shown = setara_app::programme::show(&app, &admin(), "PKH-JABAR", true).unwrap();
     assert_eq!(shown.current.version, 2);
     assert_eq!(shown.history[1].reason, "APBD-P");
-    let changed = shown.history[0].programme.diff(&shown.history[1].programme);
-    assert_eq!(changed[0].0, "budget_per_cycle");
+    assert!(shown.history[0].changes.is_empty());
+    assert_eq!(shown.history[1].changes[0].field, "budget_per_cycle");
 
     let sel = freeze(&app, "PKH-JABAR", None).unwrap();
     assert_eq!(sel.cycle, 1);
@@ -893,7 +893,7 @@ fn rule_error(app: &App, rule: &str) -> setara_rules::Error {
     let known: Vec<String> = setara_app::programme::list(app, &admin())
         .unwrap()
         .into_iter()
-        .map(|p| p.programme.code)
+        .map(|p| p.code)
         .chain(["UJI".to_string()])
         .collect();
     setara_rules::Rule::compile(
@@ -987,7 +987,7 @@ fn rule_warnings_and_money_above_the_ceiling() {
     let (_dir, app) = registry();
     let saved = create(&app, &uji("desil <= 11 and members.any(age < 6)")).unwrap();
     let w = &saved.warnings[0];
-    assert_eq!(w.kind, setara_rules::WarningKind::AlwaysTrue);
+    assert_eq!(w.code, "rule_always_true");
     assert_eq!((w.line, w.column, w.attribute.as_str()), (1, 1, "desil"));
     let preview = setara_app::targeting::preview(
         &app,

@@ -1,6 +1,6 @@
-//! A demo registry built in process, step by step as `setara demo` runs them: a fresh demo
-//! data directory, a synthetic Indonesia generated into `DATA_DIR/input`, imported, and a
-//! snapshot taken.
+//! A demo registry built in process, as `setara demo` builds it ([`setara_app::demo::run`]):
+//! a fresh demo data directory, a synthetic Indonesia generated into `DATA_DIR/input`,
+//! imported, and a snapshot taken.
 
 #![allow(dead_code)] // each test binary uses part of it
 
@@ -25,23 +25,18 @@ pub fn admin() -> Caller {
 /// `setara demo --households N --seed S` into `dir/data`, with the system clock.
 pub fn demo(dir: &std::path::Path, households: u64, seed: u64) -> App {
     let app = App::new(DataDir::new(dir.join("data")));
-    let config = config(households, seed);
-    setara_app::demo::prepare(&app, &config).unwrap();
-    let input = app.data.root().join("input");
-    setara_app::generate::generate_into(
-        &app.data,
-        &config,
-        &input,
-        setara_app::model::Dialect::Plain,
-        false,
-        &mut NoProgress,
+    let r = setara_app::demo::run(
+        &app,
+        &admin(),
+        &config(households, seed),
+        setara_app::demo::DemoProgress {
+            step: &mut |_| {},
+            generating: &mut NoProgress,
+            importing: &mut NoProgress,
+            snapshot: &mut NoProgress,
+        },
     )
     .unwrap();
-    let report =
-        setara_app::demo::import_generated(&app, &admin(), &input, &mut NoProgress).unwrap();
-    assert_eq!(report.summary.households_added, households);
-    let store = app.reader().unwrap();
-    setara_app::registry::take_snapshot(&app, store.as_ref(), &mut NoProgress).unwrap();
-    drop(store);
+    assert_eq!(r.import.households_added, households);
     app
 }
