@@ -90,14 +90,15 @@ pub fn jawa_barat(app: &App, households: u64) {
     session.commit().unwrap();
 }
 
-/// What `setara demo --households N` does, through the application layer: a synthetic
-/// Indonesia (seed 1, 10% surveyed, the default injected problems) generated into
-/// `DATA/input` (with `truth/`), imported all or nothing, and a snapshot.
-pub fn demo(app: &App, households: u64) {
+/// What `setara demo --households N --seed S` does, through the application layer
+/// ([`setara_app::demo::run`]): a synthetic Indonesia (10% surveyed, the default injected
+/// problems) generated into `DATA/input` (with `truth/`), imported all or nothing, and a
+/// snapshot.
+pub fn demo(app: &App, households: u64, seed: u64) {
     let r = setara_app::demo::run(
         app,
         &admin(),
-        &SynthConfig::new(households, 1),
+        &SynthConfig::new(households, seed),
         setara_app::demo::DemoProgress {
             step: &mut |_| {},
             generating: &mut NoProgress,
@@ -107,6 +108,7 @@ pub fn demo(app: &App, households: u64) {
     )
     .unwrap();
     assert!(r.import.committed);
+    assert_eq!(r.import.households_added, households);
 }
 
 /// Rank the registry with `folds` cross-validation folds (`setara rank` takes 5).

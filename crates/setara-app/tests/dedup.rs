@@ -3,8 +3,8 @@
 //! demo into the review queue, deciding, merging and unmerging with the history and access log
 //! that leaves; and the refusal of a run with too many pairs to record.
 
-#[path = "support/demo.rs"]
-mod demo;
+#[path = "../../../tests/common/registry.rs"]
+mod registry;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use setara_core::Kk;
 use setara_registry::writer::Dialect;
 use setara_store::Decision;
 
-use demo::admin;
+use registry::admin;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -259,7 +259,8 @@ fn last_reads(app: &App, n: usize) -> Vec<(String, i64)> {
 #[test]
 fn registry_dedup_review_merge_unmerge() {
     let dir = tempfile::tempdir().unwrap();
-    let app = demo::demo(dir.path(), 3000, 2);
+    let app = registry::app_in(dir.path());
+    registry::demo(&app, 3000, 2);
     let me = admin();
     let run = || {
         dedup::dedup_persons(&app, &me, &DedupPersonsRequest::default(), &mut NoProgress).unwrap()

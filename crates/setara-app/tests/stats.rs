@@ -3,8 +3,8 @@
 //! CSV, map and Lorenz curve, and stale after a correction; multidimensional poverty counted by
 //! hand; measures on a file, against R's; error codes.
 
-#[path = "support/demo.rs"]
-mod demo;
+#[path = "../../../tests/common/registry.rs"]
+mod registry;
 
 use std::sync::Arc;
 
@@ -504,7 +504,8 @@ fn measures_of_a_file_say_why_they_are_undefined() {
 #[test]
 fn the_registry_by_region_with_pictures() {
     let dir = tempfile::tempdir().unwrap();
-    let app = demo::demo(dir.path(), 6000, 5);
+    let app = registry::app_in(dir.path());
+    registry::demo(&app, 6000, 5);
     let latest = stats::latest_snapshot(&app).unwrap();
     assert!(!latest.stale, "a fresh snapshot");
     let req = RegionTableRequest {

@@ -537,7 +537,7 @@ fn demo() -> (tempfile::TempDir, App, RankResult) {
     let (dir, rank) = common::copied(&BUILT, || {
         let dir = tempfile::tempdir().unwrap();
         let app = app(&dir);
-        registry::demo(&app, 20_000);
+        registry::demo(&app, 20_000, 1);
         // Before a ranking and a programme there is nothing to target with.
         let e = setara_app::targeting::preview(
             &app,
