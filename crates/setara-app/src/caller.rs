@@ -71,6 +71,21 @@ impl Caller {
         }
     }
 
+    /// Refuses callers who may not read the access log (`forbidden_role`): the auditor and an
+    /// administrator over everything may; an officer may not (who read a household is not
+    /// the business of the officers being watched).
+    pub fn require_audit(&self) -> Result<(), Error> {
+        match (self.role, self.scope) {
+            (Role::Auditor, _) | (Role::Administrator, None) => Ok(()),
+            _ => Err(Error::new(
+                ErrorKind::Forbidden,
+                "forbidden_role",
+                "log akses hanya dapat dibaca oleh auditor atau administrator atas seluruh data",
+                "the access log can be read by an auditor or an administrator over all data only",
+            )),
+        }
+    }
+
     /// Refuses callers who may not move money (`forbidden_role`).
     pub fn require_money(&self) -> Result<(), Error> {
         match self.role {

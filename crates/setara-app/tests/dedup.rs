@@ -245,15 +245,14 @@ fn registry_dedup_refuses_a_million_pairs_to_record() {
 
 /// The access log's last `n` rows: (action, KK), newest first.
 fn last_reads(app: &App, n: usize) -> Vec<(String, i64)> {
-    let conn = rusqlite::Connection::open(app.data.store_path()).unwrap();
-    conn.prepare(&format!(
-        "SELECT action, kk FROM access_log ORDER BY id DESC LIMIT {n}"
-    ))
-    .unwrap()
-    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
+    let last = setara_store::AccessFilter {
+        limit: n,
+        ..Default::default()
+    };
+    let log = setara_app::registry::access_log(app, &admin(), &last).unwrap();
+    log.into_iter()
+        .map(|a| (a.action, a.kk.expect("a household read").as_u64() as i64))
+        .collect()
 }
 
 #[test]

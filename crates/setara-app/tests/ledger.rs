@@ -431,13 +431,15 @@ fn pay_receipts_returns_and_tampering() {
     // access log, with the household's KK.
     setara_app::entitlement::show(app, &admin(), id).unwrap();
     {
-        let conn = rusqlite::Connection::open(app.data.store_path()).unwrap();
-        let logged: Vec<(String, String)> = conn
-            .prepare("SELECT action, kk FROM access_log WHERE actor = 'petugas-uji' ORDER BY id")
+        let mine = setara_store::AccessFilter {
+            actor: Some("petugas-uji".into()),
+            ..Default::default()
+        };
+        let logged: Vec<(String, String)> = setara_app::registry::access_log(app, &admin(), &mine)
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.to_string())))
-            .unwrap()
-            .map(Result::unwrap)
+            .into_iter()
+            .rev()
+            .map(|a| (a.action, a.kk.expect("a household read").to_string()))
             .collect();
         assert_eq!(
             &logged[logged.len() - 2..],

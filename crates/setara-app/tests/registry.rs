@@ -17,7 +17,7 @@ use setara_app::registry::{self, CorrectRequest, HouseholdView};
 use setara_app::{App, Caller, DataDir, ErrorKind, FixedClock, NoProgress, Role};
 use setara_core::{Household, Kk, Lang, Localized, Nik, Person, RegionCode, Regions, Sex};
 use setara_registry::writer::Dialect;
-use setara_store::Actor;
+use setara_store::{AccessFilter, Actor};
 
 /// 2027-09-20T12:00:00Z.
 const T0: i64 = 1_821_528_000;
@@ -409,15 +409,18 @@ fn digest(app: &App) -> String {
     app.reader().unwrap().content_digest().unwrap()
 }
 
-/// The access log: (actor, action, KK), oldest first.
+/// The access log as the administrator reads it: (actor, action, KK), oldest first.
 fn access_log(app: &App) -> Vec<(String, String, i64)> {
-    let conn = rusqlite::Connection::open(app.data.store_path()).unwrap();
-    let mut st = conn
-        .prepare("SELECT actor, action, kk FROM access_log ORDER BY id")
-        .unwrap();
-    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
+    let log = registry::access_log(app, &admin(), &AccessFilter::default()).unwrap();
+    log.into_iter()
+        .rev()
+        .map(|a| {
+            (
+                a.actor,
+                a.action,
+                a.kk.expect("a household read").as_u64() as i64,
+            )
+        })
         .collect()
 }
 
@@ -915,6 +918,21 @@ fn a_regional_scope_limits_reads_and_corrections_and_reads_are_logged() {
         before + 1,
         "nothing shown, nothing logged"
     );
+    // The log itself: an auditor reads it, narrowed to one actor; an officer may not.
+    let mut auditor = admin();
+    auditor.role = Role::Auditor;
+    let by_officer = AccessFilter {
+        actor: Some("officer-test".into()),
+        ..AccessFilter::default()
+    };
+    let read = registry::access_log(&app, &auditor, &by_officer).unwrap();
+    assert_eq!(read.len(), 1);
+    assert_eq!(
+        (read[0].action.as_str(), read[0].kk),
+        ("household_show", Some(kk("1101010101200001")))
+    );
+    let e = registry::access_log(&app, &district, &AccessFilter::default()).unwrap_err();
+    assert_eq!((e.code, e.kind), ("forbidden_role", ErrorKind::Forbidden));
     // Corrections: refused outside the scope, and a household cannot be moved out of it.
     let before = digest(&app);
     let e = registry::correct(

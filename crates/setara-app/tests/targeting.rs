@@ -64,17 +64,17 @@ fn registry() -> (tempfile::TempDir, App) {
     (dir, app)
 }
 
+/// The reads logged for `action`: (actor, KK), oldest first.
 fn access_log(app: &App, action: &str) -> Vec<(String, String)> {
-    let db = rusqlite::Connection::open(app.data.store_path()).unwrap();
-    let mut st = db
-        .prepare("SELECT actor, kk FROM access_log WHERE action = ?1 ORDER BY id")
-        .unwrap();
-    st.query_map([action], |r| {
-        Ok((r.get(0)?, r.get::<_, i64>(1)?.to_string()))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
+    let only = setara_store::AccessFilter {
+        action: Some(action.into()),
+        ..Default::default()
+    };
+    let log = setara_app::registry::access_log(app, &admin(), &only).unwrap();
+    log.into_iter()
+        .rev()
+        .map(|a| (a.actor, a.kk.expect("a household read").to_string()))
+        .collect()
 }
 
 #[test]

@@ -80,6 +80,10 @@ pub trait Store: Send {
     /// Findings recorded about a household and its members.
     fn findings_for(&self, kk: Kk) -> Result<Vec<StoredFinding>, StoreError>;
 
+    /// Reads of personal data recorded in the access log, newest first, as `filter` narrows
+    /// them.
+    fn access_log(&self, filter: &AccessFilter) -> Result<Vec<Access>, StoreError>;
+
     /// Correct one field of a household (`nik = None`) or of one member, recording the change.
     fn correct(&mut self, correction: &Correction) -> Result<Change, StoreError>;
 
@@ -388,6 +392,26 @@ pub struct HouseholdRecord {
     pub members: Vec<(Person, Provenance, u32)>,
     pub provenance: Provenance,
     pub version: u32,
+}
+
+/// Which records of the access log to read (every field narrows; `limit` 0: all).
+#[derive(Clone, Debug, Default)]
+pub struct AccessFilter {
+    pub kk: Option<Kk>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub limit: usize,
+}
+
+/// One read of personal data: when, by whom, for what, of which household.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Access {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    /// `None` for a read not tied to one household.
+    pub kk: Option<Kk>,
 }
 
 /// One recorded change.

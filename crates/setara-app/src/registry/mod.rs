@@ -148,6 +148,17 @@ pub fn show_household(
     })
 }
 
+/// The reads of personal data recorded in the access log, newest first, as `filter` narrows
+/// them: for an auditor or an administrator over everything ([`Caller::require_audit`]).
+pub fn access_log(
+    app: &App,
+    caller: &Caller,
+    filter: &setara_store::AccessFilter,
+) -> Result<Vec<setara_store::Access>> {
+    caller.require_audit()?;
+    Ok(app.reader()?.access_log(filter)?)
+}
+
 /// Correct one field of a household, or of one member.
 #[derive(Clone, Debug, Serialize)]
 pub struct CorrectRequest {

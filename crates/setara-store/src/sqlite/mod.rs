@@ -475,6 +475,33 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn access_log(&self, filter: &AccessFilter) -> Result<Vec<Access>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, at, actor, action, kk FROM access_log
+             WHERE (?1 IS NULL OR kk = ?1) AND (?2 IS NULL OR actor = ?2)
+               AND (?3 IS NULL OR action = ?3)
+             ORDER BY id DESC LIMIT ?4",
+        )?;
+        let limit = match filter.limit {
+            0 => -1,
+            n => i64::try_from(n).unwrap_or(i64::MAX),
+        };
+        let kk = filter.kk.map(|k| k.as_u64() as i64);
+        let mut rows = stmt.query(params![kk, filter.actor, filter.action, limit])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let kk: Option<i64> = row.get(4)?;
+            out.push(Access {
+                id: row.get(0)?,
+                at: row.get(1)?,
+                actor: row.get(2)?,
+                action: row.get(3)?,
+                kk: kk.and_then(|k| Kk::from_u64(k as u64).ok()),
+            });
+        }
+        Ok(out)
+    }
+
     fn findings_for(&self, kk: Kk) -> Result<Vec<StoredFinding>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT rule, kk, nik, detail, status, found_at FROM findings WHERE kk = ?1 ORDER BY id",
