@@ -722,7 +722,7 @@ fn every_kind_of_bad_input_leaves_the_store_unchanged() {
         &mut Silent,
     )
     .unwrap_err();
-    assert_eq!((e.kind, e.code), (ErrorKind::Invalid, "file_unreadable"));
+    assert_eq!((e.kind, e.code), (ErrorKind::NotFound, "file_not_found"));
     assert_eq!(before, digest(&app));
 }
 

@@ -148,6 +148,9 @@ impl From<ImportError> for Error {
     fn from(e: ImportError) -> Error {
         let kind = match &e {
             ImportError::Store(_) => ErrorKind::Internal,
+            ImportError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
+                ErrorKind::NotFound
+            }
             ImportError::Io { error, .. } | ImportError::Rejects { error, .. }
                 if error.kind() != std::io::ErrorKind::NotFound =>
             {
@@ -163,6 +166,9 @@ impl Localized for ImportError {
     fn code(&self) -> &'static str {
         match self {
             ImportError::File { error, .. } => error.code(),
+            ImportError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => {
+                "file_not_found"
+            }
             ImportError::Io { .. } => "file_unreadable",
             ImportError::Store(e) => e.code(),
             ImportError::Rejects { .. } => "rejects_unwritable",
