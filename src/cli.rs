@@ -46,9 +46,9 @@ pub struct Global {
     #[arg(long, global = true)]
     pub actor: Option<String>,
     /// Act as the social-affairs officer of this region (a Kemendagri code): only its
-    /// households can be seen or changed. Default: an administrator over everything. So far
-    /// `household show`, `household correct`, `verify` and `dedup` take it; other commands
-    /// refuse it.
+    /// households can be seen or changed. Default: an administrator over everything. Taken by
+    /// household, stats, verify, dedup, rank --household, target, explain, overlap and reach;
+    /// other commands refuse it.
     #[arg(long, global = true, value_name = "REGION")]
     pub scope: Option<String>,
 }
