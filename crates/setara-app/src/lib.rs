@@ -95,13 +95,13 @@ impl App {
     /// A connection of the store for reading, from the pool (opened, and the store created on
     /// first use, when none is idle); back in the pool when dropped.
     pub fn reader(&self) -> Result<stores::Reading<'_>> {
-        self.stores.reader(&self.data)
+        self.stores.reader(&self.data, &self.store_clock())
     }
 
     /// The store's one connection for writing; other writers of this process wait until it is
     /// dropped.
     pub fn writer(&self) -> Result<stores::Writing<'_>> {
-        self.stores.writer(&self.data)
+        self.stores.writer(&self.data, &self.store_clock())
     }
 
     /// Close the store's connections while its file is replaced (restore); see
@@ -132,6 +132,12 @@ impl App {
         let fresh = Arc::new(ranking::load_ranking(self, &*store)?);
         *cached = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    /// The app's clock as the store takes it.
+    fn store_clock(&self) -> setara_store::StoreClock {
+        let clock = self.clock.clone();
+        Arc::new(move || clock.now_utc())
     }
 
     /// Seconds since the Unix epoch, from the app's clock.

@@ -12,10 +12,17 @@ use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use setara_store::Store;
+use setara_store::{Store, StoreClock};
 
 use crate::data_dir::DataDir;
 use crate::error::Result;
+
+/// A connection of the data directory's store, stamping with the app's clock.
+fn open(data: &DataDir, clock: &StoreClock) -> Result<Box<dyn Store>> {
+    let mut store = data.open_store()?;
+    store.set_clock(clock.clone());
+    Ok(store)
+}
 
 /// Connections kept open for reading when nobody uses them.
 pub const MAX_IDLE_READERS: usize = 8;
@@ -31,11 +38,11 @@ pub(crate) struct Stores {
 }
 
 impl Stores {
-    pub(crate) fn reader<'a>(&'a self, data: &DataDir) -> Result<Reading<'a>> {
+    pub(crate) fn reader<'a>(&'a self, data: &DataDir, clock: &StoreClock) -> Result<Reading<'a>> {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let store = match pooled {
             Some(s) => s,
-            None => data.open_store()?,
+            None => open(data, clock)?,
         };
         Ok(Reading {
             pool: self,
@@ -58,10 +65,10 @@ impl Stores {
         Closed { _writer: writer }
     }
 
-    pub(crate) fn writer<'a>(&'a self, data: &DataDir) -> Result<Writing<'a>> {
+    pub(crate) fn writer<'a>(&'a self, data: &DataDir, clock: &StoreClock) -> Result<Writing<'a>> {
         let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
-            *guard = Some(data.open_store()?);
+            *guard = Some(open(data, clock)?);
         }
         Ok(Writing { guard })
     }

@@ -969,7 +969,7 @@ fn a_regional_scope_limits_reads_and_corrections_and_reads_are_logged() {
     let e = registry::correct(
         &app,
         &auditor,
-        &correction("1101010101200001", None, "floor", "ceramic"),
+        &correction("1101010101200001", None, "floor", "wood"),
     )
     .unwrap_err();
     assert_eq!((e.kind, e.code), (ErrorKind::Forbidden, "forbidden_role"));
@@ -1145,4 +1145,27 @@ fn nik_lookups() {
     // Serial 0000 is no NIK.
     let e = setara_app::nik::check_nik(&app, "3204051708850000", None, None).unwrap_err();
     assert_eq!((e.kind, e.code), (ErrorKind::Invalid, "nik_serial"));
+}
+
+/// Time comes from the app's clock, also for what the store stamps itself: a correction's
+/// history row and the access log's rows carry the fixed clock's time, not the system's.
+#[test]
+fn the_store_stamps_with_the_apps_clock() {
+    let (_d, app) = small();
+    let change = registry::correct(
+        &app,
+        &admin(),
+        &correction("1101010101200001", None, "floor", "wood"),
+    )
+    .unwrap();
+    // The fixed clock's time (the fixture set it after T0), to the millisecond.
+    let at = chrono::DateTime::from_timestamp(app.now(), 0)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    assert!(at.starts_with("2027-09-2"), "{at}");
+    assert_eq!(change.at, at);
+    let v = show(&app, &admin(), "1101010101200001", true).unwrap();
+    assert_eq!(v.history.unwrap().last().unwrap().at, at);
+    let log = registry::access_log(&app, &admin(), &AccessFilter::default()).unwrap();
+    assert_eq!(log[0].at, at);
 }

@@ -60,7 +60,14 @@ pub fn open(location: &str) -> Result<Box<dyn Store>, StoreError> {
 pub type Visit<'a> = dyn FnMut(&Household, &[Person]) -> Result<(), StoreError> + 'a;
 
 /// The registry store.
+/// Where a store's stamps (`at` of changes, history, the access log, runs) take the time from:
+/// the system's by default; the application gives its own clock, so that a test can fix it.
+pub type StoreClock = std::sync::Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>;
+
 pub trait Store: Send {
+    /// Take the time of every stamp from `clock` from now on.
+    fn set_clock(&mut self, clock: StoreClock);
+
     /// `sqlite` or `postgresql`.
     fn backend(&self) -> &'static str;
 

@@ -6,7 +6,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use setara_core::{Kk, Nik, Sex};
 
-use super::{insert_change, now};
+use super::insert_change;
 use crate::*;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -46,10 +46,10 @@ pub(crate) fn linkage_persons(
 
 pub(crate) fn record_dedup(
     conn: &mut Connection,
+    at: &str,
     run: &DedupRun,
     pairs: &[ScoredPair],
 ) -> Result<DedupSummary, StoreError> {
-    let at = now();
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO dedup_runs (at, actor, scope, config, persons, pairs_compared, duplicates, review)
@@ -246,6 +246,7 @@ fn kk_nik(conn: &Connection, person: i64) -> Result<(Kk, Nik), StoreError> {
 
 pub(crate) fn decide(
     conn: &mut Connection,
+    at: &str,
     id: i64,
     decision: Decision,
     reason: &str,
@@ -266,7 +267,6 @@ pub(crate) fn decide(
     if status == "same" || status == "different" {
         return Err(StoreError::PairDecided { id, status });
     }
-    let at = now();
     let new_status = match decision {
         Decision::Same => "same",
         Decision::Different => "different",
@@ -295,7 +295,7 @@ pub(crate) fn decide(
                 let (kk, nik) = kk_nik(&tx, person)?;
                 insert_change(
                     &tx,
-                    &at,
+                    at,
                     &actor.0,
                     reason.trim(),
                     "merge",
@@ -322,6 +322,7 @@ pub(crate) fn decide(
 
 pub(crate) fn unmerge(
     conn: &mut Connection,
+    at: &str,
     merge_id: i64,
     reason: &str,
     actor: &Actor,
@@ -366,7 +367,6 @@ pub(crate) fn unmerge(
             later,
         });
     }
-    let at = now();
     for (person, before) in members {
         tx.execute(
             "UPDATE person_entities SET entity = ?2 WHERE person_id = ?1",
@@ -375,7 +375,7 @@ pub(crate) fn unmerge(
         let (kk, nik) = kk_nik(&tx, person)?;
         insert_change(
             &tx,
-            &at,
+            at,
             &actor.0,
             reason.trim(),
             "unmerge",

@@ -13,7 +13,7 @@ use setara_registry::fields::{HOUSEHOLD_FIELDS, PERSON_FIELDS};
 use setara_registry::{Finding, FindingKind};
 
 use super::rows::*;
-use super::{diff, insert_change, now, update_household, update_person};
+use super::{diff, insert_change, update_household, update_person};
 use crate::*;
 
 /// Where a household of this import stands.
@@ -41,6 +41,7 @@ struct MoveCandidate {
 
 pub(crate) struct SqliteImport<'c> {
     conn: &'c Connection,
+    clock: StoreClock,
     import_id: i64,
     at: String,
     actor: String,
@@ -60,7 +61,11 @@ pub(crate) struct SqliteImport<'c> {
 }
 
 impl<'c> SqliteImport<'c> {
-    pub(crate) fn begin(conn: &'c Connection, meta: ImportMeta) -> Result<Self, StoreError> {
+    pub(crate) fn begin(
+        conn: &'c Connection,
+        meta: ImportMeta,
+        clock: StoreClock,
+    ) -> Result<Self, StoreError> {
         // Loading into an empty store: a rollback journal writes each page once, where WAL
         // would write it to the log and again at the checkpoint. Pages appended to the file are
         // not journaled, and a crash still rolls back to the empty store. Switched back to WAL
@@ -82,7 +87,7 @@ impl<'c> SqliteImport<'c> {
             }
             return Err(e.into());
         }
-        let at = now();
+        let at = super::stamp(clock());
         let result = (|| {
             conn.execute(
                 "INSERT INTO imports (started_at, actor, mode) VALUES (?1, ?2, ?3)",
@@ -106,6 +111,7 @@ impl<'c> SqliteImport<'c> {
         };
         Ok(SqliteImport {
             conn,
+            clock,
             journal_switched,
             import_id,
             reason: format!("import {import_id}"),
@@ -511,7 +517,7 @@ impl ImportSession for SqliteImport<'_> {
                     persons_added = ?4, persons_changed = ?5, persons_moved = ?6, changes = ?7, findings = ?8
              WHERE id = ?9",
             params![
-                now(),
+                super::stamp((self.clock)()),
                 s.households_added as i64,
                 s.households_changed as i64,
                 s.persons_added as i64,

@@ -57,10 +57,12 @@ const MIGRATIONS: &[(&str, &str)] = &[
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    clock: StoreClock,
 }
 
-pub(crate) fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// A time as the store writes it.
+pub(crate) fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Whose database this is: `Some(true)` Setara's (its migrations table starts with
@@ -184,9 +186,15 @@ impl SqliteStore {
         let mut store = SqliteStore {
             conn,
             path: path.to_path_buf(),
+            clock: std::sync::Arc::new(chrono::Utc::now),
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Now, by the store's clock, as the store writes it.
+    fn now(&self) -> String {
+        stamp((self.clock)())
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -208,11 +216,12 @@ impl SqliteStore {
             });
         }
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let at = self.now();
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                params![i as i64 + 1, name, now()],
+                params![i as i64 + 1, name, at],
             )?;
             tx.commit()?;
         }
@@ -431,6 +440,10 @@ fn change_from_row(row: &rusqlite::Row) -> Result<Change, StoreError> {
 }
 
 impl Store for SqliteStore {
+    fn set_clock(&mut self, clock: StoreClock) {
+        self.clock = clock;
+    }
+
     fn backend(&self) -> &'static str {
         "sqlite"
     }
@@ -439,7 +452,11 @@ impl Store for SqliteStore {
         &'s mut self,
         meta: ImportMeta,
     ) -> Result<Box<dyn ImportSession + 's>, StoreError> {
-        Ok(Box::new(import::SqliteImport::begin(&self.conn, meta)?))
+        Ok(Box::new(import::SqliteImport::begin(
+            &self.conn,
+            meta,
+            self.clock.clone(),
+        )?))
     }
 
     fn household(&self, kk: Kk) -> Result<Option<HouseholdRecord>, StoreError> {
@@ -534,7 +551,7 @@ impl Store for SqliteStore {
         let (hid, household, _, _) = self
             .household_row(c.kk)?
             .ok_or(StoreError::HouseholdNotFound(c.kk))?;
-        let at = now();
+        let at = self.now();
         let (field, old, new) = match c.nik {
             None => {
                 let mut updated = household.clone();
@@ -571,7 +588,7 @@ impl Store for SqliteStore {
                     .ok_or(StoreError::PersonNotFound { kk: c.kk, nik })?;
                 let mut updated = person.clone();
                 let f = set_field(PERSON_FIELDS, &mut updated, &c.field, c.value.as_deref())?;
-                let today = chrono::Utc::now().date_naive();
+                let today = (self.clock)().date_naive();
                 if let Err((field, reason)) = check_person(&updated, today) {
                     return Err(StoreError::Field {
                         field: field.to_string(),
@@ -679,7 +696,7 @@ impl Store for SqliteStore {
     fn record_access(&mut self, actor: &Actor, action: &str, kk: Kk) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
-            params![now(), actor.0, action, kk.as_u64() as i64],
+            params![self.now(), actor.0, action, kk.as_u64() as i64],
         )?;
         Ok(())
     }
@@ -720,7 +737,7 @@ impl Store for SqliteStore {
             tx.execute(
                 "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
                 params![
-                    now(),
+                    self.now(),
                     reader.actor.0,
                     reader.action,
                     side.kk.as_u64() as i64
@@ -749,7 +766,12 @@ impl Store for SqliteStore {
         }
         tx.execute(
             "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
-            params![now(), reader.actor.0, reader.action, e.kk.as_u64() as i64],
+            params![
+                self.now(),
+                reader.actor.0,
+                reader.action,
+                e.kk.as_u64() as i64
+            ],
         )?;
         tx.commit()?;
         Ok(Some((e, events)))
@@ -773,7 +795,12 @@ impl Store for SqliteStore {
         }
         tx.execute(
             "INSERT INTO access_log (at, actor, action, kk) VALUES (?1, ?2, ?3, ?4)",
-            params![now(), reader.actor.0, reader.action, kk.as_u64() as i64],
+            params![
+                self.now(),
+                reader.actor.0,
+                reader.action,
+                kk.as_u64() as i64
+            ],
         )?;
         tx.commit()?;
         Ok(Some(rec))
@@ -784,7 +811,7 @@ impl Store for SqliteStore {
         run: &VerificationRun,
         findings: &[RuleFinding],
     ) -> Result<VerificationSummary, StoreError> {
-        let at = now();
+        let at = self.now();
         let tx = self.conn.transaction()?;
         tx.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS current_findings (
@@ -806,6 +833,15 @@ impl Store for SqliteStore {
                 ])?;
             }
         }
+        // Findings resolved before and seen again are new again; counted before they change
+        // (not by their time: two runs may share a timestamp, as under a fixed clock).
+        let reopened: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM findings WHERE status = 'resolved'
+               AND EXISTS (SELECT 1 FROM current_findings c
+                           WHERE c.rule = findings.rule AND c.kk = findings.kk AND c.nik = findings.nik)",
+            [],
+            |r| r.get(0),
+        )?;
         let open = tx.execute(
             "UPDATE findings SET
                  status = CASE WHEN status = 'resolved' THEN 'new' ELSE 'open' END,
@@ -818,11 +854,6 @@ impl Store for SqliteStore {
                            WHERE c.rule = findings.rule AND c.kk = findings.kk AND c.nik = findings.nik)",
             [&at],
         )? as u64;
-        let reopened: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM findings WHERE status = 'new' AND last_seen_at = ?1",
-            [&at],
-            |r| r.get(0),
-        )?;
         let new = tx.execute(
             "INSERT INTO findings (rule, kk, nik, detail, import_id, status, found_at, severity, last_seen_at)
              SELECT c.rule, c.kk, c.nik, c.detail, NULL, 'new', ?1, c.severity, ?1 FROM current_findings c
@@ -904,7 +935,8 @@ impl Store for SqliteStore {
     }
 
     fn record_ranking(&mut self, run: &RankingRun, rows: &[DesilRow]) -> Result<i64, StoreError> {
-        targeting::record_ranking(&mut self.conn, run, rows)
+        let at = self.now();
+        targeting::record_ranking(&mut self.conn, &at, run, rows)
     }
 
     fn rankings(&self) -> Result<Vec<RankingInfo>, StoreError> {
@@ -926,7 +958,8 @@ impl Store for SqliteStore {
         reason: &str,
         mode: SaveMode,
     ) -> Result<SavedProgramme, StoreError> {
-        targeting::save_programme(&mut self.conn, programme, actor, reason, mode)
+        let at = self.now();
+        targeting::save_programme(&mut self.conn, &at, programme, actor, reason, mode)
     }
 
     fn programme(&self, code: &str) -> Result<Option<StoredProgramme>, StoreError> {
@@ -946,7 +979,8 @@ impl Store for SqliteStore {
         selection: &NewSelection,
         members: &[SelectionMember],
     ) -> Result<i64, StoreError> {
-        targeting::freeze_selection(&mut self.conn, selection, members)
+        let at = self.now();
+        targeting::freeze_selection(&mut self.conn, &at, selection, members)
     }
 
     fn selection(
@@ -985,7 +1019,13 @@ impl Store for SqliteStore {
         reason: &str,
         ledger: Option<&[u64]>,
     ) -> Result<usize, StoreError> {
-        targeting::transition(&mut self.conn, ids, to, via, actor, reason, ledger)
+        let at = self.now();
+        let moved = targeting::Moved {
+            at: &at,
+            actor,
+            reason,
+        };
+        targeting::transition(&mut self.conn, ids, to, via, &moved, ledger)
     }
 
     fn set_nonces(&mut self, nonces: &[(i64, String)]) -> Result<(), StoreError> {
@@ -1051,7 +1091,7 @@ impl Store for SqliteStore {
                 record.first_index as i64,
                 record.entries as i64,
                 record.entries_sha256,
-                now()
+                self.now()
             ],
         )?;
         Ok(())
@@ -1059,7 +1099,7 @@ impl Store for SqliteStore {
     fn idempotency_done(&mut self, key: &str, result: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE idempotency SET result = ?2, done_at = ?3 WHERE key = ?1 AND result IS NULL",
-            rusqlite::params![key, result, now()],
+            rusqlite::params![key, result, self.now()],
         )?;
         Ok(())
     }
@@ -1077,7 +1117,8 @@ impl Store for SqliteStore {
         run: &DedupRun,
         pairs: &[ScoredPair],
     ) -> Result<DedupSummary, StoreError> {
-        dedup::record_dedup(&mut self.conn, run, pairs)
+        let at = self.now();
+        dedup::record_dedup(&mut self.conn, &at, run, pairs)
     }
 
     fn pairs(&self, status: Option<&str>, limit: usize) -> Result<Vec<PairView>, StoreError> {
@@ -1095,11 +1136,13 @@ impl Store for SqliteStore {
         reason: &str,
         actor: &Actor,
     ) -> Result<Option<i64>, StoreError> {
-        dedup::decide(&mut self.conn, id, decision, reason, actor)
+        let at = self.now();
+        dedup::decide(&mut self.conn, &at, id, decision, reason, actor)
     }
 
     fn unmerge(&mut self, merge_id: i64, reason: &str, actor: &Actor) -> Result<(), StoreError> {
-        dedup::unmerge(&mut self.conn, merge_id, reason, actor)
+        let at = self.now();
+        dedup::unmerge(&mut self.conn, &at, merge_id, reason, actor)
     }
 
     fn merges(&self) -> Result<Vec<MergeView>, StoreError> {

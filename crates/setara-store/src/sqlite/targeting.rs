@@ -5,7 +5,6 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use setara_core::Kk;
 use setara_targeting::Programme;
 
-use super::now;
 use crate::*;
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -18,6 +17,7 @@ fn kk(v: i64) -> Result<Kk, StoreError> {
 
 pub(crate) fn record_ranking(
     conn: &mut Connection,
+    at: &str,
     run: &RankingRun,
     rows: &[DesilRow],
 ) -> Result<i64, StoreError> {
@@ -27,7 +27,7 @@ pub(crate) fn record_ranking(
              r2_out_of_sample, rmse_out_of_sample, file)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
-            now(),
+            at,
             run.actor.0,
             run.snapshot,
             run.model_json,
@@ -168,6 +168,7 @@ fn parse_definition(text: &str) -> Result<Programme, StoreError> {
 
 pub(crate) fn save_programme(
     conn: &mut Connection,
+    at: &str,
     p: &Programme,
     actor: &Actor,
     reason: &str,
@@ -181,7 +182,6 @@ pub(crate) fn save_programme(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let at = now();
     let definition = p.to_toml();
     let owner = organisation(&tx, &p.owner.code, &p.owner.name, p.owner.org_type)?;
     let (id, version, created, changes) = match (existing, mode) {
@@ -298,6 +298,7 @@ pub(crate) fn programme_history(
 
 pub(crate) fn freeze_selection(
     conn: &mut Connection,
+    at: &str,
     s: &NewSelection,
     members: &[SelectionMember],
 ) -> Result<i64, StoreError> {
@@ -342,7 +343,6 @@ pub(crate) fn freeze_selection(
             id,
         });
     }
-    let at = now();
     tx.execute(
         "INSERT INTO selections (programme_id, programme_version, cycle, snapshot, ranking_run, rule,
              at, actor, eligible, households, persons, cost, budget, cut, content_hash)
@@ -576,20 +576,26 @@ pub(crate) fn entitlement(
     Ok(Some((view, events)))
 }
 
+/// Who moves entitlements, when and why (the events' stamp).
+pub(crate) struct Moved<'a> {
+    pub at: &'a str,
+    pub actor: &'a Actor,
+    pub reason: &'a str,
+}
+
 pub(crate) fn transition(
     conn: &mut Connection,
     ids: &[i64],
     to: setara_targeting::entitlement::State,
     via: setara_targeting::entitlement::Via,
-    actor: &Actor,
-    reason: &str,
+    moved: &Moved,
     ledger: Option<&[u64]>,
 ) -> Result<usize, StoreError> {
+    let Moved { at, actor, reason } = *moved;
     use setara_targeting::entitlement::{Refusal, State, Via, check};
     if let Some(l) = ledger {
         assert_eq!(l.len(), ids.len(), "one ledger index per entitlement");
     }
-    let at = now();
     let tx = conn.transaction()?;
     {
         let mut get =
