@@ -39,6 +39,8 @@ pub(crate) struct Stores {
 
 impl Stores {
     pub(crate) fn reader<'a>(&'a self, data: &DataDir, clock: &StoreClock) -> Result<Reading<'a>> {
+        // Read before the pool: a close in between makes this reader's connection not pooled.
+        let generation = self.generation.load(Ordering::SeqCst);
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let store = match pooled {
             Some(s) => s,
@@ -47,7 +49,7 @@ impl Stores {
         Ok(Reading {
             pool: self,
             store: Some(store),
-            generation: self.generation.load(Ordering::SeqCst),
+            generation,
         })
     }
 
