@@ -504,7 +504,9 @@ fn measures_of_a_file_say_why_they_are_undefined() {
 #[test]
 fn the_registry_by_region_with_pictures() {
     let dir = tempfile::tempdir().unwrap();
-    let app = registry::app_in(dir.path());
+    // A fixed clock: the snapshot and the store stamp their times from it.
+    let clock = Arc::new(FixedClock::new(T0));
+    let app = App::with_clock(DataDir::new(dir.path().join("data")), clock.clone());
     registry::demo(&app, 6000, 5);
     let latest = stats::latest_snapshot(&app).unwrap();
     assert!(!latest.stale, "a fresh snapshot");
@@ -571,7 +573,7 @@ fn the_registry_by_region_with_pictures() {
 
     // After a correction the snapshot is older than the registry: the result says so (the
     // times compared have whole seconds).
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    clock.set(T0 + 2);
     let kk = std::fs::read_to_string(app.data.root().join("input/households.csv"))
         .unwrap()
         .lines()
@@ -590,7 +592,6 @@ fn the_registry_by_region_with_pictures() {
         },
     )
     .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     assert!(stats::latest_snapshot(&app).unwrap().stale);
 }
 

@@ -310,6 +310,16 @@ impl SnapshotBuilder {
     /// then renamed into place, so a reader never sees a partial snapshot. When a snapshot with
     /// the same content already exists it is kept and the new copy discarded.
     pub fn write(self, snapshots_dir: &Path) -> Result<SnapshotInfo, Error> {
+        self.write_at(snapshots_dir, chrono::Utc::now())
+    }
+
+    /// [`SnapshotBuilder::write`], with `created` as the manifest's time of creation (the
+    /// application's clock).
+    pub fn write_at(
+        self,
+        snapshots_dir: &Path,
+        created: chrono::DateTime<chrono::Utc>,
+    ) -> Result<SnapshotInfo, Error> {
         let SnapshotBuilder { h, p, scratch } = self;
         drop(scratch);
         std::fs::create_dir_all(snapshots_dir)
@@ -337,7 +347,7 @@ impl SnapshotBuilder {
             households: household_count,
             persons: person_count,
             sha256: hash.clone(),
-            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             files: vec![hfile, pfile],
         };
         let bytes = manifest.files.iter().map(|f| f.bytes).sum();

@@ -288,5 +288,5 @@ pub fn take_snapshot(
         });
     }
     progress.finish();
-    Ok(builder.write(&app.data.snapshots())?)
+    Ok(builder.write_at(&app.data.snapshots(), app.clock.now_utc())?)
 }
