@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use setara_app::model::MAX_PROGRAMME_BYTES;
+use setara_app::model::Programme;
 use setara_app::model::SaveMode;
-use setara_app::model::{Benefit, Priority, Programme};
 use setara_app::programme::Changes;
 use setara_core::Localized;
 use setara_core::number::rupiah;
@@ -244,27 +244,7 @@ fn create(ctx: &Context, a: CreateArgs) -> Result<()> {
                     format!("without --file, a programme needs {m}"),
                 ));
             }
-            Programme {
-                code: code.clone(),
-                name: String::new(),
-                description: String::new(),
-                owner: setara_app::model::Organisation {
-                    code: String::new(),
-                    name: String::new(),
-                    org_type: setara_app::model::OrgType::Government,
-                },
-                partners: Vec::new(),
-                canvas: Default::default(),
-                area: String::new(),
-                benefit: Benefit::Cash {
-                    rupiah_per_household: 0,
-                },
-                budget_per_cycle: 0,
-                cycles: 0,
-                quotas: Default::default(),
-                rule: String::new(),
-                priority: vec![Priority::Desil, Priority::Score, Priority::Vulnerability],
-            }
+            Programme::blank(code)
         }
         (None, None) => {
             return Err(Failure::new(

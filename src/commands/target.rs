@@ -72,6 +72,13 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
     }
     let app = ctx.app();
     let caller = ctx.caller();
+    // The programme's own rule, compiled by preview and select.
+    let own = || {
+        Some(Compiled {
+            programme: &a.programme,
+            alternatives: None,
+        })
+    };
     if a.preview {
         let p = setara_app::targeting::preview(
             &app,
@@ -80,16 +87,7 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
                 programme: a.programme.clone(),
             },
         )
-        .map_err(|e| {
-            after_ranking(
-                ctx,
-                Some(Compiled {
-                    programme: &a.programme,
-                    alternatives: None,
-                }),
-                e,
-            )
-        })?;
+        .map_err(|e| after_ranking(ctx, own(), e))?;
         return render_preview(ctx, &p);
     }
     if a.select {
@@ -101,16 +99,7 @@ pub fn run(ctx: &Context, a: TargetArgs) -> Result<()> {
                 cycle: a.cycle,
             },
         )
-        .map_err(|e| {
-            after_ranking(
-                ctx,
-                Some(Compiled {
-                    programme: &a.programme,
-                    alternatives: None,
-                }),
-                e,
-            )
-        })?;
+        .map_err(|e| after_ranking(ctx, own(), e))?;
         return render_frozen(ctx, &f);
     }
     let mut alternatives = a.compare.clone();

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use setara_app::explain::{ExplainRequest, Explanation};
-use setara_app::model::{Benefit, OrgType, Organisation, Priority, Programme, Snapshot};
+use setara_app::model::{Programme, Snapshot};
 use setara_app::overlap::{OverlapRequest, ReachRequest};
 use setara_app::programme::Changes;
 use setara_app::ranking::{RankProgress, RankRequest, RankResult};
@@ -844,27 +844,7 @@ fn the_accuracy_report_matches_the_ground_truth() {
 /// programme over all of Indonesia, Rp100,000 per household, Rp10 million per cycle, 2 cycles,
 /// with `rule`.
 fn uji(rule: &str) -> Programme {
-    let mut p = Programme {
-        code: "UJI".into(),
-        name: String::new(),
-        description: String::new(),
-        owner: Organisation {
-            code: String::new(),
-            name: String::new(),
-            org_type: OrgType::Government,
-        },
-        partners: Vec::new(),
-        canvas: Default::default(),
-        area: String::new(),
-        benefit: Benefit::Cash {
-            rupiah_per_household: 0,
-        },
-        budget_per_cycle: 0,
-        cycles: 0,
-        quotas: Default::default(),
-        rule: String::new(),
-        priority: vec![Priority::Desil, Priority::Score, Priority::Vulnerability],
-    };
+    let mut p = Programme::blank("UJI");
     setara_app::programme::apply(
         &mut p,
         &Changes {

@@ -466,6 +466,33 @@ const CANVAS_FIELDS: [&str; 9] = [
 ];
 
 impl Programme {
+    /// A programme with only its code, everything else empty or zero, and the default priority
+    /// (desil, score, vulnerability): what a definition given field by field starts from. It
+    /// does not pass [`Programme::check`] until its fields are filled.
+    pub fn blank(code: &str) -> Programme {
+        Programme {
+            code: code.to_string(),
+            name: String::new(),
+            description: String::new(),
+            owner: Organisation {
+                code: String::new(),
+                name: String::new(),
+                org_type: OrgType::Government,
+            },
+            partners: Vec::new(),
+            canvas: Default::default(),
+            area: String::new(),
+            benefit: Benefit::Cash {
+                rupiah_per_household: 0,
+            },
+            budget_per_cycle: 0,
+            cycles: 0,
+            quotas: Default::default(),
+            rule: String::new(),
+            priority: vec![Priority::Desil, Priority::Score, Priority::Vulnerability],
+        }
+    }
+
     /// Parse a programme from TOML text. Errors name the line and what is wrong.
     pub fn from_toml(text: &str) -> Result<Programme, Error> {
         if text.len() > MAX_PROGRAMME_BYTES {

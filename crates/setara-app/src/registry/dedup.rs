@@ -513,6 +513,32 @@ fn repeated(input: &Path, id: &str, c: &IdColumn) -> Option<RepeatedId> {
     })
 }
 
+/// What linking files starts with, before any work: the configuration (with `max_pairs`
+/// applied) and the output files, opened and checked against `inputs`.
+fn prepare(
+    shown: &DataDir,
+    config: &Path,
+    max_pairs: Option<u64>,
+    o: &LinkOutputs,
+    inputs: &[&Path],
+) -> std::result::Result<(Config, OutputFile, Option<OutputFile>), LinkageFailure> {
+    let (mut config, _) = read_config(shown, config)?;
+    if let Some(n) = max_pairs {
+        config.max_candidate_pairs = n;
+    }
+    let (pairs, clusters) = open_outputs(shown, &o.out, o.clusters.as_deref(), o.force, inputs)?;
+    Ok((config, pairs, clusters))
+}
+
+/// Give the output files their names, once everything is written.
+fn commit(pairs: OutputFile, clusters: Option<OutputFile>) -> Result<()> {
+    pairs.commit()?;
+    if let Some(c) = clusters {
+        c.commit()?;
+    }
+    Ok(())
+}
+
 /// Deduplicate the records of one file into scored pairs (and clusters). The output files are
 /// checked before any work: never an input, an existing file only with `force`, the pairs and
 /// clusters not the same file (`dedup_outputs_same_file`). Reads no registry: any caller may.
@@ -522,16 +548,12 @@ pub fn dedup_file(
     req: &DedupFileRequest,
 ) -> std::result::Result<FileLinkResult, LinkageFailure> {
     let shown = &app.data;
-    let (mut config, _) = read_config(shown, &req.config)?;
-    if let Some(n) = req.max_pairs {
-        config.max_candidate_pairs = n;
-    }
     let o = &req.outputs;
-    let (mut pairs_file, mut clusters_file) = open_outputs(
+    let (config, mut pairs_file, mut clusters_file) = prepare(
         shown,
-        &o.out,
-        o.clusters.as_deref(),
-        o.force,
+        &req.config,
+        req.max_pairs,
+        o,
         &[&req.input, &req.config],
     )?;
     let input_table = read_table(&req.input)?;
@@ -550,10 +572,7 @@ pub fn dedup_file(
     if let Some(c) = &mut clusters_file {
         write_clusters(c, &linkage, &[(&side, "input")], o.dialect)?;
     }
-    pairs_file.commit()?;
-    if let Some(c) = clusters_file {
-        c.commit()?;
-    }
+    commit(pairs_file, clusters_file)?;
     let repeated_ids: Vec<RepeatedId> = repeated(&req.input, &req.id, &idc).into_iter().collect();
     Ok(FileLinkResult {
         linkage: LinkageSummary::of(&linkage),
@@ -572,16 +591,12 @@ pub fn link_files(
     req: &LinkRequest,
 ) -> std::result::Result<FileLinkResult, LinkageFailure> {
     let shown = &app.data;
-    let (mut config, _) = read_config(shown, &req.config)?;
-    if let Some(n) = req.max_pairs {
-        config.max_candidate_pairs = n;
-    }
     let o = &req.outputs;
-    let (mut pairs_file, mut clusters_file) = open_outputs(
+    let (config, mut pairs_file, mut clusters_file) = prepare(
         shown,
-        &o.out,
-        o.clusters.as_deref(),
-        o.force,
+        &req.config,
+        req.max_pairs,
+        o,
         &[&req.left, &req.right, &req.config],
     )?;
     let left = read_table(&req.left)?;
@@ -607,10 +622,7 @@ pub fn link_files(
     if let Some(c) = &mut clusters_file {
         write_clusters(c, &linkage, &[(&l, "left"), (&r, "right")], o.dialect)?;
     }
-    pairs_file.commit()?;
-    if let Some(c) = clusters_file {
-        c.commit()?;
-    }
+    commit(pairs_file, clusters_file)?;
     let repeated_ids: Vec<RepeatedId> = [
         repeated(&req.left, &req.id, &lc),
         repeated(&req.right, &req.id, &rc),
